@@ -1,0 +1,195 @@
+// Argument parsing and dispatch: global options, then the command, then its own options.
+#include "src/cli/app.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <ostream>
+
+namespace tombstone {
+namespace {
+
+constexpr std::string_view kGlobalHelp =
+    "Global options (also accepted after the command name):\n"
+    "  --store DIR            the store directory (env TOMBSTONE_STORE)\n"
+    "  --key-file FILE        the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)\n"
+    "  --lock-timeout SECS    how long a writing command waits for another writer (default 10)\n"
+    "  -h, --help             this help; 'tombstone COMMAND --help' for a command\n"
+    "  --version              print the version\n";
+
+constexpr std::string_view kExitCodes =
+    "Exit codes: 0 done and clean; 1 failed, nothing changed; 2 usage or configuration error;\n"
+    "3 tombstoned subjects remain; 4 store error (missing, locked, corrupt, wrong key).\n";
+
+void PrintOverview(std::ostream& out) {
+  out << "tombstone: keep a record of erased subjects (keyed hashes only) and re-apply every\n"
+         "erasure to a restored PostgreSQL database before it returns to service.\n\n"
+         "Usage: tombstone [--store DIR] [--key-file FILE] COMMAND [OPTIONS] [ARGS]\n\n"
+         "Commands:\n";
+  for (const CommandSpec* c : Commands()) {
+    const std::string usage = fmt::format("{} {}", c->name, c->args);
+    out << fmt::format("  {:<26} {}\n", usage, c->summary);
+  }
+  out << '\n' << kGlobalHelp << '\n' << kExitCodes;
+}
+
+void DeclareGlobals(cxxopts::Options& options) {
+  options.add_options("Global")
+      ("store", "the store directory (env TOMBSTONE_STORE)", cxxopts::value<std::string>(), "DIR")
+      ("key-file", "the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)",
+       cxxopts::value<std::string>(), "FILE")
+      ("lock-timeout", "seconds a writing command waits for another writer",
+       cxxopts::value<double>(), "SECS")
+      ("h,help", "show this help");
+}
+
+// Reads "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past what it used.
+bool TakeGlobal(const std::vector<std::string>& argv, std::size_t* i, std::string_view name,
+                std::string* value, Status* error) {
+  const std::string& token = argv[*i];
+  const std::string flag = "--" + std::string(name);
+  if (token == flag) {
+    if (*i + 1 >= argv.size()) {
+      *error = Status::Usage("unable to parse options: " + flag + " needs a value");
+      return true;
+    }
+    *value = argv[*i + 1];
+    *i += 2;
+    return true;
+  }
+  if (token.rfind(flag + "=", 0) == 0) {
+    *value = token.substr(flag.size() + 1);
+    *i += 1;
+    return true;
+  }
+  return false;
+}
+
+Status ParseLockTimeout(const std::string& text, double* out) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || v < 0)
+    return Status::Usage("unable to parse --lock-timeout '" + text +
+                         "': expected a number of seconds, 0 or more");
+  *out = v;
+  return Status::Ok();
+}
+
+// Finds the command named by argv[*i] (and argv[*i+1] for two-word commands).
+const CommandSpec* FindCommand(const std::vector<std::string>& argv, std::size_t* i) {
+  for (const CommandSpec* c : Commands()) {
+    const std::size_t space = c->name.find(' ');
+    if (space == std::string_view::npos) {
+      if (argv[*i] == c->name) return ++*i, c;
+    } else if (argv[*i] == c->name.substr(0, space) && *i + 1 < argv.size() &&
+               argv[*i + 1] == c->name.substr(space + 1)) {
+      *i += 2;
+      return c;
+    }
+  }
+  return nullptr;
+}
+
+void PrintError(const Status& s, std::ostream& err) {
+  err << "tombstone: " << s.message() << '\n';
+  if (!s.hint().empty()) err << "HINT: " << s.hint() << '\n';
+}
+
+Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, GlobalOptions globals,
+                  Io& io, bool* printed_help) {
+  const std::string program = "tombstone " + std::string(spec.name);
+  cxxopts::Options options(program, std::string(spec.summary));
+  options.custom_help("[OPTIONS]");
+  options.positional_help(std::string(spec.args));
+  if (spec.declare != nullptr) spec.declare(options);
+  DeclareGlobals(options);
+  options.add_options("Positional")("args", "", cxxopts::value<std::vector<std::string>>());
+  options.parse_positional({"args"});
+
+  std::vector<const char*> cargv{program.c_str()};
+  for (const std::string& s : rest) cargv.push_back(s.c_str());
+  cxxopts::ParseResult parsed;
+  try {
+    parsed = options.parse(static_cast<int>(cargv.size()), cargv.data());
+  } catch (const cxxopts::exceptions::exception& e) {
+    return Status::Usage("unable to parse options of '" + std::string(spec.name) +
+                             "': " + e.what(),
+                         "see 'tombstone " + std::string(spec.name) + " --help'");
+  }
+  if (parsed.count("help")) {
+    std::vector<std::string> groups;
+    for (const std::string& g : options.groups())
+      if (g != "Positional") groups.push_back(g);
+    io.out << options.help(groups) << '\n' << spec.description;
+    if (!spec.description.empty() && spec.description.back() != '\n') io.out << '\n';
+    *printed_help = true;
+    return Status::Ok();
+  }
+  if (parsed.count("store")) globals.store_dir = parsed["store"].as<std::string>();
+  if (parsed.count("key-file")) globals.key_file = parsed["key-file"].as<std::string>();
+  if (parsed.count("lock-timeout")) globals.lock_timeout = parsed["lock-timeout"].as<double>();
+
+  Context ctx{io, globals, &parsed, {}};
+  if (parsed.count("args")) ctx.args = parsed["args"].as<std::vector<std::string>>();
+  const int n = static_cast<int>(ctx.args.size());
+  if (n < spec.min_args || (spec.max_args >= 0 && n > spec.max_args)) {
+    const std::string what = n < spec.min_args ? "missing argument" : "unexpected argument '" +
+                                                                          ctx.args.back() + "'";
+    return Status::Usage("unable to run '" + std::string(spec.name) + "': " + what,
+                         "usage: tombstone " + std::string(spec.name) + " " +
+                             std::string(spec.args) + " [OPTIONS]");
+  }
+  return spec.run(ctx);
+}
+
+}  // namespace
+
+int RunApp(const std::vector<std::string>& argv, Io& io) {
+  GlobalOptions globals;
+  if (const char* v = std::getenv("TOMBSTONE_STORE")) globals.store_dir = v;
+  if (const char* v = std::getenv("TOMBSTONE_KEY_FILE")) globals.key_file = v;
+
+  std::size_t i = 1;
+  Status error;
+  while (i < argv.size() && argv[i].rfind("-", 0) == 0) {
+    std::string lock_timeout;
+    if (argv[i] == "-h" || argv[i] == "--help") {
+      PrintOverview(io.out);
+      return 0;
+    }
+    if (argv[i] == "--version") {
+      io.out << "tombstone " << tombstones::Version() << '\n';
+      return 0;
+    }
+    if (TakeGlobal(argv, &i, "store", &globals.store_dir, &error) ||
+        TakeGlobal(argv, &i, "key-file", &globals.key_file, &error)) {
+    } else if (TakeGlobal(argv, &i, "lock-timeout", &lock_timeout, &error)) {
+      if (error.ok()) error = ParseLockTimeout(lock_timeout, &globals.lock_timeout);
+    } else {
+      error = Status::Usage("unable to parse options: unknown global option '" + argv[i] + "'",
+                            "see 'tombstone --help'");
+    }
+    if (!error.ok()) {
+      PrintError(error, io.err);
+      return static_cast<int>(error.code());
+    }
+  }
+  if (i >= argv.size()) {
+    PrintOverview(io.err);
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  const CommandSpec* spec = FindCommand(argv, &i);
+  if (spec == nullptr) {
+    PrintError(Status::Usage("unable to run '" + argv[i] + "': no such command",
+                             "see 'tombstone --help' for the list of commands"),
+               io.err);
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  bool printed_help = false;
+  const Status s = RunCommand(*spec, std::vector<std::string>(argv.begin() + i, argv.end()),
+                              globals, io, &printed_help);
+  if (!s.ok()) PrintError(s, io.err);
+  return static_cast<int>(s.code());
+}
+
+}  // namespace tombstone

@@ -1,0 +1,57 @@
+// What every command is made of, and what it is given when it runs.
+#pragma once
+
+// Repeated options (--id) keep commas: identifiers may contain them. Include cxxopts only here.
+#define CXXOPTS_VECTOR_DELIMITER '\0'
+#include <cxxopts.hpp>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tombstones/tombstones.h"
+
+namespace tombstone {
+
+using tombstones::ExitCode;
+using tombstones::Result;
+using tombstones::Status;
+
+// The streams a command talks through; tests pass string streams.
+struct Io {
+  std::istream& in;
+  std::ostream& out;  // results, for people or scripts
+  std::ostream& err;  // diagnostics and progress
+  bool err_is_terminal = false;
+};
+
+// Options every command accepts (before or after the command name), with env fallbacks.
+struct GlobalOptions {
+  std::string store_dir;     // --store, TOMBSTONE_STORE
+  std::string key_file;      // --key-file, TOMBSTONE_KEY_FILE
+  double lock_timeout = 10;  // --lock-timeout, seconds a writer waits for the store's lock
+};
+
+struct Context {
+  Io io;
+  GlobalOptions global;
+  const cxxopts::ParseResult* options = nullptr;  // the command's parsed options
+  std::vector<std::string> args;                  // the command's positional arguments
+
+  template <class T>
+  T Get(const std::string& name) const { return (*options)[name].as<T>(); }
+  bool Has(const std::string& name) const { return options->count(name) > 0; }
+};
+
+struct CommandSpec {
+  std::string_view name;         // "add", "backups import"
+  std::string_view args;         // positional synopsis, e.g. "REQUEST"; empty when none
+  int min_args = 0;
+  int max_args = 0;              // -1: any number
+  std::string_view summary;      // one line for 'tombstone --help'
+  std::string_view description;  // what 'tombstone NAME --help' teaches, before the options
+  void (*declare)(cxxopts::Options& options) = nullptr;  // may be null: no own options
+  Status (*run)(Context& ctx) = nullptr;
+};
+
+}  // namespace tombstone

@@ -1,0 +1,51 @@
+// The dispatch table: every command the program knows, in the order --help lists them.
+#include "src/cli/app.h"
+#include "src/commands/init.h"
+#include "src/commands/add.h"
+#include "src/commands/import.h"
+#include "src/commands/list.h"
+#include "src/commands/show.h"
+#include "src/commands/hold.h"
+#include "src/commands/release.h"
+#include "src/commands/replay.h"
+#include "src/commands/verify.h"
+#include "src/commands/backups_add.h"
+#include "src/commands/backups_import.h"
+#include "src/commands/backups_list.h"
+#include "src/commands/pending.h"
+#include "src/commands/receipts_list.h"
+#include "src/commands/receipts_show.h"
+#include "src/commands/receipts_verify.h"
+#include "src/commands/store_export.h"
+#include "src/commands/store_import.h"
+#include "src/commands/scan.h"
+#include "src/commands/scrub.h"
+
+namespace tombstone {
+
+const std::vector<const CommandSpec*>& Commands() {
+  static const std::vector<const CommandSpec*> commands{
+      &InitCommand(),
+      &AddCommand(),
+      &ImportCommand(),
+      &ListCommand(),
+      &ShowCommand(),
+      &HoldCommand(),
+      &ReleaseCommand(),
+      &ReplayCommand(),
+      &VerifyCommand(),
+      &BackupsAddCommand(),
+      &BackupsImportCommand(),
+      &BackupsListCommand(),
+      &PendingCommand(),
+      &ReceiptsListCommand(),
+      &ReceiptsShowCommand(),
+      &ReceiptsVerifyCommand(),
+      &StoreExportCommand(),
+      &StoreImportCommand(),
+      &ScanCommand(),
+      &ScrubCommand()};
+  return commands;
+}
+
+}  // namespace tombstone

@@ -1,0 +1,167 @@
+// tombstone import: record many erasures from CSV or JSON lines, all or nothing.
+#include "src/commands/import.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "src/cli/store_access.h"
+#include "src/input/csv.h"
+#include "src/input/identifier_input.h"
+#include "src/input/input_source.h"
+
+namespace tombstone {
+namespace {
+
+// One identifier row: request,kind,value,erased_at[,hold].
+struct Row {
+  std::string request, kind, value, erased_at, hold;
+};
+
+// Gathers rows into tombstones (rows with the same request are one subject), in file order.
+class Batch {
+ public:
+  Batch(IdentifierHasher& hasher, const InputSource& source) : hasher_(hasher), source_(source) {}
+
+  Status AddRow(const Row& row, long line) {
+    const std::string where = source_.Where(line);
+    if (row.request.empty() || row.kind.empty() || row.erased_at.empty())
+      return Status::Usage("unable to import " + where +
+                           ": request, kind, value and erased_at are required");
+    auto erased_at = tombstones::ParseTime(row.erased_at);
+    if (!erased_at.ok())
+      return Status::Usage("unable to import " + where + ": " + erased_at.status().message());
+    auto id = hasher_.Hash(row.kind, row.value, where);
+    if (!id.ok()) return id.status();
+    auto [it, inserted] = index_.try_emplace(row.request, tombstones_.size());
+    if (inserted) {
+      tombstones::Tombstone t;
+      t.request_id = row.request;
+      t.erased_at = erased_at.value();
+      if (!row.hold.empty()) t.hold_reason = row.hold, t.held_at = tombstones::Now();
+      tombstones_.push_back(std::move(t));
+    }
+    tombstones::Tombstone& t = tombstones_[it->second];
+    if (t.erased_at != erased_at.value())
+      return Status::Usage("unable to import " + where + ": request '" + row.request +
+                           "' has another erased_at on an earlier line");
+    t.identifiers.push_back(std::move(id.value()));
+    return Status::Ok();
+  }
+  const std::vector<tombstones::Tombstone>& tombstones() const { return tombstones_; }
+
+ private:
+  IdentifierHasher& hasher_;
+  const InputSource& source_;
+  std::vector<tombstones::Tombstone> tombstones_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+Status ReadCsv(InputSource& source, Batch& batch) {
+  CsvReader reader(source.stream());
+  std::vector<std::string> fields;
+  if (!reader.Next(&fields))
+    return Status::Usage("unable to import " + source.name() +
+                         (reader.error().empty() ? ": it is empty" : ": " + reader.error()));
+  // Header: the four required columns and an optional hold, in any order.
+  std::unordered_map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < fields.size(); ++i) column[fields[i]] = i;
+  for (const char* name : {"request", "kind", "value", "erased_at"})
+    if (!column.count(name))
+      return Status::Usage("unable to import " + source.name() + ": the header has no '" +
+                               name + "' column",
+                           "the first line must be request,kind,value,erased_at[,hold]");
+  const auto field = [&](const char* name) -> std::string {
+    auto it = column.find(name);
+    return it != column.end() && it->second < fields.size() ? fields[it->second] : "";
+  };
+  while (reader.Next(&fields)) {
+    if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
+    if (fields.size() != column.size())
+      return Status::Usage("unable to import " + source.Where(reader.first_line()) +
+                           ": expected " + std::to_string(column.size()) + " fields, found " +
+                           std::to_string(fields.size()));
+    const Row row{field("request"), field("kind"), field("value"), field("erased_at"),
+                  field("hold")};
+    if (Status s = batch.AddRow(row, reader.first_line()); !s.ok()) return s;
+  }
+  if (!reader.error().empty())
+    return Status::Usage("unable to import " + source.name() + ": " + reader.error());
+  return Status::Ok();
+}
+
+Status ReadJsonLines(InputSource& source, Batch& batch) {
+  std::string line;
+  for (long n = 1; std::getline(source.stream(), line); ++n) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object())
+      return Status::Usage("unable to import " + source.Where(n) + ": not a JSON object");
+    Row row;
+    const std::pair<const char*, std::string*> fields[] = {
+        {"request", &row.request}, {"kind", &row.kind}, {"value", &row.value},
+        {"erased_at", &row.erased_at}, {"hold", &row.hold}};
+    for (const auto& [name, out] : fields) {
+      auto it = j.find(name);
+      if (it == j.end() || it->is_null()) continue;
+      if (!it->is_string())
+        return Status::Usage("unable to import " + source.Where(n) + ": '" + name +
+                             "' must be a string");
+      *out = it->get<std::string>();
+    }
+    if (Status s = batch.AddRow(row, n); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+void Declare(cxxopts::Options& options) {
+  options.add_options()("format", "csv or jsonl (default: jsonl for .jsonl/.ndjson files, else csv)",
+                        cxxopts::value<std::string>(), "FORMAT");
+}
+
+Status Run(Context& ctx) {
+  const std::string path = ctx.args.at(0);
+  std::string format = ctx.Has("format") ? ctx.Get<std::string>("format") : "";
+  if (format.empty()) {
+    const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".ndjson");
+    format = jsonl ? "jsonl" : "csv";
+  }
+  if (format != "csv" && format != "jsonl")
+    return Status::Usage("unable to use --format '" + format + "': expected csv or jsonl");
+  auto source = InputSource::Open(path, ctx);
+  if (!source.ok()) return source.status();
+  auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
+  if (!opened.ok()) return opened.status();
+
+  IdentifierHasher hasher(*opened->store, *opened->key);
+  Batch batch(hasher, source.value());
+  Status read = format == "csv" ? ReadCsv(source.value(), batch)
+                                : ReadJsonLines(source.value(), batch);
+  if (!read.ok())
+    return Status::Usage(read.message(), "nothing from this file was recorded; fix it and rerun");
+  auto outcomes = opened->store->Add(batch.tombstones());
+  if (!outcomes.ok()) return outcomes.status();
+  std::size_t added = 0;
+  for (auto o : outcomes.value()) added += o == tombstones::Store::AddOutcome::kAdded;
+  ctx.io.out << "imported " << added << " tombstones from " << source->name();
+  if (added != outcomes->size())
+    ctx.io.out << " (" << outcomes->size() - added << " already recorded)";
+  ctx.io.out << '\n';
+  return Status::Ok();
+}
+
+}  // namespace
+
+const CommandSpec& ImportCommand() {
+  static const CommandSpec spec{
+      "import", "FILE|-", 1, 1, "record many erasures from CSV or JSON lines (all or nothing)",
+      "CSV: a header line request,kind,value,erased_at[,hold], then one identifier per line;\n"
+      "lines with the same request are identifiers of the same subject. JSON lines: one object\n"
+      "per line with the same fields. erased_at is RFC 3339; a non-empty hold puts the\n"
+      "tombstone on legal hold with that reason. A malformed line is reported with its number\n"
+      "and nothing from the file is recorded. Requests already recorded with the same\n"
+      "identifiers are skipped.\n",
+      Declare, Run};
+  return spec;
+}
+
+}  // namespace tombstone

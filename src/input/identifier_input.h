@@ -1,0 +1,36 @@
+// Turning identifiers given by people (KIND:VALUE) into keyed hashes. The value itself never
+// leaves this file: error messages name the kind and where it was read, not the value.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "src/cli/command.h"
+
+namespace tombstone {
+
+class IdentifierHasher {
+ public:
+  // Both must outlive the hasher.
+  IdentifierHasher(tombstones::Store& store, const tombstones::Key& key)
+      : store_(store), key_(key) {}
+
+  // Normalizes and hashes `value` of `kind`. The kind's normalizer is the store's record of it,
+  // or the default for a kind never used before. `where` ("line 3 of 'ids.txt'") goes into
+  // error messages instead of the value. kUsage on an invalid kind or a value that normalizes
+  // to nothing.
+  Result<tombstones::IdentifierHash> Hash(std::string_view kind, std::string_view value,
+                                          const std::string& where);
+  // "KIND:VALUE" form.
+  Result<tombstones::IdentifierHash> HashPair(std::string_view kind_value,
+                                              const std::string& where);
+
+ private:
+  tombstones::Store& store_;
+  const tombstones::Key& key_;
+  std::map<std::string, tombstones::Normalizer, std::less<>> normalizers_;
+  std::string scratch_;
+};
+
+}  // namespace tombstone

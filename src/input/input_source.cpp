@@ -1,0 +1,26 @@
+#include "src/input/input_source.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace tombstone {
+
+Result<InputSource> InputSource::Open(const std::string& path, const Context& ctx) {
+  InputSource source;
+  if (path == "-") {
+    source.stdin_ = &ctx.io.in;
+    source.name_ = "standard input";
+    return source;
+  }
+  source.file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*source.file_)
+    return Status::Usage("unable to open '" + path + "': " + std::strerror(errno));
+  source.name_ = "'" + path + "'";
+  return source;
+}
+
+std::string InputSource::Where(long line) const {
+  return "line " + std::to_string(line) + " of " + name_;
+}
+
+}  // namespace tombstone

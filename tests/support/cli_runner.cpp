@@ -1,0 +1,40 @@
+#include "tests/support/cli_runner.h"
+
+#include <sstream>
+#include <stdexcept>
+
+#include "src/cli/app.h"
+
+namespace tombstone::testing {
+
+RunResult Run(const std::vector<std::string>& args, const std::string& input) {
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  Io io{in, out, err, false};
+  std::vector<std::string> argv{"tombstone"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunResult r;
+  r.code = RunApp(argv, io);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+StoreFixture::StoreFixture(const std::string& dir) : store(dir + "/store"), key(dir + "/key") {
+  const RunResult r = testing::Run({"--store", store, "--key-file", key, "init", "--generate-key"});
+  if (r.code != 0) throw std::runtime_error("init failed: " + r.err);
+}
+
+std::vector<std::string> StoreFixture::Globals() const {
+  return {"--store", store, "--key-file", key, "--lock-timeout", "0"};
+}
+
+RunResult StoreFixture::Run(std::vector<std::string> args, const std::string& input) const {
+  std::vector<std::string> all = Globals();
+  all.insert(all.end(), args.begin(), args.end());
+  return testing::Run(all, input);
+}
+
+std::string Binary() { return TOMBSTONE_BINARY; }
+
+}  // namespace tombstone::testing

@@ -1,0 +1,183 @@
+#include "tombstones/coding.h"
+
+#include <sodium.h>
+
+namespace tombstones::coding {
+
+void Writer::Varint(std::uint64_t v) {
+  while (v >= 0x80) {
+    Byte(static_cast<unsigned char>(v | 0x80));
+    v >>= 7;
+  }
+  Byte(static_cast<unsigned char>(v));
+}
+
+bool Reader::Byte(unsigned char* b) {
+  if (in_.empty()) return false;
+  *b = static_cast<unsigned char>(in_.front());
+  in_.remove_prefix(1);
+  return true;
+}
+
+bool Reader::Varint(std::uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift <= 63; shift += 7) {
+    unsigned char b = 0;
+    if (!Byte(&b)) return false;
+    *v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+bool Reader::Signed(std::int64_t* v) {
+  std::uint64_t u = 0;
+  if (!Varint(&u)) return false;
+  *v = static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  return true;
+}
+
+bool Reader::Bytes(std::size_t n, std::string_view* s) {
+  if (in_.size() < n) return false;
+  *s = in_.substr(0, n);
+  in_.remove_prefix(n);
+  return true;
+}
+
+bool Reader::String(std::string* s) {
+  std::uint64_t n = 0;
+  std::string_view view;
+  if (!Varint(&n) || !Bytes(n, &view)) return false;
+  s->assign(view);
+  return true;
+}
+
+unsigned char NormalizerCode(Normalizer n) {
+  switch (n) {
+    case Normalizer::kEmail: return 1;
+    case Normalizer::kDigits: return 2;
+    case Normalizer::kExact: break;
+  }
+  return 0;
+}
+
+bool NormalizerFromCode(unsigned char code, Normalizer* n) {
+  switch (code) {
+    case 0: *n = Normalizer::kExact; return true;
+    case 1: *n = Normalizer::kEmail; return true;
+    case 2: *n = Normalizer::kDigits; return true;
+  }
+  return false;
+}
+
+std::string EncodeTombstone(const Tombstone& t) {
+  Writer w;
+  w.Byte(kValueVersion);
+  w.Signed(t.erased_at);
+  w.Signed(t.recorded_at);
+  w.Varint(t.identifiers.size());
+  for (const IdentifierHash& id : t.identifiers) {
+    w.String(id.kind);
+    w.Byte(NormalizerCode(id.normalizer));
+    w.Bytes(std::string_view(reinterpret_cast<const char*>(id.hash.bytes.data()), 16));
+  }
+  w.Byte(t.hold_reason ? 1 : 0);
+  if (t.hold_reason) {
+    w.String(*t.hold_reason);
+    w.Signed(t.held_at);
+  }
+  w.String(t.note);
+  return std::move(w.out());
+}
+
+bool DecodeTombstone(std::string_view request_id, std::string_view value, Tombstone* t) {
+  Reader r(value);
+  unsigned char version = 0, code = 0, has_hold = 0;
+  std::uint64_t count = 0;
+  if (!r.Byte(&version) || version != kValueVersion || !r.Signed(&t->erased_at) ||
+      !r.Signed(&t->recorded_at) || !r.Varint(&count) || count > value.size())
+    return false;
+  t->request_id.assign(request_id);
+  t->identifiers.resize(count);
+  for (IdentifierHash& id : t->identifiers) {
+    std::string_view hash;
+    if (!r.String(&id.kind) || !r.Byte(&code) || !NormalizerFromCode(code, &id.normalizer) ||
+        !r.Bytes(16, &hash))
+      return false;
+    std::copy(hash.begin(), hash.end(), id.hash.bytes.begin());
+  }
+  if (!r.Byte(&has_hold) || has_hold > 1) return false;
+  t->hold_reason.reset();
+  t->held_at = 0;
+  if (has_hold) {
+    std::string reason;
+    if (!r.String(&reason) || !r.Signed(&t->held_at)) return false;
+    t->hold_reason = std::move(reason);
+  }
+  return r.String(&t->note) && r.Done();
+}
+
+std::string EncodeBackup(const BackupRecord& b) {
+  Writer w;
+  w.Byte(kValueVersion);
+  w.String(b.source);
+  w.Signed(b.taken_at);
+  w.Byte(b.expires_at ? 1 : 0);
+  if (b.expires_at) w.Signed(*b.expires_at);
+  w.String(b.retention);
+  return std::move(w.out());
+}
+
+bool DecodeBackup(std::string_view id, std::string_view value, BackupRecord* b) {
+  Reader r(value);
+  unsigned char version = 0, has_expiry = 0;
+  if (!r.Byte(&version) || version != kValueVersion || !r.String(&b->source) ||
+      !r.Signed(&b->taken_at) || !r.Byte(&has_expiry) || has_expiry > 1)
+    return false;
+  b->id.assign(id);
+  b->expires_at.reset();
+  if (has_expiry) {
+    std::int64_t expires = 0;
+    if (!r.Signed(&expires)) return false;
+    b->expires_at = expires;
+  }
+  return r.String(&b->retention) && r.Done();
+}
+
+std::string ReceiptKey(std::uint64_t seq) {
+  std::string key(kReceiptPrefix);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((seq >> shift) & 0xff));
+  return key;
+}
+
+std::string EncodeReceipt(const ReceiptEntry& r) {
+  Writer w;
+  w.Byte(kValueVersion);
+  w.Signed(r.recorded_at);
+  w.String(r.body);
+  w.String(r.prev_mac);
+  w.String(r.mac);
+  return std::move(w.out());
+}
+
+bool DecodeReceipt(std::uint64_t seq, std::string_view value, ReceiptEntry* r) {
+  Reader reader(value);
+  unsigned char version = 0;
+  r->seq = seq;
+  return reader.Byte(&version) && version == kValueVersion && reader.Signed(&r->recorded_at) &&
+         reader.String(&r->body) && reader.String(&r->prev_mac) && reader.String(&r->mac) &&
+         reader.Done();
+}
+
+std::string ReceiptMacInput(const ReceiptEntry& r) {
+  Writer w;
+  w.Bytes("tombstone receipt v1");
+  w.Varint(r.seq);
+  w.Signed(r.recorded_at);
+  w.String(r.body);
+  w.String(r.prev_mac);
+  return std::move(w.out());
+}
+
+}  // namespace tombstones::coding

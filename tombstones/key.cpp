@@ -1,0 +1,173 @@
+// The secret key file and every keyed hash derived from it (docs/store-format.md, "Hashing").
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "tombstones/tombstones.h"
+
+namespace tombstones {
+namespace {
+
+// crypto_kdf context and subkey ids: part of the format, never to change.
+constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES + 1] = "tombstn1";
+constexpr std::uint64_t kSubkeyIdentifierHash = 1;
+constexpr std::uint64_t kSubkeyReceiptMac = 2;
+constexpr std::uint64_t kSubkeyPseudonym = 3;
+constexpr std::uint64_t kSubkeyFingerprint = 4;
+
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+std::string ToHex(const unsigned char* data, std::size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), data, n);
+  hex.pop_back();
+  return hex;
+}
+
+Status KeyError(const std::string& path, const std::string& cause, std::string hint = {}) {
+  return Status::StoreError("unable to use key file '" + path + "': " + cause, std::move(hint));
+}
+
+}  // namespace
+
+std::string Hash128::Hex() const { return ToHex(bytes.data(), bytes.size()); }
+
+std::uint64_t Hash128::Low64() const {
+  std::uint64_t v = 0;
+  std::memcpy(&v, bytes.data(), sizeof v);
+  return v;
+}
+
+void Key::Derive(const std::array<unsigned char, 32>& master) {
+  (void)SodiumReady();
+  crypto_kdf_derive_from_key(hash_key_.data(), hash_key_.size(), kSubkeyIdentifierHash,
+                             kKdfContext, master.data());
+  crypto_kdf_derive_from_key(receipt_key_.data(), receipt_key_.size(), kSubkeyReceiptMac,
+                             kKdfContext, master.data());
+  crypto_kdf_derive_from_key(pseudonym_key_.data(), pseudonym_key_.size(), kSubkeyPseudonym,
+                             kKdfContext, master.data());
+  std::array<unsigned char, 32> fingerprint_key{};
+  crypto_kdf_derive_from_key(fingerprint_key.data(), fingerprint_key.size(), kSubkeyFingerprint,
+                             kKdfContext, master.data());
+  std::array<unsigned char, 32> digest{};
+  crypto_generichash(digest.data(), digest.size(), fingerprint_key.data(), fingerprint_key.size(),
+                     nullptr, 0);
+  fingerprint_ = ToHex(digest.data(), digest.size());
+  sodium_memzero(fingerprint_key.data(), fingerprint_key.size());
+}
+
+Key Key::FromBytes(const std::array<unsigned char, 32>& bytes) {
+  Key key;
+  key.Derive(bytes);
+  return key;
+}
+
+Result<Key> Key::Load(const std::string& path) {
+  if (!SodiumReady()) return Status::StoreError("unable to initialize libsodium");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return KeyError(path, std::strerror(errno),
+                    errno == ENOENT ? "create one with 'tombstone init --generate-key'" : "");
+  if (!S_ISREG(st.st_mode)) return KeyError(path, "not a regular file");
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return KeyError(path, std::string("it is readable by group or others (mode ") + mode + ")",
+                    "chmod 600 '" + path + "'");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (!in) return KeyError(path, "unreadable");
+  std::string text = buffer.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.pop_back();
+  std::array<unsigned char, 32> master{};
+  std::size_t decoded = 0;
+  if (text.size() != 64 ||
+      sodium_hex2bin(master.data(), master.size(), text.data(), text.size(), nullptr, &decoded,
+                     nullptr) != 0 ||
+      decoded != master.size()) {
+    sodium_memzero(text.data(), text.size());
+    return KeyError(path, "expected 64 hexadecimal digits (a 32-byte key)");
+  }
+  sodium_memzero(text.data(), text.size());
+  Key key;
+  key.Derive(master);
+  sodium_memzero(master.data(), master.size());
+  return key;
+}
+
+Result<Key> Key::Generate(const std::string& path) {
+  if (!SodiumReady()) return Status::StoreError("unable to initialize libsodium");
+  std::array<unsigned char, 32> master{};
+  randombytes_buf(master.data(), master.size());
+  std::string text = ToHex(master.data(), master.size()) + "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int e = errno;
+    return Status::StoreError("unable to create key file '" + path + "': " + std::strerror(e),
+                              e == EEXIST ? "use the existing key, or choose another path" : "");
+  }
+  // The umask may have narrowed the mode further, never widened it; make it exactly 0600.
+  const bool written = ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  const int e = errno;
+  ::close(fd);
+  sodium_memzero(text.data(), text.size());
+  if (!written) {
+    ::unlink(path.c_str());
+    return Status::StoreError("unable to write key file '" + path + "': " + std::strerror(e));
+  }
+  Key key;
+  key.Derive(master);
+  sodium_memzero(master.data(), master.size());
+  return key;
+}
+
+Key::KindHasher::KindHasher(const Key& key, std::string_view kind)
+    : hash_key_(key.hash_key_), prefix_(kind) {
+  prefix_.push_back('\0');
+}
+
+Hash128 Key::KindHasher::Hash(std::string_view normalized) const {
+  Hash128 h;
+  // SipHash in libsodium is one-shot: build kind '\0' value in a stack buffer when it fits.
+  unsigned char stack[256];
+  const std::size_t n = prefix_.size() + normalized.size();
+  if (n <= sizeof stack) {
+    std::memcpy(stack, prefix_.data(), prefix_.size());
+    std::memcpy(stack + prefix_.size(), normalized.data(), normalized.size());
+    crypto_shorthash_siphashx24(h.bytes.data(), stack, n, hash_key_.data());
+  } else {
+    std::string joined = prefix_;
+    joined.append(normalized);
+    crypto_shorthash_siphashx24(h.bytes.data(),
+                                reinterpret_cast<const unsigned char*>(joined.data()),
+                                joined.size(), hash_key_.data());
+  }
+  return h;
+}
+
+Hash128 Key::HashIdentifier(std::string_view kind, std::string_view normalized) const {
+  return ForKind(kind).Hash(normalized);
+}
+
+std::string Key::Pseudonym(std::string_view value) const {
+  std::array<unsigned char, 16> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(value.data()),
+                     value.size(), pseudonym_key_.data(), pseudonym_key_.size());
+  return ToHex(out.data(), out.size());
+}
+
+}  // namespace tombstones

@@ -1,0 +1,371 @@
+// The RocksDB-backed Store: opening, locking, format and key checks, tombstones and kinds.
+// Backups and receipts live in store_catalog.cpp; both share RocksStore (store_impl.h).
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "tombstones/coding.h"
+#include "tombstones/store_impl.h"
+
+namespace tombstones {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::string_view kFormatVersion = "1";
+
+Status StoreError(const std::string& verb, const std::string& dir, const rocksdb::Status& s) {
+  std::string hint;
+  if (s.IsCorruption())
+    hint = "restore the store from a copy made with 'tombstone store export'";
+  return Status::StoreError("unable to " + verb + " store '" + dir + "': " + s.ToString(), hint);
+}
+
+bool IsLockError(const rocksdb::Status& s) {
+  return s.IsIOError() && (s.ToString().find("lock") != std::string::npos ||
+                           s.ToString().find("Resource temporarily unavailable") !=
+                               std::string::npos);
+}
+
+rocksdb::Options BaseOptions() {
+  rocksdb::Options options;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.keep_log_file_num = 3;
+  options.max_log_file_size = 1 << 20;
+  options.paranoid_checks = true;
+  return options;
+}
+
+Status ValidateTombstone(const Tombstone& t) {
+  if (t.request_id.empty() || t.request_id.size() > 200)
+    return Status::Usage("unable to add tombstone: a request id is 1 to 200 characters");
+  for (unsigned char c : t.request_id)
+    if (c < 0x20 || c == 0x7f)
+      return Status::Usage("unable to add tombstone '" + t.request_id +
+                           "': the request id holds a control character");
+  if (t.identifiers.empty())
+    return Status::Usage("unable to add tombstone '" + t.request_id +
+                         "': it needs at least one identifier");
+  for (const IdentifierHash& id : t.identifiers)
+    if (!IsValidKindName(id.kind))
+      return Status::Usage("unable to add tombstone '" + t.request_id + "': kind '" + id.kind +
+                           "' is not 1 to 64 of a-z, 0-9, '_' and '-'");
+  return Status::Ok();
+}
+
+std::vector<IdentifierHash> SortedUnique(std::vector<IdentifierHash> ids) {
+  std::sort(ids.begin(), ids.end(), [](const IdentifierHash& a, const IdentifierHash& b) {
+    return std::tie(a.kind, a.hash) < std::tie(b.kind, b.hash);
+  });
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+RocksStore::~RocksStore() {
+  db_.reset();
+  if (!secondary_dir_.empty()) {
+    std::error_code ignored;
+    fs::remove_all(secondary_dir_, ignored);
+  }
+}
+
+Status RocksStore::Check(const rocksdb::Status& s, const std::string& verb) const {
+  if (s.ok()) return Status::Ok();
+  return StoreError(verb, dir_, s);
+}
+
+Status RocksStore::WriteSynced(rocksdb::WriteBatch* batch) {
+  if (mode_ != Mode::kWrite)
+    return Status::StoreError("unable to write store '" + dir_ + "': opened for reading only");
+  rocksdb::WriteOptions options;
+  options.sync = true;  // an acknowledged write survives a power cut
+  return Check(db_->Write(options, batch), "write");
+}
+
+Result<std::optional<std::string>> RocksStore::GetRaw(const std::string& key) {
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return StoreError("read", dir_, s);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::unique_ptr<Store>> Store::Create(const std::string& dir, const Key& key) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
+    return Status::StoreError("unable to create store '" + dir + "': the directory is not empty",
+                              "choose a new directory; an existing store is never overwritten");
+  fs::create_directories(dir, ec);
+  if (ec)
+    return Status::StoreError("unable to create store '" + dir + "': " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  rocksdb::Options options = BaseOptions();
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  if (!s.ok()) return StoreError("create", dir, s);
+  auto store = std::make_unique<RocksStore>(dir, Mode::kWrite, &key);
+  store->db_.reset(raw);
+  rocksdb::WriteBatch batch;
+  batch.Put(std::string(coding::kMetaPrefix) + "format", std::string(kFormatVersion));
+  batch.Put(std::string(coding::kMetaPrefix) + "fingerprint", key.Fingerprint());
+  batch.Put(std::string(coding::kMetaPrefix) + "created_at", FormatTime(Now()));
+  if (Status st = store->WriteSynced(&batch); !st.ok()) return st;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
+  const std::string& dir = options.dir;
+  std::error_code ec;
+  if (!fs::exists(fs::path(dir) / "CURRENT", ec))
+    return Status::StoreError("unable to open store '" + dir + "': no store there",
+                              "create one with 'tombstone init', or pass --store");
+  auto store = std::make_unique<RocksStore>(dir, options.mode, options.key);
+  rocksdb::Options db_options = BaseOptions();
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.mode == Mode::kWrite) {
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(static_cast<long>(
+                              std::max(0.0, options.lock_wait_seconds) * 1000));
+    for (;;) {
+      s = rocksdb::DB::Open(db_options, dir, &raw);
+      if (!IsLockError(s) || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (IsLockError(s))
+      return Status::StoreError(
+          "unable to lock store '" + dir + "': another tombstone process is writing to it",
+          "retry when it has finished, or wait longer with --lock-timeout SECONDS");
+  } else {
+    // A secondary instance needs a private directory for its own info log.
+    std::string tmpl = (fs::temp_directory_path() / "tombstone-reader-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr)
+      return Status::StoreError("unable to open store '" + dir +
+                                "': cannot create a temporary directory for the reader");
+    store->secondary_dir_ = tmpl;
+    db_options.max_open_files = -1;  // required by secondary instances
+    s = rocksdb::DB::OpenAsSecondary(db_options, dir, tmpl, &raw);
+    if (s.ok()) {
+      store->db_.reset(raw);
+      raw = nullptr;
+      s = store->db_->TryCatchUpWithPrimary();
+    }
+  }
+  if (!s.ok()) return StoreError("open", dir, s);
+  if (raw != nullptr) store->db_.reset(raw);
+
+  auto format = store->GetRaw(std::string(coding::kMetaPrefix) + "format");
+  if (!format.ok()) return format.status();
+  if (!format.value())
+    return Status::StoreError("unable to open store '" + dir +
+                              "': it has no format record (not a tombstone store?)");
+  if (*format.value() != kFormatVersion)
+    return Status::StoreError("unable to open store '" + dir + "': format " + *format.value() +
+                                  " is not supported by this version (format " +
+                                  std::string(kFormatVersion) + ")",
+                              "use a newer tombstone");
+  if (options.key != nullptr) {
+    auto fingerprint = store->GetRaw(std::string(coding::kMetaPrefix) + "fingerprint");
+    if (!fingerprint.ok()) return fingerprint.status();
+    if (!fingerprint.value() || *fingerprint.value() != options.key->Fingerprint())
+      return Status::StoreError("unable to open store '" + dir +
+                                    "': the key does not match the key the store was created with",
+                                "pass the store's own key file with --key-file");
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::optional<Normalizer>> RocksStore::KindNormalizer(const std::string& kind) {
+  auto raw = GetRaw(std::string(coding::kKindPrefix) + kind);
+  if (!raw.ok()) return raw.status();
+  if (!raw.value()) return std::optional<Normalizer>();
+  Normalizer n{};
+  if (raw.value()->size() != 1 ||
+      !coding::NormalizerFromCode(static_cast<unsigned char>((*raw.value())[0]), &n))
+    return Status::StoreError("unable to read kind '" + kind + "' in store '" + dir_ +
+                              "': corrupt record");
+  return std::optional<Normalizer>(n);
+}
+
+Result<std::vector<std::pair<std::string, Normalizer>>> RocksStore::Kinds() {
+  std::vector<std::pair<std::string, Normalizer>> kinds;
+  Status status = ScanPrefix(coding::kKindPrefix, [&](std::string_view key, std::string_view v) {
+    Normalizer n{};
+    if (v.size() != 1 || !coding::NormalizerFromCode(static_cast<unsigned char>(v[0]), &n))
+      return Status::StoreError("unable to read kind '" + std::string(key) + "' in store '" +
+                                dir_ + "': corrupt record");
+    kinds.emplace_back(std::string(key), n);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return kinds;
+}
+
+Status RocksStore::ScanPrefix(std::string_view prefix,
+                              const std::function<Status(std::string_view key,
+                                                         std::string_view value)>& visit,
+                              bool* stopped) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (!key.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    const std::string_view suffix(key.data() + prefix.size(), key.size() - prefix.size());
+    Status s = visit(suffix, std::string_view(it->value().data(), it->value().size()));
+    if (!s.ok()) return s;
+    if (stopped != nullptr && *stopped) return Status::Ok();
+  }
+  return Check(it->status(), "read");
+}
+
+Result<std::vector<Store::AddOutcome>> RocksStore::Add(const std::vector<Tombstone>& batch) {
+  std::vector<AddOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  rocksdb::WriteBatch write;
+  std::map<std::string, Normalizer> new_kinds;
+  std::map<std::string, std::vector<IdentifierHash>, std::less<>> in_this_batch;
+  for (const Tombstone& input : batch) {
+    if (Status s = ValidateTombstone(input); !s.ok()) return s;
+    Tombstone t = input;
+    t.identifiers = SortedUnique(std::move(t.identifiers));
+    for (const IdentifierHash& id : t.identifiers) {
+      std::optional<Normalizer> known;
+      if (auto it = new_kinds.find(id.kind); it != new_kinds.end()) {
+        known = it->second;
+      } else {
+        auto stored = KindNormalizer(id.kind);
+        if (!stored.ok()) return stored.status();
+        known = stored.value();
+      }
+      if (known && *known != id.normalizer)
+        return Status::Usage("unable to add tombstone '" + t.request_id + "': kind '" + id.kind +
+                             "' is normalized with '" + std::string(NormalizerName(*known)) +
+                             "' in this store, not '" +
+                             std::string(NormalizerName(id.normalizer)) + "'");
+      if (!known) new_kinds.emplace(id.kind, id.normalizer);
+    }
+    // The same request again: a no-op when it names the same subject, an error otherwise.
+    std::optional<std::vector<IdentifierHash>> existing;
+    if (auto it = in_this_batch.find(t.request_id); it != in_this_batch.end()) {
+      existing = it->second;
+    } else {
+      auto stored = Get(t.request_id);
+      if (!stored.ok()) return stored.status();
+      if (stored.value()) existing = stored.value()->identifiers;
+    }
+    if (existing) {
+      if (*existing != t.identifiers)
+        return Status::Failed("unable to add tombstone '" + t.request_id +
+                                  "': the request id is already recorded with other identifiers",
+                              "use a new request id for a different erasure");
+      outcomes.push_back(AddOutcome::kAlreadyPresent);
+      continue;
+    }
+    if (t.recorded_at == 0) t.recorded_at = Now();
+    write.Put(std::string(coding::kTombstonePrefix) + t.request_id, coding::EncodeTombstone(t));
+    in_this_batch.emplace(t.request_id, t.identifiers);
+    outcomes.push_back(AddOutcome::kAdded);
+  }
+  for (const auto& [kind, normalizer] : new_kinds)
+    write.Put(std::string(coding::kKindPrefix) + kind,
+              std::string(1, static_cast<char>(coding::NormalizerCode(normalizer))));
+  if (write.Count() > 0)
+    if (Status s = WriteSynced(&write); !s.ok()) return s;
+  return outcomes;
+}
+
+Result<std::optional<Tombstone>> RocksStore::Get(const std::string& request_id) {
+  auto raw = GetRaw(std::string(coding::kTombstonePrefix) + request_id);
+  if (!raw.ok()) return raw.status();
+  if (!raw.value()) return std::optional<Tombstone>();
+  Tombstone t;
+  if (!coding::DecodeTombstone(request_id, *raw.value(), &t))
+    return Status::StoreError("unable to read tombstone '" + request_id + "' in store '" + dir_ +
+                              "': corrupt record");
+  return std::optional<Tombstone>(std::move(t));
+}
+
+Status RocksStore::ForEach(const std::function<bool(const Tombstone&)>& visit) {
+  Tombstone t;
+  bool stopped = false;
+  return ScanPrefix(
+      coding::kTombstonePrefix,
+      [&](std::string_view key, std::string_view value) {
+        if (!coding::DecodeTombstone(key, value, &t))
+          return Status::StoreError("unable to read tombstone '" + std::string(key) +
+                                    "' in store '" + dir_ + "': corrupt record");
+        if (!visit(t)) stopped = true;
+        return Status::Ok();
+      },
+      &stopped);
+}
+
+Status RocksStore::SetHold(const std::string& request_id, std::optional<std::string> reason) {
+  auto found = Get(request_id);
+  if (!found.ok()) return found.status();
+  if (!found.value())
+    return Status::Failed("unable to find tombstone '" + request_id + "': no such request id");
+  Tombstone t = std::move(*found.value());
+  if (reason) {
+    if (reason->empty())
+      return Status::Usage("unable to hold tombstone '" + request_id + "': the reason is empty");
+    t.hold_reason = std::move(reason);
+    t.held_at = Now();
+  } else {
+    t.hold_reason.reset();
+    t.held_at = 0;
+  }
+  rocksdb::WriteBatch write;
+  write.Put(std::string(coding::kTombstonePrefix) + request_id, coding::EncodeTombstone(t));
+  return WriteSynced(&write);
+}
+
+Result<StoreDigest> RocksStore::Digest() {
+  StoreDigest digest;
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  Status s = ForEach([&](const Tombstone& t) {
+    coding::Writer w;
+    w.String(t.request_id);
+    w.Signed(t.erased_at);
+    w.Varint(t.identifiers.size());
+    for (const IdentifierHash& id : t.identifiers) {
+      w.String(id.kind);
+      w.Bytes(std::string_view(reinterpret_cast<const char*>(id.hash.bytes.data()), 16));
+    }
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(w.out().data()),
+                              w.out().size());
+    ++digest.tombstones;
+    if (t.hold_reason) ++digest.held;
+    return true;
+  });
+  if (!s.ok()) return s;
+  std::array<unsigned char, 32> out{};
+  crypto_generichash_final(&state, out.data(), out.size());
+  digest.hash.resize(65);
+  sodium_bin2hex(digest.hash.data(), digest.hash.size(), out.data(), out.size());
+  digest.hash.pop_back();
+  return digest;
+}
+
+Status RocksStore::Checkpoint(const std::string& dir) {
+  rocksdb::Checkpoint* raw = nullptr;
+  if (Status s = Check(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"); !s.ok())
+    return s;
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return Check(checkpoint->CreateCheckpoint(dir), "checkpoint");
+}
+
+std::string_view Version() { return TOMBSTONE_VERSION; }
+
+}  // namespace tombstones

@@ -1,0 +1,52 @@
+// RocksStore: the Store implementation (internal to tombstones/).
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include "tombstones/tombstones.h"
+
+namespace tombstones {
+
+class RocksStore final : public Store {
+ public:
+  RocksStore(std::string dir, Mode mode, const Key* key)
+      : dir_(std::move(dir)), mode_(mode), key_(key) {}
+  ~RocksStore() override;
+
+  Result<std::optional<Normalizer>> KindNormalizer(const std::string& kind) override;
+  Result<std::vector<std::pair<std::string, Normalizer>>> Kinds() override;
+  Result<std::vector<AddOutcome>> Add(const std::vector<Tombstone>& batch) override;
+  Result<std::optional<Tombstone>> Get(const std::string& request_id) override;
+  Status ForEach(const std::function<bool(const Tombstone&)>& visit) override;
+  Status SetHold(const std::string& request_id, std::optional<std::string> reason) override;
+  Result<StoreDigest> Digest() override;
+  Status PutBackups(const std::vector<BackupRecord>& backups) override;
+  Result<std::vector<BackupRecord>> Backups() override;
+  Result<ReceiptEntry> AppendReceipt(const std::string& body) override;
+  Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) override;
+  Status VerifyReceipts() override;
+  Status Checkpoint(const std::string& dir) override;
+  const std::string& dir() const override { return dir_; }
+
+  // Shared by the record types.
+  Status Check(const rocksdb::Status& s, const std::string& verb) const;
+  Status WriteSynced(rocksdb::WriteBatch* batch);
+  Result<std::optional<std::string>> GetRaw(const std::string& key);
+  // Visits the records under `prefix` in key order with the prefix removed from the key. A
+  // non-ok Status from `visit` ends the scan and is returned; so does setting *stopped.
+  Status ScanPrefix(std::string_view prefix,
+                    const std::function<Status(std::string_view key, std::string_view value)>& visit,
+                    bool* stopped = nullptr);
+
+  std::string dir_;
+  Mode mode_;
+  const Key* key_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::string secondary_dir_;  // reader's private directory, removed on close
+};
+
+}  // namespace tombstones

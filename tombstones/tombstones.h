@@ -1,0 +1,269 @@
+// The tombstone store: the one public header of the tombstones/ library.
+//
+// A tombstone records one erasure: a request id, the keyed hashes of the erased subject's
+// identifiers, when it was erased, and an optional legal hold. The store keeps tombstones, the
+// backup catalog and the hash-chained receipts log in one RocksDB directory; no identifier is
+// ever kept in the clear (docs/store-format.md has the layout and the hashing rules).
+//
+// Errors are returned by value (Status, Result<T>); nothing here throws. Every Status carries
+// the exit code the program reports for it (docs/exit-codes.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace tombstones {
+
+// ---------------------------------------------------------------------------------------------
+// Errors and exit codes. The numbers are a public contract: runbooks branch on them.
+enum class ExitCode : int {
+  kOk = 0,           // done and clean
+  kFailed = 1,       // failed, nothing changed (rolled back)
+  kUsage = 2,        // usage or configuration error
+  kResidue = 3,      // tombstoned subjects remain
+  kStoreError = 4,   // store missing, locked, corrupt, or wrong key
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;  // ok
+  static Status Ok() { return {}; }
+  static Status Failed(std::string message, std::string hint = {}) {
+    return {ExitCode::kFailed, std::move(message), std::move(hint)};
+  }
+  static Status Usage(std::string message, std::string hint = {}) {
+    return {ExitCode::kUsage, std::move(message), std::move(hint)};
+  }
+  static Status Residue(std::string message, std::string hint = {}) {
+    return {ExitCode::kResidue, std::move(message), std::move(hint)};
+  }
+  static Status StoreError(std::string message, std::string hint = {}) {
+    return {ExitCode::kStoreError, std::move(message), std::move(hint)};
+  }
+
+  bool ok() const { return code_ == ExitCode::kOk; }
+  ExitCode code() const { return code_; }
+  // "unable to <verb> '<object>': <cause>", lowercase, no final period.
+  const std::string& message() const { return message_; }
+  // An optional next step for the operator; empty when there is none.
+  const std::string& hint() const { return hint_; }
+
+ private:
+  Status(ExitCode code, std::string message, std::string hint)
+      : code_(code), message_(std::move(message)), hint_(std::move(hint)) {}
+  ExitCode code_ = ExitCode::kOk;
+  std::string message_;
+  std::string hint_;
+};
+
+// A value or the Status that explains why there is none. REQUIRES: ok() before value().
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}     // NOLINT: implicit by design
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  T& value() { return std::get<T>(v_); }
+  const T& value() const { return std::get<T>(v_); }
+  T* operator->() { return &value(); }
+  T& operator*() { return value(); }
+  Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Time: microseconds since the Unix epoch, UTC. Text form is RFC 3339.
+using Micros = std::int64_t;
+Micros Now();
+// Accepts "2026-01-31T12:00:00Z", fractional seconds, and "+02:00"-style offsets; a bare date
+// "2026-01-31" means midnight UTC.
+Result<Micros> ParseTime(std::string_view text);
+// "2026-01-31T12:00:00Z" (fraction only when non-zero).
+std::string FormatTime(Micros t);
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers: KIND:VALUE. Each kind has a normalizer, recorded in the store the first time the
+// kind is used, so that every later value of that kind is normalized the same way.
+enum class Normalizer { kExact, kEmail, kDigits };
+std::string_view NormalizerName(Normalizer n);
+Result<Normalizer> ParseNormalizer(std::string_view name);
+// The normalizer a kind gets when first used: "email" -> email, "phone"/"digits" -> digits,
+// anything else -> exact.
+Normalizer DefaultNormalizerFor(std::string_view kind);
+// Writes the normalized form of `raw` into *out (reusing its capacity). Returns false when
+// nothing is left (an empty or blank value, or an invalid UTF-8 email). Thread-safe.
+bool Normalize(Normalizer n, std::string_view raw, std::string* out);
+// A kind name is 1..64 of [a-z0-9_-].
+bool IsValidKindName(std::string_view kind);
+
+// 128-bit keyed hash of (kind, normalized value): SipHash-2-4 with 128-bit output.
+struct Hash128 {
+  std::array<unsigned char, 16> bytes{};
+  bool operator==(const Hash128&) const = default;
+  auto operator<=>(const Hash128&) const = default;
+  std::string Hex() const;
+  // The first 12 hex digits: enough to tell tombstones apart in listings.
+  std::string Prefix() const { return Hex().substr(0, 12); }
+  std::uint64_t Low64() const;  // for hash tables
+};
+
+// The secret key (32 bytes) in its own file, mode 0600, never printed.
+class Key {
+ public:
+  // Fails with kStoreError when the file is missing, unreadable, readable by group or others,
+  // or not 64 hex digits.
+  static Result<Key> Load(const std::string& path);
+  // Writes a new random key to `path` (mode 0600). Refuses to overwrite an existing file.
+  static Result<Key> Generate(const std::string& path);
+  // For tests and benchmarks: a key from 32 raw bytes.
+  static Key FromBytes(const std::array<unsigned char, 32>& bytes);
+
+  // Hash of an already normalized value. Thread-safe, allocation-free.
+  Hash128 HashIdentifier(std::string_view kind, std::string_view normalized) const;
+  // Hash with the kind prefix prepared once, for the replay scan.
+  class KindHasher {
+   public:
+    Hash128 Hash(std::string_view normalized) const;
+   private:
+    friend class Key;
+    KindHasher(const Key& key, std::string_view kind);
+    std::array<unsigned char, 16> hash_key_;
+    std::string prefix_;  // kind + '\0'
+  };
+  KindHasher ForKind(std::string_view kind) const { return KindHasher(*this, kind); }
+
+  // Keyed pseudonym for anonymize strategy "hash": hex of a keyed hash of `value`, stable.
+  std::string Pseudonym(std::string_view value) const;
+  // Public fingerprint, stored in the store to refuse a wrong key. Hex, 64 digits.
+  const std::string& Fingerprint() const { return fingerprint_; }
+  // Key for MACs over receipts (derived, never the identifier-hash key).
+  const std::array<unsigned char, 32>& ReceiptKey() const { return receipt_key_; }
+
+ private:
+  Key() = default;
+  void Derive(const std::array<unsigned char, 32>& master);
+  std::array<unsigned char, 16> hash_key_{};
+  std::array<unsigned char, 32> receipt_key_{};
+  std::array<unsigned char, 32> pseudonym_key_{};
+  std::string fingerprint_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Records.
+struct IdentifierHash {
+  std::string kind;
+  Normalizer normalizer = Normalizer::kExact;
+  Hash128 hash;
+  bool operator==(const IdentifierHash&) const = default;
+};
+
+struct Tombstone {
+  std::string request_id;                  // 1..200 printable characters, chosen by the caller
+  std::vector<IdentifierHash> identifiers; // at least one; sorted by (kind, hash) when stored
+  Micros erased_at = 0;
+  Micros recorded_at = 0;
+  std::optional<std::string> hold_reason;  // set while on legal hold
+  Micros held_at = 0;
+  std::string note;
+};
+
+// One backup that may still hold erased subjects.
+struct BackupRecord {
+  std::string id;
+  std::string source;                   // "manual", "pgbackrest", "barman", "walg"
+  Micros taken_at = 0;                  // when the backup's data was read (its start)
+  std::optional<Micros> expires_at;     // forecast; empty when unknown
+  std::string retention;                // how expires_at was forecast, for people
+};
+
+// One entry of the append-only, hash-chained receipts log.
+struct ReceiptEntry {
+  std::uint64_t seq = 0;                // 1, 2, 3, ...
+  Micros recorded_at = 0;
+  std::string body;                     // the receipt JSON
+  std::string prev_mac;                 // hex; 64 zeros for the first entry
+  std::string mac;                      // hex keyed BLAKE2b-256 over seq, time, body, prev_mac
+};
+
+// Count and hash of the tombstone set (request ids, identifier hashes, erased_at), for receipts.
+struct StoreDigest {
+  std::uint64_t tombstones = 0;
+  std::uint64_t held = 0;
+  std::string hash;  // hex BLAKE2b-256
+};
+
+// ---------------------------------------------------------------------------------------------
+// The store. A Store opened for writing holds the directory's lock; any number of readers may
+// open it at the same time (readers follow the writer as a RocksDB secondary instance).
+// A Store object is not thread-safe; use one per thread.
+class Store {
+ public:
+  enum class Mode { kRead, kWrite };
+  struct Options {
+    std::string dir;
+    Mode mode = Mode::kRead;
+    // When set, the key's fingerprint must match the store's (kStoreError otherwise).
+    // Writing commands that hash need it; readers may do without.
+    const Key* key = nullptr;
+    // How long a writer waits for another writer to release the lock before kStoreError.
+    double lock_wait_seconds = 0;
+  };
+
+  // Creates a new store at `dir` (which must not exist or be empty) bound to `key`.
+  static Result<std::unique_ptr<Store>> Create(const std::string& dir, const Key& key);
+  // Opens an existing store. kStoreError when missing, locked, corrupt, of a newer format or
+  // when the key does not match.
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  virtual ~Store() = default;
+
+  // --- kinds
+  // The normalizer recorded for `kind`, or nullopt when the kind was never used.
+  virtual Result<std::optional<Normalizer>> KindNormalizer(const std::string& kind) = 0;
+  // Every recorded kind and its normalizer.
+  virtual Result<std::vector<std::pair<std::string, Normalizer>>> Kinds() = 0;
+
+  // --- tombstones
+  enum class AddOutcome { kAdded, kAlreadyPresent };
+  // Records tombstones atomically and durably (synced WAL) before returning. All or nothing:
+  // if any request id exists with other identifiers (kFailed) nothing is written. Identical
+  // re-adds are no-ops. New kinds are recorded with the normalizers given in the tombstones;
+  // a kind already recorded with another normalizer is kUsage. Returns one outcome per input.
+  virtual Result<std::vector<AddOutcome>> Add(const std::vector<Tombstone>& batch) = 0;
+  virtual Result<std::optional<Tombstone>> Get(const std::string& request_id) = 0;
+  // Visits every tombstone in request-id order; stop early by returning false.
+  virtual Status ForEach(const std::function<bool(const Tombstone&)>& visit) = 0;
+  // Puts a tombstone on legal hold (reason set) or releases it (nullopt). kFailed if absent.
+  virtual Status SetHold(const std::string& request_id, std::optional<std::string> reason) = 0;
+  virtual Result<StoreDigest> Digest() = 0;
+
+  // --- backup catalog
+  virtual Status PutBackups(const std::vector<BackupRecord>& backups) = 0;
+  virtual Result<std::vector<BackupRecord>> Backups() = 0;
+
+  // --- receipts log (REQUIRES a key: entries are MACed with it)
+  virtual Result<ReceiptEntry> AppendReceipt(const std::string& body) = 0;
+  virtual Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) = 0;
+  // Checks every link and MAC and the recorded head; kStoreError naming the first bad entry.
+  virtual Status VerifyReceipts() = 0;
+
+  // --- whole-store copy
+  // A consistent checkpoint of the store into `dir` (must not exist), hard-linking where it can.
+  virtual Status Checkpoint(const std::string& dir) = 0;
+
+  virtual const std::string& dir() const = 0;
+};
+
+// The library's version, as recorded in receipts.
+std::string_view Version();
+
+}  // namespace tombstones
