@@ -36,5 +36,6 @@ RunResult StoreFixture::Run(std::vector<std::string> args, const std::string& in
 }
 
 std::string Binary() { return TOMBSTONE_BINARY; }
+std::string SourceDir() { return TOMBSTONE_SOURCE_DIR; }
 
 }  // namespace tombstone::testing

@@ -27,5 +27,7 @@ class StoreFixture {
 
 // The built binary (for tests that need a separate process).
 std::string Binary();
+// The source tree's top directory (for scripts under restore-hooks/ and test data).
+std::string SourceDir();
 
 }  // namespace tombstone::testing

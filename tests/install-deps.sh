@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, the Debian 12 packages tombstone needs to build and test. Only what is
+# missing is installed; running it again is quick. Needs root (or sudo) when anything is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  librocksdb-dev libzstd-dev zstd libsodium-dev libicu-dev
+  libpqxx-dev libpq-dev libcxxopts-dev libfmt-dev catch2
+  libtomlplusplus-dev nlohmann-json3-dev
+  postgresql-15 postgresql-client-15 pgbackrest
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
