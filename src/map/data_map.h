@@ -48,7 +48,7 @@ struct TableMap {
 };
 
 // Exports: which CSV columns hold which kinds (used by 'scan'/'scrub' for CSV files).
-//   [[csv]]
+//   [csv]
 //   columns = { email = "email", customer_id = "user_id" }   # CSV header -> kind
 struct CsvColumnMap {
   std::map<std::string, std::string> columns;  // header name -> kind
@@ -63,8 +63,9 @@ struct DataMap {
 };
 
 // Parses a map file. kUsage for a syntax error or an invalid entry, with "map.toml:LINE:" in
-// the message: unknown key, unknown normalizer or kind, both or neither of column/expr, a
-// table named twice, an anonymize table without 'set', a 'set' on a non-anonymize table.
+// the message: unknown key, unknown normalizer, a kind not declared in [kinds], both or neither
+// of column/expr, a table named twice, an anonymize table without 'set', a 'set' on a
+// non-anonymize table, an unknown strategy.
 Result<DataMap> LoadDataMap(const std::string& path);
 // The same from text (tests); `path` only names it in messages.
 Result<DataMap> ParseDataMap(const std::string& text, const std::string& path);
