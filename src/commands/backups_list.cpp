@@ -1,17 +1,60 @@
-// STUB: not implemented yet.
+// tombstone backups list: the backup catalog, oldest first.
 #include "src/commands/backups_list.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "src/cli/output.h"
+#include "src/cli/store_access.h"
 
 namespace tombstone {
 namespace {
 
-Status Run(Context&) {
-  return Status::Usage("unable to run 'backups list': not implemented in this build");
+void Declare(cxxopts::Options& options) { DeclareFormatOption(options); }
+
+std::string Expiry(const tombstones::BackupRecord& b) {
+  return b.expires_at ? tombstones::FormatTime(*b.expires_at) : "unknown";
+}
+
+Status Run(Context& ctx) {
+  auto format = GetFormat(ctx);
+  if (!format.ok()) return format.status();
+  auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kIfGiven);
+  if (!opened.ok()) return opened.status();
+  auto backups = opened->store->Backups();
+  if (!backups.ok()) return backups.status();
+  std::vector<tombstones::BackupRecord>& list = backups.value();
+  std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+    return a.taken_at < b.taken_at;
+  });
+
+  if (format.value() == Format::kJson) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& b : list)
+      out.push_back({{"id", b.id}, {"source", b.source}, {"taken_at", tombstones::FormatTime(b.taken_at)},
+                     {"expires_at", b.expires_at ? nlohmann::json(Expiry(b)) : nlohmann::json()},
+                     {"retention", b.retention}});
+    ctx.io.out << out.dump(2) << '\n';
+    return Status::Ok();
+  }
+  Table table({"id", "source", "taken_at", "expires_at", "retention"});
+  for (const auto& b : list)
+    table.Add({b.id, b.source, tombstones::FormatTime(b.taken_at), Expiry(b), b.retention});
+  table.Print(ctx.io.out, format.value());
+  if (format.value() == Format::kTable)
+    ctx.io.out << list.size() << (list.size() == 1 ? " backup\n" : " backups\n");
+  return Status::Ok();
 }
 
 }  // namespace
 
 const CommandSpec& BackupsListCommand() {
-  static const CommandSpec spec{"backups list", "", 0, -1, "(not implemented yet)", "", nullptr, Run};
+  static const CommandSpec spec{
+      "backups list", "", 0, 0, "list the backup catalog with forecast expiry dates",
+      "Lists every backup in the catalog, oldest first: id, where it came from, when it was\n"
+      "taken, its forecast expiry ('unknown' when none) and how that was forecast. Backups\n"
+      "already expired stay listed, as history.\n",
+      Declare, Run};
   return spec;
 }
 

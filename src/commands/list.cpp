@@ -4,12 +4,14 @@
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
 #include "src/cli/tombstone_view.h"
+#include "src/compliance/pending.h"
 
 namespace tombstone {
 namespace {
 
 void Declare(cxxopts::Options& options) {
-  options.add_options()("held", "only tombstones on legal hold");
+  options.add_options()("held", "only tombstones on legal hold")(
+      "pending", "only tombstones still held by an unexpired backup, or on hold ('tombstone pending')");
   DeclareFormatOption(options);
 }
 
@@ -19,7 +21,16 @@ Status Run(Context& ctx) {
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kIfGiven);
   if (!opened.ok()) return opened.status();
   const bool held_only = ctx.Has("held");
-  const auto wanted = [&](const tombstones::Tombstone& t) { return !held_only || t.hold_reason; };
+  const bool pending_only = ctx.Has("pending");
+  std::optional<compliance::PendingIndex> pending;
+  if (pending_only) {
+    auto index = compliance::PendingIndex::Build(*opened->store, tombstones::Now());
+    if (!index.ok()) return index.status();
+    pending.emplace(std::move(index.value()));
+  }
+  const auto wanted = [&](const tombstones::Tombstone& t) {
+    return (!held_only || t.hold_reason) && (!pending || pending->Evaluate(t).pending);
+  };
 
   if (format.value() == Format::kJson) {
     // Streamed one element at a time: the store may hold millions.
@@ -57,7 +68,8 @@ Status Run(Context& ctx) {
   });
   if (!s.ok()) return s;
   table.Print(ctx.io.out, Format::kTable);
-  ctx.io.out << count << (held_only ? " held" : "") << (count == 1 ? " tombstone\n" : " tombstones\n");
+  ctx.io.out << count << (held_only ? " held" : "") << (pending_only ? " pending" : "")
+             << (count == 1 ? " tombstone\n" : " tombstones\n");
   return Status::Ok();
 }
 
@@ -65,10 +77,12 @@ Status Run(Context& ctx) {
 
 const CommandSpec& ListCommand() {
   static const CommandSpec spec{
-      "list", "[--held]", 0, 0, "list tombstones (request ids, hash prefixes, dates, holds)",
+      "list", "[--pending] [--held]", 0, 0, "list tombstones (request ids, hash prefixes, dates, holds)",
       "Lists tombstones in request-id order. Identifiers are shown as KIND:HASH-PREFIX: the\n"
       "store never holds them in the clear. Works while another process writes to the store.\n"
-      "The key is not needed; when given it is checked.\n",
+      "The key is not needed; when given it is checked.\n"
+      "--pending keeps the tombstones that 'tombstone pending' lists (same computation, now);\n"
+      "with --held too, only those on hold.\n",
       Declare, Run};
   return spec;
 }

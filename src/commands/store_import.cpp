@@ -1,17 +1,114 @@
-// STUB: not implemented yet.
+// tombstone store import: restore a store from an export, checked before anything is placed.
 #include "src/commands/store_import.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "src/cli/store_access.h"
+#include "src/compliance/store_archive.h"
 
 namespace tombstone {
 namespace {
 
-Status Run(Context&) {
-  return Status::Usage("unable to run 'store import': not implemented in this build");
+namespace fs = std::filesystem;
+
+void Declare(cxxopts::Options& options) {
+  options.add_options()("force", "replace the store at --store when there is one");
+}
+
+bool Occupied(const std::string& dir) {
+  std::error_code ec;
+  return fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec));
+}
+
+Status CheckTarget(const Context& ctx, const std::string& dir) {
+  if (Occupied(dir) && !ctx.Has("force"))
+    return Status::Usage("unable to import store into '" + dir + "': it is not empty",
+                         "an existing store is never overwritten; pass --force to replace it "
+                         "(the old one is removed only once the new one is in place)");
+  return Status::Ok();
+}
+
+// Extracts next to the target (same file system, so that placing it is a rename).
+Result<std::string> Extract(const std::string& file, const std::string& dir) {
+  const fs::path target = fs::absolute(dir).lexically_normal();
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  std::string tmpl = target.string() + ".import-XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr)
+    return Status::Failed("unable to import store into '" + dir + "': cannot create '" + tmpl + "'");
+  Status s = compliance::ExtractStoreArchive(file, tmpl);
+  if (!s.ok()) {
+    fs::remove_all(tmpl, ec);
+    return s;
+  }
+  return tmpl;
+}
+
+// Opens the extracted copy as a store: proves it is one, and that the key (when given) fits.
+Status CheckExtracted(const Context& ctx, const std::string& extracted) {
+  Context probe = ctx;
+  probe.global.store_dir = extracted;
+  auto opened = OpenStore(probe, tombstones::Store::Mode::kRead, KeyUse::kIfGiven);
+  return opened.status();
+}
+
+// Moves the new store into place; an old one is kept aside until then, and put back on failure.
+Status Place(const Context& ctx, const std::string& extracted, const std::string& dir) {
+  std::error_code ec;
+  std::string aside;
+  if (fs::exists(dir, ec)) {
+    if (fs::exists(fs::path(dir) / "CURRENT", ec)) {
+      // Nobody may be writing to the store being replaced.
+      auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kIfGiven);
+      if (!writer.ok()) return writer.status();
+    }
+    aside = dir + ".replaced-" + std::to_string(tombstones::Now());
+    fs::rename(dir, aside, ec);
+    if (ec) return Status::Failed("unable to move '" + dir + "' aside: " + ec.message());
+  }
+  fs::rename(extracted, dir, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (!aside.empty()) fs::rename(aside, dir, ignored);
+    return Status::Failed("unable to place the imported store at '" + dir + "': " + ec.message());
+  }
+  if (!aside.empty()) fs::remove_all(aside, ec);
+  return Status::Ok();
+}
+
+Status Run(Context& ctx) {
+  const std::string& file = ctx.args[0];
+  auto dir = StoreDir(ctx);
+  if (!dir.ok()) return dir.status();
+  if (Status s = CheckTarget(ctx, dir.value()); !s.ok()) return s;
+  auto summary = compliance::VerifyStoreArchive(file);
+  if (!summary.ok()) return summary.status();
+  auto extracted = Extract(file, dir.value());
+  if (!extracted.ok()) return extracted.status();
+  Status s = CheckExtracted(ctx, extracted.value());
+  if (s.ok()) s = Place(ctx, extracted.value(), dir.value());
+  std::error_code ignored;
+  if (!s.ok()) fs::remove_all(extracted.value(), ignored);
+  if (!s.ok()) return s;
+  ctx.io.out << "imported store into '" << dir.value() << "' from '" << file
+             << "' (checksum verified, blake2b-256 " << summary->checksum << ")\n";
+  return Status::Ok();
 }
 
 }  // namespace
 
 const CommandSpec& StoreImportCommand() {
-  static const CommandSpec spec{"store import", "", 0, -1, "(not implemented yet)", "", nullptr, Run};
+  static const CommandSpec spec{
+      "store import", "FILE", 1, 1, "restore the store from 'tombstone store export' output",
+      "Restores the store at --store from FILE. The checksum and format are checked before\n"
+      "anything is written; the content is extracted beside the target, opened as a store\n"
+      "(and checked against --key-file when given), then renamed into place. A corrupt or\n"
+      "truncated file is refused with exit 4 and nothing is created. An existing store is never\n"
+      "replaced unless --force is given; then the old one is moved aside and removed only once\n"
+      "the new one is in place.\n",
+      Declare, Run};
   return spec;
 }
 

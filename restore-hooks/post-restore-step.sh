@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# The post-restore step shared by every restore path: start the restored data directory fenced, let
+# recovery reach its target and promote, record the as-of point, run `tombstone replay`, stop. Exit 0
+# only when replay exited 0; otherwise the data directory stays fenced (docs/runbook.md, "The fence").
+#
+# Usage: post-restore-step.sh --pgdata DIR --map FILE --store DIR --key-file FILE [options]
+#   --dbname DB            the database the map describes (default: postgres)
+#   --db-user ROLE         the superuser replay connects as (default: the data directory's owner)
+#   --target-time T        recovery_target_time (with recovery_target_action=promote); needs a
+#                          recovery.signal in PGDATA, as written by the restore tool
+#   --restore-command CMD  restore_command for the fenced start (when the restore tool did not set it)
+#   --receipt FILE         where replay writes its receipt (default: next to --summary, or PGDATA/..)
+#   --label TEXT           snapshot label for the receipt (the as-of point is appended)
+#   --summary FILE         key=value lines: timings, as-of point, exit codes (for drills and CI)
+#   --port P               the fenced server's port, on its private socket (default 5432)
+#   --timeout SECS         how long to wait for recovery to finish (default 3600)
+# Exit: 0 replay clean, fence lifted; 1/3/4 replay's own exit code (fence stays); 2 usage or
+# configuration (replay's 2 as well; fence stays); 5 the restored server did not start, recover or
+# stop (fence stays).
+set -euo pipefail
+TOMBSTONE_HOOK_NAME=post-restore-step
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
+receipt="" label="restore" summary="" port=5432 timeout=3600
+usage() { sed -n '6,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pgdata) pgdata=${2:?}; shift 2 ;;
+    --map) map=${2:?}; shift 2 ;;
+    --store) store=${2:?}; shift 2 ;;
+    --key-file) key_file=${2:?}; shift 2 ;;
+    --dbname) dbname=${2:?}; shift 2 ;;
+    --db-user) db_user=${2:?}; shift 2 ;;
+    --target-time) target_time=${2:?}; shift 2 ;;
+    --restore-command) restore_command=${2:?}; shift 2 ;;
+    --receipt) receipt=${2:?}; shift 2 ;;
+    --label) label=${2:?}; shift 2 ;;
+    --summary) summary=${2:?}; shift 2 ;;
+    --port) port=${2:?}; shift 2 ;;
+    --timeout) timeout=${2:?}; shift 2 ;;
+    -h|--help) usage ;;
+    *) log "unable to parse options: unknown option '$1'"; usage ;;
+  esac
+done
+
+# --- checks: nothing is started unless every input is there ------------------------------------
+check_inputs() {
+  [ -n "$pgdata" ] && [ -n "$map" ] && [ -n "$store" ] && [ -n "$key_file" ] ||
+    die 2 "unable to run the post-restore step: --pgdata, --map, --store and --key-file are required"
+  [ -f "$pgdata/PG_VERSION" ] || die 2 "unable to use data directory '$pgdata': no PG_VERSION"
+  [ -f "$map" ] || die 2 "unable to read map '$map': no such file"
+  [ -d "$store" ] || die 4 "unable to open store '$store': no such directory"
+  [ -f "$key_file" ] || die 4 "unable to read key file '$key_file': no such file"
+  [ -x "$tombstone" ] || die 2 "unable to run '$tombstone': not built (set TOMBSTONE_BIN)"
+  if [ -f "$pgdata/postmaster.pid" ] && as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
+    die 2 "unable to fence data directory '$pgdata': a server is already running on it"
+  fi
+  [ ! -f "$pgdata/standby.signal" ] ||
+    die 2 "unable to restore '$pgdata' as a standby: standby.signal is present" \
+      "(restore with a recovery target, or to the end of the archive, instead)"
+  if [ -n "$target_time" ] && [ ! -f "$pgdata/recovery.signal" ]; then
+    die 2 "unable to recover '$pgdata' to '$target_time': no recovery.signal (the restore did not ask for recovery)"
+  fi
+  return 0
+}
+
+# --- the as-of point known before the start: pg_control and backup_label ----------------------
+record_before_start() {
+  system_identifier=$(as_user "$owner" "$bindir/pg_controldata" "$pgdata" |
+    awk -F: '/^Database system identifier/ { gsub(/ /, "", $2); print $2 }')
+  backup_start_time="" backup_label_name="" backup_start_lsn=""
+  if [ -f "$pgdata/backup_label" ]; then
+    backup_start_time=$(sed -n 's/^START TIME: //p' "$pgdata/backup_label")
+    backup_label_name=$(sed -n 's/^LABEL: //p' "$pgdata/backup_label")
+    backup_start_lsn=$(sed -n 's/^START WAL LOCATION: \([0-9A-F/]*\).*/\1/p' "$pgdata/backup_label")
+  fi
+}
+
+# --- the fenced start: every override on the command line, nothing written by it into PGDATA ----
+start_fenced() {
+  fence=$(private_dir "$owner")
+  printf 'local all %s trust\nlocal all all reject\nhost all all all reject\n' "$db_user" >"$fence/pg_hba.conf"
+  : >"$fence/pg_ident.conf"
+  chown "$owner" "$fence/pg_hba.conf" "$fence/pg_ident.conf" 2>/dev/null || true
+  local opts=(
+    "listen_addresses=" "unix_socket_directories=$fence" "port=$port"
+    "hba_file=$fence/pg_hba.conf" "ident_file=$fence/pg_ident.conf"
+    "archive_mode=off" "synchronous_standby_names=" "hot_standby=on"
+    "logging_collector=off" "log_destination=stderr" "cluster_name=tombstone-fenced"
+  )
+  [ -f "$pgdata/postgresql.conf" ] || { : >"$fence/postgresql.conf"; opts+=("config_file=$fence/postgresql.conf"); }
+  [ -z "$restore_command" ] || opts+=("restore_command=$restore_command")
+  # RFC 3339 in, PostgreSQL's own form out: the server parses this before time zone names load
+  local target_pg
+  target_pg=$(sed -e 's/^\([0-9-]*\)T/\1 /' -e 's/[Zz]$/+00/' <<<"$target_time")
+  [ -z "$target_time" ] || opts+=("recovery_target_time=$target_pg" "recovery_target_action=promote")
+  local o="" kv
+  for kv in "${opts[@]}"; do o+=" -c $(shell_quote "$kv")"; done
+  log "starting '$pgdata' fenced: no TCP listener, private socket '$fence', port $port"
+  started=1
+  if ! as_user "$owner" "$bindir/pg_ctl" start -w -t "$timeout" -D "$pgdata" -l "$fence/server.log" -o "$o" >/dev/null; then
+    started=0
+    tail -n 20 "$fence/server.log" >&2 || true
+    die 5 "unable to start restored data directory '$pgdata': see the server log above"
+  fi
+}
+
+sql() { as_user "$owner" "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$fence" -p "$port" -U "$db_user" -d postgres -c "$1"; }
+
+# --- recovery: wait until the server has left recovery; promote when it paused at a target -------
+wait_for_promotion() {
+  local deadline state
+  deadline=$(($(date +%s) + timeout))
+  while :; do
+    if ! state=$(sql "SELECT pg_is_in_recovery() || ' ' || pg_get_wal_replay_pause_state()" 2>&1); then
+      if ! as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
+        started=0
+        tail -n 20 "$fence/server.log" >&2 || true
+        die 5 "unable to recover '$pgdata': the server stopped during recovery (see the log above)"
+      fi
+      state="retry"
+    fi
+    case "$state" in
+      "false "*) return 0 ;;
+      "true paused") log "recovery paused at its target: promoting"; sql "SELECT pg_promote(true, 600)" >/dev/null ;;
+    esac
+    [ "$(date +%s)" -lt "$deadline" ] || die 5 "unable to recover '$pgdata': still in recovery after ${timeout}s"
+    sleep 0.2
+  done
+}
+
+# --- the as-of point the server knows only until it restarts ------------------------------------
+record_after_promotion() {
+  local row
+  row=$(sql "SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), coalesce(pg_last_wal_replay_lsn()::text, ''), (SELECT timeline_id FROM pg_control_checkpoint())")
+  IFS='|' read -r replay_timestamp replay_lsn timeline <<<"$row"
+  log "as of: last replayed transaction ${replay_timestamp:-none}, lsn ${replay_lsn:-none}, system $system_identifier"
+}
+
+run_replay() {
+  local asof="$label; replayed to ${replay_timestamp:-n/a} lsn ${replay_lsn:-n/a}; system $system_identifier"
+  [ -z "$backup_start_time" ] || asof+="; backup '$backup_label_name' started $backup_start_time"
+  local dsn="host=$fence port=$port user=$db_user dbname=$dbname"
+  log "running tombstone replay on database '$dbname'"
+  set +e
+  "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$dsn" --map "$map" \
+    --receipt "$receipt" --snapshot-label "$asof"
+  replay_rc=$?
+  set -e
+}
+
+stop_fenced() {
+  if [ "$started" = 1 ]; then
+    if as_user "$owner" "$bindir/pg_ctl" stop -w -t 300 -m fast -D "$pgdata" >/dev/null; then
+      started=0
+    else
+      as_user "$owner" "$bindir/pg_ctl" stop -w -m immediate -D "$pgdata" >/dev/null 2>&1 || true
+      started=0
+      return 1
+    fi
+  fi
+}
+
+write_summary() {
+  [ -n "$summary" ] || return 0
+  cat >"$summary" <<EOF
+pgdata=$pgdata
+system_identifier=$system_identifier
+timeline=${timeline:-}
+replay_timestamp=${replay_timestamp:-}
+replay_lsn=${replay_lsn:-}
+backup_label=${backup_label_name:-}
+backup_start_time=${backup_start_time:-}
+recovery_seconds=${recovery_seconds:-}
+replay_seconds=${replay_seconds:-}
+replay_exit=${replay_rc:-}
+step_exit=$1
+fenced=$(fence_present "$pgdata" && echo yes || echo no)
+receipt=$receipt
+EOF
+}
+
+cleanup() {
+  local rc=$?
+  if [ "${started:-0}" = 1 ]; then stop_fenced || true; fi
+  [ -z "${fence:-}" ] || rm -rf "$fence"
+  if [ $rc -ne 0 ] && [ -n "$pgdata" ] && [ -f "$pgdata/PG_VERSION" ]; then
+    log "the data directory stays fenced (exit $rc): fix the cause and re-run this step, or after review: $hooks_dir/lift-fence.sh $pgdata"
+  fi
+  write_summary "$rc" || true
+}
+
+# --- the checklist ------------------------------------------------------------------------------
+started=0 fence="" replay_rc="" system_identifier=""
+[ -n "$pgdata" ] && pgdata=$(cd "$pgdata" 2>/dev/null && pwd || echo "$pgdata")
+bindir=$(pg_bindir_for "$pgdata")
+tombstone=$(tombstone_bin)
+owner=$( [ -d "$pgdata" ] && owner_of "$pgdata" || id -un)
+db_user=${db_user:-$owner}
+[ -n "$receipt" ] || receipt="${summary:+$(dirname "$summary")/}receipt-$(date -u +%Y%m%dT%H%M%SZ).json"
+trap cleanup EXIT
+
+check_inputs
+record_before_start
+fence_write "$pgdata" "fenced by post-restore-step.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) before the first start"
+t0=$(now)
+start_fenced
+wait_for_promotion
+t1=$(now)
+recovery_seconds=$(elapsed "$t0" "$t1")
+record_after_promotion
+run_replay
+replay_seconds=$(elapsed "$t1" "$(now)")
+stop_fenced || die 5 "unable to stop the fenced server on '$pgdata' cleanly"
+if [ "$replay_rc" -ne 0 ]; then
+  die "$replay_rc" "tombstone replay exited $replay_rc: the data directory stays fenced"
+fi
+fence_remove "$pgdata"
+log "replay verified clean; fence lifted; receipt: $receipt"

@@ -1,0 +1,312 @@
+// The store export file (layout in store_archive.h and docs/store-export.md).
+#include "src/compliance/store_archive.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+namespace tombstone::compliance {
+namespace {
+
+namespace fs = std::filesystem;
+using tombstones::Result;
+using tombstones::Status;
+
+constexpr std::string_view kMagic = "tombstone-store-export ";
+constexpr std::string_view kTrailerTag = "blake2b-256 ";
+constexpr std::size_t kTrailerSize = 12 + 64 + 1;
+constexpr std::size_t kChunk = 1 << 16;
+
+std::string Hex(const unsigned char* data, std::size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), data, n);
+  hex.pop_back();
+  return hex;
+}
+
+// Writes bytes to a file while hashing them.
+class HashedFile {
+ public:
+  explicit HashedFile(const std::string& path) : out_(path, std::ios::binary | std::ios::trunc) {
+    crypto_generichash_init(&state_, nullptr, 0, 32);
+  }
+  bool ok() const { return static_cast<bool>(out_); }
+  void Write(std::string_view bytes) {
+    crypto_generichash_update(&state_, reinterpret_cast<const unsigned char*>(bytes.data()),
+                              bytes.size());
+    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    written_ += bytes.size();
+  }
+  std::string Digest() {
+    std::array<unsigned char, 32> d{};
+    crypto_generichash_final(&state_, d.data(), d.size());
+    return Hex(d.data(), d.size());
+  }
+  void WriteRaw(std::string_view bytes) {  // not hashed: the trailer
+    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    written_ += bytes.size();
+  }
+  bool Close() {
+    out_.flush();
+    out_.close();
+    return !out_.fail();
+  }
+  std::uint64_t written() const { return written_; }
+
+ private:
+  std::ofstream out_;
+  crypto_generichash_state state_;
+  std::uint64_t written_ = 0;
+};
+
+// Compresses the payload into a HashedFile.
+class Compressor {
+ public:
+  explicit Compressor(HashedFile* file) : file_(file), ctx_(ZSTD_createCCtx()) {
+    ZSTD_CCtx_setParameter(ctx_, ZSTD_c_compressionLevel, 9);
+    ZSTD_CCtx_setParameter(ctx_, ZSTD_c_checksumFlag, 1);
+  }
+  ~Compressor() { ZSTD_freeCCtx(ctx_); }
+  bool Write(std::string_view bytes, bool last = false) {
+    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+    std::vector<char> buf(ZSTD_CStreamOutSize());
+    for (;;) {
+      ZSTD_outBuffer out{buf.data(), buf.size(), 0};
+      const std::size_t rest = ZSTD_compressStream2(ctx_, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
+      if (ZSTD_isError(rest)) return false;
+      file_->Write(std::string_view(buf.data(), out.pos));
+      if (last ? rest == 0 : in.pos == in.size) return true;
+    }
+  }
+
+ private:
+  HashedFile* file_;
+  ZSTD_CCtx* ctx_;
+};
+
+bool SyncFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+Status WriteFiles(const std::string& checkpoint_dir, Compressor& z, ArchiveSummary* summary) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(checkpoint_dir)) {
+    if (!entry.is_regular_file())
+      return Status::Failed("unable to export '" + entry.path().string() +
+                            "': not a regular file in the checkpoint");
+    files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<char> buf(kChunk);
+  for (const fs::path& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    const std::uint64_t size = fs::file_size(path);
+    if (!in || !z.Write("file " + std::to_string(size) + " " + path.filename().string() + "\n"))
+      return Status::Failed("unable to export '" + path.string() + "': cannot read it");
+    std::uint64_t left = size;
+    while (left > 0) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+      if (!in.read(buf.data(), static_cast<std::streamsize>(n)) || !z.Write({buf.data(), n}))
+        return Status::Failed("unable to export '" + path.string() + "': read or compress failed");
+      left -= n;
+    }
+    ++summary->files;
+    summary->bytes += size;
+  }
+  if (!z.Write("end " + std::to_string(files.size()) + "\n", /*last=*/true))
+    return Status::Failed("unable to export: compression failed");
+  return Status::Ok();
+}
+
+Status Corrupt(const std::string& file, const std::string& cause) {
+  return Status::StoreError("unable to import store export '" + file + "': " + cause,
+                            "use another copy of the export; nothing was changed");
+}
+
+// Reads the decompressed payload of a verified archive, bounded to the compressed range.
+class Decompressor {
+ public:
+  Decompressor(std::ifstream* in, std::uint64_t compressed)
+      : in_(in), left_(compressed), ctx_(ZSTD_createDCtx()), inbuf_(ZSTD_DStreamInSize()) {}
+  ~Decompressor() { ZSTD_freeDCtx(ctx_); }
+  // Fills exactly n bytes; false at the end of the stream or on error.
+  bool Read(char* out, std::size_t n) {
+    while (n > 0) {
+      if (pos_ == have_.size()) {
+        if (!Refill()) return false;
+        continue;
+      }
+      const std::size_t take = std::min(n, have_.size() - pos_);
+      std::copy_n(have_.data() + pos_, take, out);
+      pos_ += take;
+      out += take;
+      n -= take;
+    }
+    return true;
+  }
+  bool Line(std::string* line) {
+    line->clear();
+    char c = 0;
+    while (Read(&c, 1)) {
+      if (c == '\n') return true;
+      if (line->size() > 4096) return false;
+      line->push_back(c);
+    }
+    return false;
+  }
+
+ private:
+  bool Refill() {
+    have_.resize(ZSTD_DStreamOutSize());
+    pos_ = 0;
+    for (;;) {
+      if (in_pos_ == in_size_) {
+        if (left_ == 0) return false;
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left_, inbuf_.size()));
+        if (!in_->read(inbuf_.data(), static_cast<std::streamsize>(n))) return false;
+        left_ -= n;
+        in_pos_ = 0;
+        in_size_ = n;
+      }
+      ZSTD_inBuffer in{inbuf_.data(), in_size_, in_pos_};
+      ZSTD_outBuffer out{have_.data(), have_.size(), 0};
+      const std::size_t r = ZSTD_decompressStream(ctx_, &out, &in);
+      in_pos_ = in.pos;
+      if (ZSTD_isError(r)) return false;
+      if (out.pos > 0) {
+        have_.resize(out.pos);
+        return true;
+      }
+    }
+  }
+  std::ifstream* in_;
+  std::uint64_t left_;
+  ZSTD_DCtx* ctx_;
+  std::vector<char> inbuf_;
+  std::size_t in_pos_ = 0, in_size_ = 0;
+  std::vector<char> have_;
+  std::size_t pos_ = 0;
+};
+
+bool ValidName(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+         name.find('\0') == std::string::npos;
+}
+
+}  // namespace
+
+Result<ArchiveSummary> WriteStoreArchive(const std::string& checkpoint_dir, const std::string& file) {
+  const std::string partial = file + ".partial";
+  HashedFile out(partial);
+  if (!out.ok())
+    return Status::Failed("unable to write store export '" + file + "': cannot create '" +
+                          partial + "'");
+  out.Write(std::string(kMagic) + std::to_string(kStoreArchiveFormat) + " created=" +
+            tombstones::FormatTime(tombstones::Now()) + " tool=" +
+            std::string(tombstones::Version()) + "\n");
+  ArchiveSummary summary;
+  Compressor z(&out);
+  Status s = WriteFiles(checkpoint_dir, z, &summary);
+  if (s.ok()) {
+    summary.checksum = out.Digest();
+    out.WriteRaw(std::string(kTrailerTag) + summary.checksum + "\n");
+    summary.written = out.written();
+    if (!out.Close() || !SyncFile(partial))
+      s = Status::Failed("unable to write store export '" + file + "': write or sync failed");
+  }
+  std::error_code ec;
+  if (s.ok()) fs::rename(partial, file, ec);
+  if (s.ok() && ec) s = Status::Failed("unable to write store export '" + file + "': " + ec.message());
+  if (!s.ok()) {
+    fs::remove(partial, ec);
+    return s;
+  }
+  return summary;
+}
+
+Result<ArchiveSummary> VerifyStoreArchive(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::Usage("unable to open store export '" + file + "': no such file");
+  std::error_code ec;
+  const std::uint64_t size = fs::file_size(file, ec);
+  std::string header;
+  std::getline(in, header);
+  if (header.rfind(kMagic, 0) != 0) return Corrupt(file, "not a tombstone store export");
+  const std::string format = header.substr(kMagic.size(), header.find(' ', kMagic.size()) - kMagic.size());
+  if (format != std::to_string(kStoreArchiveFormat))
+    return Corrupt(file, "export format " + format + " is not supported by this version (format " +
+                             std::to_string(kStoreArchiveFormat) + ")");
+  if (ec || size < header.size() + 1 + kTrailerSize) return Corrupt(file, "the file is truncated");
+  in.seekg(0);
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  std::vector<char> buf(kChunk);
+  std::uint64_t left = size - kTrailerSize;
+  while (left > 0) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+    if (!in.read(buf.data(), static_cast<std::streamsize>(n))) return Corrupt(file, "read failed");
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(buf.data()), n);
+    left -= n;
+  }
+  std::string trailer(kTrailerSize, '\0');
+  if (!in.read(trailer.data(), static_cast<std::streamsize>(kTrailerSize)))
+    return Corrupt(file, "read failed");
+  if (trailer.rfind(kTrailerTag, 0) != 0 || trailer.back() != '\n')
+    return Corrupt(file, "the file is truncated (no checksum trailer at its end)");
+  std::array<unsigned char, 32> digest{};
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  ArchiveSummary summary;
+  summary.checksum = Hex(digest.data(), digest.size());
+  summary.written = size;
+  if (trailer.substr(kTrailerTag.size(), 64) != summary.checksum)
+    return Corrupt(file, "checksum mismatch: the file was changed or damaged");
+  return summary;
+}
+
+Status ExtractStoreArchive(const std::string& file, const std::string& dir) {
+  std::ifstream in(file, std::ios::binary);
+  std::string header;
+  if (!in || !std::getline(in, header)) return Corrupt(file, "read failed");
+  const std::uint64_t size = fs::file_size(file);
+  Decompressor z(&in, size - kTrailerSize - header.size() - 1);
+  std::string line;
+  std::vector<char> buf(kChunk);
+  for (int files = 0;; ++files) {
+    if (!z.Line(&line)) return Corrupt(file, "the compressed content is malformed");
+    if (line == "end " + std::to_string(files)) return Status::Ok();
+    std::size_t size_end = line.find(' ', 5);
+    if (line.rfind("file ", 0) != 0 || size_end == std::string::npos)
+      return Corrupt(file, "the compressed content is malformed");
+    std::uint64_t bytes = 0;
+    const auto [end, ec] = std::from_chars(line.data() + 5, line.data() + size_end, bytes);
+    if (ec != std::errc() || end != line.data() + size_end)
+      return Corrupt(file, "the compressed content is malformed");
+    const std::string name = line.substr(size_end + 1);
+    if (!ValidName(name)) return Corrupt(file, "it names a file outside the store");
+    std::ofstream out(fs::path(dir) / name, std::ios::binary | std::ios::trunc);
+    for (std::uint64_t left = bytes; left > 0;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+      if (!z.Read(buf.data(), n)) return Corrupt(file, "a file is cut short");
+      out.write(buf.data(), static_cast<std::streamsize>(n));
+      left -= n;
+    }
+    out.close();
+    if (out.fail() || !SyncFile((fs::path(dir) / name).string()))
+      return Status::Failed("unable to import store export '" + file + "': cannot write '" + name + "'");
+  }
+}
+
+}  // namespace tombstone::compliance

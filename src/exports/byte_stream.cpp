@@ -1,0 +1,223 @@
+#include "src/exports/byte_stream.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace tombstone::exports {
+namespace {
+
+constexpr std::size_t kChunk = 1 << 17;          // 128 KiB
+constexpr std::size_t kOutBuffer = 1 << 20;      // 1 MiB before a write or a compress step
+constexpr unsigned char kZstdMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+
+std::string Errno() { return std::strerror(errno); }
+
+}  // namespace
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// ---------------------------------------------------------------------------------------------
+// InputFile
+
+Result<std::unique_ptr<InputFile>> InputFile::Open(const std::string& path) {
+  std::unique_ptr<InputFile> in(new InputFile());
+  in->path_ = path;
+  in->file_ = std::fopen(path.c_str(), "rb");
+  if (in->file_ == nullptr)
+    return Status::Usage("unable to open '" + path + "': " + Errno());
+  // Compressed when named so or when it starts with the zstd magic number.
+  in->raw_.resize(ZSTD_DStreamInSize());
+  std::size_t got = 0;
+  if (Status s = in->ReadRaw(in->raw_.data(), in->raw_.size(), &got); !s.ok()) return s;
+  in->in_ = {in->raw_.data(), got, 0};
+  const bool magic = got >= 4 && std::memcmp(in->raw_.data(), kZstdMagic, 4) == 0;
+  if (magic || EndsWith(path, ".zst")) {
+    in->dstream_ = ZSTD_createDStream();
+    if (in->dstream_ == nullptr) return in->Error("out of memory for the zstd decoder");
+    ZSTD_initDStream(in->dstream_);
+  }
+  return in;
+}
+
+InputFile::~InputFile() {
+  if (dstream_ != nullptr) ZSTD_freeDStream(dstream_);
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status InputFile::Error(const std::string& cause) const {
+  return Status::Usage("unable to read '" + path_ + "': " + cause);
+}
+
+Status InputFile::ReadRaw(char* buf, std::size_t capacity, std::size_t* got) {
+  *got = std::fread(buf, 1, capacity, file_);
+  if (*got < capacity) {
+    if (std::ferror(file_)) return Error(Errno());
+    raw_eof_ = true;
+  }
+  raw_bytes_ += *got;
+  if (*got > 0) any_input_ = true;
+  return Status::Ok();
+}
+
+Status InputFile::Read(char* buf, std::size_t capacity, std::size_t* got) {
+  *got = 0;
+  if (dstream_ == nullptr) {
+    // Plain: first hand out what Open() read to sniff the format.
+    if (in_.pos < in_.size) {
+      const std::size_t n = std::min(capacity, in_.size - in_.pos);
+      std::memcpy(buf, raw_.data() + in_.pos, n);
+      in_.pos += n;
+      *got = n;
+      return Status::Ok();
+    }
+    if (raw_eof_) return Status::Ok();
+    return ReadRaw(buf, capacity, got);
+  }
+  ZSTD_outBuffer out{buf, capacity, 0};
+  while (out.pos == 0) {
+    if (in_.pos == in_.size) {
+      if (raw_eof_) {
+        // The end of the file must be the end of a frame.
+        if (!any_input_ || last_ret_ != 0) return Error("truncated zstd stream");
+        return Status::Ok();
+      }
+      std::size_t n = 0;
+      if (Status s = ReadRaw(raw_.data(), raw_.size(), &n); !s.ok()) return s;
+      in_ = {raw_.data(), n, 0};
+      if (n == 0) continue;
+    }
+    const std::size_t ret = ZSTD_decompressStream(dstream_, &out, &in_);
+    if (ZSTD_isError(ret))
+      return Error(std::string("not a valid zstd stream (") + ZSTD_getErrorName(ret) + ")");
+    last_ret_ = ret;
+    // A frame may end with output still buffered in the decoder: loop until output or EOF.
+  }
+  *got = out.pos;
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// LineReader
+
+Status LineReader::Next(std::string_view* line) {
+  for (;;) {
+    const char* start = buf_.data() + begin_;
+    const void* nl = std::memchr(start, '\n', end_ - begin_);
+    if (nl != nullptr) {
+      const std::size_t n = static_cast<const char*>(nl) - start + 1;
+      *line = std::string_view(start, n);
+      begin_ += n;
+      bytes_ += n;
+      return Status::Ok();
+    }
+    if (eof_) {
+      *line = std::string_view(start, end_ - begin_);
+      bytes_ += end_ - begin_;
+      begin_ = end_;
+      return Status::Ok();
+    }
+    // Move the partial line to the front and fill the rest; grow for a long line.
+    if (begin_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (buf_.size() - end_ < kChunk) buf_.resize(std::max(buf_.size() * 2, end_ + 4 * kChunk));
+    std::size_t got = 0;
+    if (Status s = in_.Read(buf_.data() + end_, buf_.size() - end_, &got); !s.ok()) return s;
+    if (got == 0) eof_ = true;
+    end_ += got;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OutputFile
+
+Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) {
+  std::unique_ptr<OutputFile> out(new OutputFile());
+  out->path_ = path;
+  std::string pattern = path + ".tmp-XXXXXX";
+  out->fd_ = ::mkstemp(pattern.data());
+  if (out->fd_ < 0)
+    return Status::Usage("unable to create '" + pattern + "': " + Errno());
+  out->temp_path_ = pattern;
+  // mkstemp makes the file 0600; give OUT the mode a new file would get (umask applies).
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(out->fd_, 0666 & ~mask);
+  if (EndsWith(path, ".zst")) {
+    out->cstream_ = ZSTD_createCStream();
+    if (out->cstream_ == nullptr)
+      return Status::Failed("unable to write '" + path + "': out of memory for the zstd encoder");
+    ZSTD_CCtx_setParameter(out->cstream_, ZSTD_c_compressionLevel, 3);
+    out->zbuf_.resize(ZSTD_CStreamOutSize());
+  }
+  out->buf_.reserve(kOutBuffer);
+  return out;
+}
+
+OutputFile::~OutputFile() {
+  if (cstream_ != nullptr) ZSTD_freeCStream(cstream_);
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+}
+
+Status OutputFile::Write(std::string_view bytes) {
+  buf_.append(bytes);
+  if (buf_.size() >= kOutBuffer) return FlushBuffer(false);
+  return Status::Ok();
+}
+
+Status OutputFile::WriteRaw(const char* data, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd_, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Status::Failed("unable to write '" + temp_path_ + "': " + Errno());
+    }
+    data += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return Status::Ok();
+}
+
+Status OutputFile::FlushBuffer(bool end) {
+  if (cstream_ == nullptr) {
+    Status s = WriteRaw(buf_.data(), buf_.size());
+    buf_.clear();
+    return s;
+  }
+  ZSTD_inBuffer in{buf_.data(), buf_.size(), 0};
+  const ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
+  for (;;) {
+    ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
+    const std::size_t remaining = ZSTD_compressStream2(cstream_, &out, &in, mode);
+    if (ZSTD_isError(remaining))
+      return Status::Failed("unable to compress '" + path_ + "': " + ZSTD_getErrorName(remaining));
+    if (Status s = WriteRaw(zbuf_.data(), out.pos); !s.ok()) return s;
+    if (end ? remaining == 0 : in.pos == in.size) break;
+  }
+  buf_.clear();
+  return Status::Ok();
+}
+
+Status OutputFile::Commit() {
+  if (Status s = FlushBuffer(true); !s.ok()) return s;
+  if (::fsync(fd_) != 0)
+    return Status::Failed("unable to sync '" + temp_path_ + "': " + Errno());
+  ::close(fd_);
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    return Status::Failed("unable to rename '" + temp_path_ + "' to '" + path_ + "': " + Errno());
+  committed_ = true;
+  return Status::Ok();
+}
+
+}  // namespace tombstone::exports

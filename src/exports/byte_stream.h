@@ -1,0 +1,100 @@
+// Streaming file input and output for exports: plain or zstd-compressed, read and written in
+// chunks so that a file of any size passes through bounded memory.
+#pragma once
+
+#include <zstd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "tombstones/tombstones.h"
+
+namespace tombstone::exports {
+
+using tombstones::Result;
+using tombstones::Status;
+
+// Reads a file's bytes, decompressing on the fly when it is zstd-compressed (its name ends in
+// ".zst" or its first bytes are the zstd magic number). Not thread-safe.
+class InputFile {
+ public:
+  // kUsage when the file cannot be opened.
+  static Result<std::unique_ptr<InputFile>> Open(const std::string& path);
+  ~InputFile();
+
+  // Reads up to `capacity` bytes into `buf`; *got is 0 only at the end of the data.
+  // kUsage ("unable to read 'f.zst': truncated zstd stream") when a compressed file ends
+  // inside a frame, or when the file is unreadable or not valid zstd.
+  Status Read(char* buf, std::size_t capacity, std::size_t* got);
+
+  bool compressed() const { return dstream_ != nullptr; }
+  const std::string& path() const { return path_; }
+  // Bytes read from the file itself so far (compressed size when compressed).
+  std::uint64_t raw_bytes() const { return raw_bytes_; }
+
+ private:
+  InputFile() = default;
+  Status ReadRaw(char* buf, std::size_t capacity, std::size_t* got);
+  Status Error(const std::string& cause) const;
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  ZSTD_DStream* dstream_ = nullptr;
+  std::string raw_;            // compressed input buffer
+  ZSTD_inBuffer in_{nullptr, 0, 0};
+  std::size_t last_ret_ = 0;   // last ZSTD_decompressStream result: 0 at a frame's end
+  bool raw_eof_ = false;
+  bool any_input_ = false;
+  std::uint64_t raw_bytes_ = 0;
+};
+
+// Splits an InputFile into lines (each with its '\n', the last one maybe without). The line
+// is valid until the next call. Lines longer than the buffer grow it (bounded by the line).
+class LineReader {
+ public:
+  explicit LineReader(InputFile& in) : in_(in) {}
+  // *line is empty at the end of the data.
+  Status Next(std::string_view* line);
+  // Bytes of decompressed data handed out so far.
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  InputFile& in_;
+  std::string buf_;
+  std::size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+  std::uint64_t bytes_ = 0;
+};
+
+// Writes OUT through a temporary file in the same directory, renamed over OUT by Commit():
+// OUT appears only complete. zstd-compressed when OUT ends in ".zst". Destroying an
+// uncommitted OutputFile removes the temporary file. Not thread-safe.
+class OutputFile {
+ public:
+  // kUsage when the temporary file cannot be created.
+  static Result<std::unique_ptr<OutputFile>> Create(const std::string& path);
+  ~OutputFile();
+
+  Status Write(std::string_view bytes);
+  // Flushes, finishes the zstd frame, syncs and renames the temporary file to OUT.
+  Status Commit();
+  const std::string& temp_path() const { return temp_path_; }
+
+ private:
+  OutputFile() = default;
+  Status FlushBuffer(bool end);
+  Status WriteRaw(const char* data, std::size_t n);
+
+  std::string path_, temp_path_;
+  int fd_ = -1;
+  ZSTD_CStream* cstream_ = nullptr;
+  std::string buf_;    // pending uncompressed bytes
+  std::string zbuf_;   // compressed output chunk
+  bool committed_ = false;
+};
+
+bool EndsWith(std::string_view s, std::string_view suffix);
+
+}  // namespace tombstone::exports

@@ -1,0 +1,184 @@
+#include "src/exports/csv_export.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tombstone::exports {
+namespace {
+
+// Splits records into fields a line at a time, so that a quoted field may hold newlines.
+// Follows src/input/csv.cpp: a quote opens a quoted field only at the start of a field.
+class RecordParser {
+ public:
+  explicit RecordParser(char delimiter) : delimiter_(delimiter) {}
+
+  void Begin() {
+    count_ = 0;
+    quoted_ = was_quoted_ = false;
+    Field().clear();
+  }
+  // Feeds one line (with its newline, if any). Returns true when the record ends with it.
+  bool Feed(std::string_view line, long line_no, std::string* error) {
+    std::string* field = &fields_[count_];
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (quoted_) {
+        if (c == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            field->push_back('"');
+            ++i;
+          } else {
+            quoted_ = false;
+          }
+        } else {
+          field->push_back(c);
+        }
+        continue;
+      }
+      if (c == delimiter_) {
+        ++count_;
+        field = &Field();
+        field->clear();
+        was_quoted_ = false;
+      } else if (c == '\n' || (c == '\r' && (i + 1 == line.size() || line[i + 1] == '\n'))) {
+        ++count_;
+        return true;
+      } else if (c == '"' && field->empty() && !was_quoted_) {
+        quoted_ = was_quoted_ = true;
+      } else if (was_quoted_) {
+        *error = "text after a closing quote on line " + std::to_string(line_no);
+        return false;
+      } else {
+        field->push_back(c);
+      }
+    }
+    if (line.empty() || line.back() != '\n') {  // the last line of the file, unterminated
+      if (quoted_) return false;
+      ++count_;
+      return true;
+    }
+    return false;
+  }
+  bool in_quotes() const { return quoted_; }
+  std::size_t size() const { return count_; }
+  const std::string& operator[](std::size_t i) const { return fields_[i]; }
+
+ private:
+  std::string& Field() {
+    if (fields_.size() <= count_) fields_.resize(count_ + 1);
+    return fields_[count_];
+  }
+  char delimiter_;
+  std::vector<std::string> fields_{1};
+  std::size_t count_ = 0;
+  bool quoted_ = false, was_quoted_ = false;
+};
+
+bool SameIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+struct BoundColumn {
+  std::size_t index;
+  std::string header;
+  KindMatcher* matcher;
+};
+
+// Finds each mapped column in the header: exactly, else ignoring case.
+Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const CsvSpec& spec,
+                                             TombstoneIndex& index, const std::string& path) {
+  std::vector<BoundColumn> bound;
+  for (const CsvColumn& c : spec.columns) {
+    std::optional<std::size_t> at;
+    for (std::size_t pass = 0; pass < 2 && !at; ++pass)
+      for (std::size_t i = 0; i < header.size() && !at; ++i) {
+        std::string_view name = header[i];
+        if (i == 0 && name.substr(0, 3) == "\xEF\xBB\xBF") name.remove_prefix(3);  // BOM
+        if (pass == 0 ? name == c.header : SameIgnoringCase(name, c.header)) at = i;
+      }
+    if (!at) {
+      if (!spec.all_required) continue;
+      return Status::Usage("unable to scan '" + path + "': no column '" + c.header +
+                               "' in its header",
+                           "name the columns with --column HEADER=KIND");
+    }
+    bound.push_back({*at, c.header, index.ForKind(c.kind)});
+  }
+  if (bound.empty())
+    return Status::Usage("unable to scan '" + path + "': none of the map's [csv] columns is in "
+                         "its header",
+                         "name the columns with --column HEADER=KIND");
+  return bound;
+}
+
+}  // namespace
+
+Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index, OutputFile* out,
+                  FileReport* report) {
+  const std::string& path = report->path;
+  RecordParser parser(spec.delimiter);
+  std::string record;  // the raw bytes of a record spanning several lines
+  std::string error;
+  long line_no = 0;
+  bool have_header = false;
+  std::vector<BoundColumn> columns;
+  std::vector<std::uint32_t> hits;
+  for (;;) {
+    std::string_view line;
+    if (Status s = lines.Next(&line); !s.ok()) return s;
+    if (line.empty()) break;
+    // Assemble one record: usually one line, more when a quoted field holds a newline.
+    const long first_line = ++line_no;
+    parser.Begin();
+    record.clear();
+    bool multi = false;
+    while (!parser.Feed(line, line_no, &error)) {
+      if (!error.empty()) return Status::Usage("unable to read '" + path + "': " + error);
+      if (!multi) record.assign(line);
+      multi = true;
+      if (Status s = lines.Next(&line); !s.ok()) return s;
+      if (line.empty())
+        return Status::Usage("unable to read '" + path + "': a quoted field opened on line " +
+                             std::to_string(first_line) + " is never closed");
+      ++line_no;
+      record.append(line);
+    }
+    const std::string_view raw = multi ? std::string_view(record) : line;
+    if (!have_header) {
+      auto bound = BindColumns(parser, spec, index, path);
+      if (!bound.ok()) return bound.status();
+      columns = std::move(bound.value());
+      have_header = true;
+      if (out != nullptr)
+        if (Status s = out->Write(raw); !s.ok()) return s;
+      continue;
+    }
+    const bool blank = parser.size() == 1 && parser[0].empty() && !parser.in_quotes();
+    if (!blank) ++report->counts.rows;
+    hits.clear();
+    const BoundColumn* where = nullptr;
+    for (const BoundColumn& c : columns) {
+      if (c.index >= parser.size() || c.matcher == nullptr) continue;
+      const std::size_t before = hits.size();
+      c.matcher->Find(parser[c.index], &hits);
+      if (where == nullptr && hits.size() > before) where = &c;
+    }
+    if (!hits.empty()) {
+      const Verdict v = Decide(hits, index.refs(), std::nullopt);
+      const Outcome o = v.kind == Verdict::kApply ? Outcome::kRemoved
+                        : v.kind == Verdict::kHeld ? Outcome::kHeld
+                                                   : Outcome::kKeptByGuard;
+      report->Record(first_line, where->header, index.refs()[v.ref].request_id, o, nullptr);
+      if (o == Outcome::kRemoved) continue;
+    }
+    if (out != nullptr)
+      if (Status s = out->Write(raw); !s.ok()) return s;
+  }
+  if (!have_header) return Status::Usage("unable to scan '" + path + "': no header row");
+  return Status::Ok();
+}
+
+}  // namespace tombstone::exports

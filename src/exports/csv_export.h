@@ -1,0 +1,34 @@
+// Scanning and scrubbing CSV/TSV exports: a header, then one row per record (RFC 4180 quoting,
+// fields with embedded newlines, CRLF or LF). Rows holding a tombstoned identifier in a mapped
+// column are listed (scan) or left out of the copy (scrub); every other byte is kept as read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "src/exports/byte_stream.h"
+#include "src/exports/export_report.h"
+#include "src/exports/tombstone_index.h"
+
+namespace tombstone::exports {
+
+struct CsvColumn {
+  std::string header;  // as in the file's header row
+  std::string kind;
+};
+
+struct CsvSpec {
+  char delimiter = ',';
+  std::vector<CsvColumn> columns;
+  // Every column must be in the header (given by --column); otherwise (from the map's [csv]
+  // section, which may describe several exports) those present are used, at least one.
+  bool all_required = true;
+};
+
+// Reads `lines` to the end. `out`, when not null, receives every record that stays (scrub).
+// kUsage naming the file and line for malformed quoting, a missing header, or mapped columns
+// absent from the header.
+Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index, OutputFile* out,
+                  FileReport* report);
+
+}  // namespace tombstone::exports

@@ -1,0 +1,235 @@
+#include "src/exports/pgdump_parse.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <limits>
+
+namespace tombstone::exports {
+namespace {
+
+void SkipSpaces(std::string_view s, std::size_t* i) {
+  while (*i < s.size() && (s[*i] == ' ' || s[*i] == '\t')) ++*i;
+}
+
+// One SQL identifier at s[*i]: "quoted" (with "" inside) or bare.
+bool ReadIdentifier(std::string_view s, std::size_t* i, std::string* out) {
+  out->clear();
+  if (*i < s.size() && s[*i] == '"') {
+    for (++*i; *i < s.size(); ++*i) {
+      if (s[*i] == '"') {
+        if (*i + 1 < s.size() && s[*i + 1] == '"') {
+          out->push_back('"');
+          ++*i;
+        } else {
+          ++*i;
+          return true;
+        }
+      } else {
+        out->push_back(s[*i]);
+      }
+    }
+    return false;
+  }
+  while (*i < s.size() && (std::isalnum(static_cast<unsigned char>(s[*i])) || s[*i] == '_' ||
+                           s[*i] == '$' || static_cast<unsigned char>(s[*i]) >= 0x80))
+    out->push_back(s[(*i)++]);
+  return !out->empty();
+}
+
+// schema.table or table (schema "public").
+bool ReadQualifiedName(std::string_view s, std::size_t* i, std::string* schema,
+                       std::string* table) {
+  if (!ReadIdentifier(s, i, table)) return false;
+  if (*i < s.size() && s[*i] == '.') {
+    ++*i;
+    *schema = std::move(*table);
+    return ReadIdentifier(s, i, table);
+  }
+  *schema = "public";
+  return true;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+bool ParseCopyHeader(std::string_view line, CopyHeader* out) {
+  if (!StartsWith(line, "COPY ")) return false;
+  std::size_t i = 5;
+  out->columns.clear();
+  if (!ReadQualifiedName(line, &i, &out->schema, &out->table)) return false;
+  SkipSpaces(line, &i);
+  if (i < line.size() && line[i] == '(') {
+    ++i;
+    for (;;) {
+      SkipSpaces(line, &i);
+      std::string column;
+      if (!ReadIdentifier(line, &i, &column)) return false;
+      out->columns.push_back(std::move(column));
+      SkipSpaces(line, &i);
+      if (i < line.size() && line[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < line.size() && line[i] == ')') {
+        ++i;
+        break;
+      }
+      return false;
+    }
+    SkipSpaces(line, &i);
+  }
+  return StartsWith(line.substr(i), "FROM stdin;");
+}
+
+bool ParseCreateTable(std::string_view line, std::string* schema, std::string* table) {
+  std::size_t i = 0;
+  if (StartsWith(line, "CREATE TABLE "))
+    i = 13;
+  else if (StartsWith(line, "CREATE UNLOGGED TABLE "))
+    i = 22;
+  else
+    return false;
+  return ReadQualifiedName(line, &i, schema, table);
+}
+
+bool ParseColumnLine(std::string_view line, std::string* name, bool* is_text) {
+  std::size_t i = 0;
+  SkipSpaces(line, &i);
+  if (i == 0 || i >= line.size() || line[i] == ')') return false;
+  if (StartsWith(line.substr(i), "CONSTRAINT ")) return false;
+  if (!ReadIdentifier(line, &i, name)) return false;
+  SkipSpaces(line, &i);
+  const std::string_view type = line.substr(i);
+  *is_text = StartsWith(type, "text") || StartsWith(type, "character") ||
+             StartsWith(type, "varchar") || StartsWith(type, "citext") ||
+             StartsWith(type, "public.citext") || StartsWith(type, "char");
+  return true;
+}
+
+bool UnescapeCopyField(std::string_view raw, std::string* out) {
+  out->clear();
+  if (raw == "\\N") return false;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c != '\\' || i + 1 == raw.size()) {
+      out->push_back(c);
+      continue;
+    }
+    const char e = raw[++i];
+    switch (e) {
+      case 'b': out->push_back('\b'); break;
+      case 'f': out->push_back('\f'); break;
+      case 'n': out->push_back('\n'); break;
+      case 'r': out->push_back('\r'); break;
+      case 't': out->push_back('\t'); break;
+      case 'v': out->push_back('\v'); break;
+      case 'x': {
+        int v = 0, n = 0;
+        while (n < 2 && i + 1 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
+          const char h = raw[++i];
+          v = v * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (h | 0x20) - 'a' + 10);
+          ++n;
+        }
+        if (n == 0) out->push_back('x');
+        else out->push_back(static_cast<char>(v));
+        break;
+      }
+      default:
+        if (e >= '0' && e <= '7') {
+          int v = e - '0', n = 1;
+          while (n < 3 && i + 1 < raw.size() && raw[i + 1] >= '0' && raw[i + 1] <= '7') {
+            v = v * 8 + (raw[++i] - '0');
+            ++n;
+          }
+          out->push_back(static_cast<char>(v));
+        } else {
+          out->push_back(e);  // \\ and any other escaped character stand for themselves
+        }
+    }
+  }
+  return true;
+}
+
+void AppendCopyEscaped(std::string_view value, std::string* out) {
+  for (const char c : value) {
+    switch (c) {
+      case '\\': out->append("\\\\"); break;
+      case '\t': out->append("\\t"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      default: out->push_back(c);
+    }
+  }
+}
+
+std::optional<JsonKeyExpr> ParseJsonKeyExpr(std::string_view expr) {
+  std::size_t i = 0;
+  SkipSpaces(expr, &i);
+  int parens = 0;
+  while (i < expr.size() && expr[i] == '(') {
+    ++parens;
+    ++i;
+    SkipSpaces(expr, &i);
+  }
+  JsonKeyExpr out;
+  if (!ReadIdentifier(expr, &i, &out.column)) return std::nullopt;
+  SkipSpaces(expr, &i);
+  if (!StartsWith(expr.substr(i), "->>")) return std::nullopt;
+  i += 3;
+  SkipSpaces(expr, &i);
+  if (i >= expr.size() || expr[i] != '\'') return std::nullopt;
+  for (++i;; ++i) {
+    if (i >= expr.size()) return std::nullopt;
+    if (expr[i] == '\'') {
+      if (i + 1 < expr.size() && expr[i + 1] == '\'') {
+        out.key.push_back('\'');
+        ++i;
+        continue;
+      }
+      ++i;
+      break;
+    }
+    out.key.push_back(expr[i]);
+  }
+  for (SkipSpaces(expr, &i); parens > 0 && i < expr.size() && expr[i] == ')'; --parens) {
+    ++i;
+    SkipSpaces(expr, &i);
+  }
+  if (parens != 0 || i != expr.size()) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> JsonKeyText(std::string_view json, const std::string& key) {
+  const nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return std::nullopt;
+  const auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+std::optional<tombstones::Micros> ParsePgTimestamp(std::string_view text) {
+  if (text == "infinity") return std::numeric_limits<tombstones::Micros>::max();
+  if (text == "-infinity") return std::numeric_limits<tombstones::Micros>::min();
+  std::string t(text);
+  // PostgreSQL writes offsets as +HH or +HH:MM (and +HH:MM:SS for odd historical zones).
+  const std::size_t time_at = t.find_first_of(" Tt");
+  if (time_at != std::string::npos) {
+    const std::size_t sign = t.find_first_of("+-Zz", time_at);
+    if (sign == std::string::npos)
+      t += 'Z';  // timestamp without time zone: read as UTC
+    else if (t.size() - sign == 3)
+      t += ":00";
+    else if (t.size() - sign == 9 && t.compare(t.size() - 3, 3, ":00") == 0)
+      t.resize(t.size() - 3);
+  }
+  auto parsed = tombstones::ParseTime(t);
+  if (!parsed.ok()) return std::nullopt;
+  return parsed.value();
+}
+
+}  // namespace tombstone::exports

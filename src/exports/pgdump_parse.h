@@ -1,0 +1,47 @@
+// The pieces of a plain-format pg_dump file that scan and scrub read: COPY headers, COPY text
+// escaping, CREATE TABLE column types, simple jsonb expressions and timestamps.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tombstones/tombstones.h"
+
+namespace tombstone::exports {
+
+// "COPY public.users (id, email) FROM stdin;" -> {"public", "users", {"id", "email"}}.
+// Quoted identifiers ("My Table") are unquoted. False when the line is not such a header.
+struct CopyHeader {
+  std::string schema, table;
+  std::vector<std::string> columns;  // empty when the statement lists none
+};
+bool ParseCopyHeader(std::string_view line, CopyHeader* out);
+
+// "CREATE TABLE public.users (" -> schema, table. False for other lines.
+bool ParseCreateTable(std::string_view line, std::string* schema, std::string* table);
+// A column line inside CREATE TABLE ("    email text NOT NULL,") -> name and whether its type
+// is a character type (text, varchar, char, citext). False for constraints and the end line.
+bool ParseColumnLine(std::string_view line, std::string* name, bool* is_text);
+
+// A field of COPY's text format: false for NULL (\N); otherwise the unescaped value.
+bool UnescapeCopyField(std::string_view raw, std::string* out);
+// Appends `value` escaped for COPY's text format.
+void AppendCopyEscaped(std::string_view value, std::string* out);
+
+// The form "column->>'key'" (spaces, a quoted column and outer parentheses allowed): the only
+// expressions a dump can evaluate. nullopt for any other expression.
+struct JsonKeyExpr {
+  std::string column, key;
+};
+std::optional<JsonKeyExpr> ParseJsonKeyExpr(std::string_view expr);
+// `json ->> key` on the text of a json/jsonb value: nullopt when not an object, no such key,
+// or JSON null. Strings unquoted, other values as JSON text.
+std::optional<std::string> JsonKeyText(std::string_view json, const std::string& key);
+
+// RFC 3339 and PostgreSQL's text forms: "2026-01-31 12:00:00+00", "...12:00:00.5+05:30",
+// without an offset (timestamp without time zone: read as UTC), "infinity", "-infinity".
+std::optional<tombstones::Micros> ParsePgTimestamp(std::string_view text);
+
+}  // namespace tombstone::exports

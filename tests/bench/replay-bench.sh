@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# The replay benchmark (docs/performance.md): builds tombstone, starts a throwaway PostgreSQL 15,
+# generates a users/events dataset, and for each tombstone count N measures side by side:
+#   the limit        COPY (SELECT <the mapped key columns>) TO STDOUT of the same tables
+#   verify, replay   `tombstone verify` and `tombstone replay` on a fresh copy of the database
+#   per-subject      one prepared DELETE per subject per table in one transaction, rolled back:
+#                    on the indexed columns, and complete (case-insensitive email, jsonb key;
+#                    time-boxed and extrapolated)
+# then prints the ratios against their targets and the tool's peak RSS.
+#
+# Usage: tests/bench/replay-bench.sh [--quick] [--users N] [--events N] [--ns "1000 10000 ..."]
+#          [--time-box SECONDS] [--work-dir DIR] [--keep] [--reuse] [--no-build]
+#   --quick     200,000 users, 400,000 events, N = 1,000 and 10,000, 20 s time box: a few minutes
+#   default     5,000,000 users, 10,000,000 events, N = 1,000 .. 1,000,000, 60 s time box
+#   --work-dir  where the cluster, stores and results go (default: a new directory in $TMPDIR;
+#               the full dataset needs about 10 GB); removed at the end unless --keep
+#   --reuse     measure again on the dataset a --keep run left in --work-dir (implies --keep)
+# Build directory: $TOMBSTONE_BUILD_DIR or build/. Runs as root (the server then runs as
+# 'postgres') or as any user that can run initdb.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${TOMBSTONE_BUILD_DIR:-$top/build}
+pgbin=${TOMBSTONE_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+users=5000000 events=10000000 ns="1000 10000 100000 1000000" box=60 index_box=600
+work="" keep=0 reuse=0 do_build=1
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --quick) users=200000 events=400000 ns="1000 10000" box=20 index_box=120 ;;
+    --users) users=$2; shift ;;
+    --events) events=$2; shift ;;
+    --ns) ns=$2; shift ;;
+    --time-box) box=$2; shift ;;
+    --work-dir) work=$2; shift ;;
+    --keep) keep=1 ;;
+    --reuse) reuse=1 keep=1 ;;
+    --no-build) do_build=0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "replay-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+
+# --- build -------------------------------------------------------------------------------
+if [[ $do_build == 1 ]]; then
+  log "building tombstone and replay_bench in $build"
+  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target tombstone replay_bench >/dev/null
+fi
+tool=$build/tombstone
+bench=$(find "$build" -name replay_bench -type f -perm -u+x | head -1)
+[[ -x $tool && -x $bench ]] || { echo "replay-bench: unable to find the built programs in '$build'" >&2; exit 2; }
+
+# --- cluster -----------------------------------------------------------------------------
+if [[ -z $work ]]; then work=$(mktemp -d "${TMPDIR:-/tmp}/tombstone-bench-XXXXXX"); fi
+mkdir -p "$work"
+data=$work/pgdata sock=$work/socket results=$work/results.tsv
+mkdir -p "$sock"
+as_server() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [[ $(id -u) == 0 ]]; then chown postgres: "$work" "$sock"; superuser=postgres; else superuser=$(id -un); fi
+port=$((20000 + RANDOM % 30000))
+dsn_of() { echo "host=$sock port=$port user=$superuser dbname=$1"; }
+psql_q() { PGOPTIONS="-c client_min_messages=warning" "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$(dsn_of "${2:-bench}")" -c "$1"; }
+
+# Common settings; the load runs with fsync, full-page writes and WAL off (wal_level=minimal),
+# the measurements with the defaults a production server keeps (fsync on, wal_level=replica).
+base_opts="-c listen_addresses='' -c unix_socket_directories=$sock -c port=$port \
+ -c shared_buffers=1GB -c maintenance_work_mem=1GB -c work_mem=64MB -c max_wal_size=16GB \
+ -c checkpoint_timeout=30min -c max_parallel_maintenance_workers=2 -c jit=off"
+load_opts="$base_opts -c fsync=off -c full_page_writes=off -c synchronous_commit=off \
+ -c wal_level=minimal -c max_wal_senders=0"
+run_opts="$base_opts -c fsync=on -c full_page_writes=on -c synchronous_commit=on -c wal_level=replica"
+pg_start() { as_server "$pgbin/pg_ctl" -w -t 120 -D "$data" -l "$work/server.log" -o "$1" start >/dev/null; }
+pg_stop() { as_server "$pgbin/pg_ctl" -w -t 300 -D "$data" -m fast stop >/dev/null 2>&1 || true; }
+cleanup() {
+  pg_stop
+  if [[ $keep == 0 ]]; then rm -rf "$work"; else log "kept $work"; fi
+}
+trap cleanup EXIT
+
+if [[ $reuse == 1 ]]; then
+  [[ -f $work/dataset.env ]] || { echo "replay-bench: unable to reuse '$work': no dataset.env" >&2; exit 2; }
+  # shellcheck disable=SC1091
+  source "$work/dataset.env"
+  log "reusing the dataset in $work: $users users, $events events (port $port)"
+  pg_start "$run_opts"
+else
+log "initdb in $work (port $port)"
+rm -rf "$data"
+as_server "$pgbin/initdb" -A trust -U "$superuser" -E UTF8 --locale=C -D "$data" >"$work/initdb.log" 2>&1
+pg_start "$load_opts"
+
+# --- dataset -----------------------------------------------------------------------------
+# Deterministic: every value is a formula of the row number, so every run builds the same data.
+#   users   id 1..U; email lowercase for 6 ids in 8, 'User<id>@Example.COM' for 1, upper case
+#           for 1 (chosen by hashint8(id)); name; created_at before 2022.
+#   events  id 1..E; user u = (e * 7919) mod U + 1 (two events per user, spread out); 1 event in
+#           16 is anonymous (user_id NULL, the email only in the payload); the payload's email
+#           is a copy of the user's in upper case (1 in 4), padded with spaces (1 in 4) or as is
+#           (both chosen by hashint8(e), so that they do not follow the tombstones' stride).
+# Indexed as an application would: primary keys, UNIQUE (email), events (user_id) with a
+# foreign key to users.
+log "generating $users users and $events events"
+t=$(now)
+"$pgbin/psql" -X -q -v ON_ERROR_STOP=1 "$(dsn_of postgres)" -c "CREATE DATABASE bench"
+"$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -v users="$users" -v events="$events" "$(dsn_of bench)" <<'SQL'
+BEGIN;
+CREATE TABLE users (id bigint NOT NULL, email text NOT NULL, name text NOT NULL,
+                    created_at timestamptz NOT NULL);
+INSERT INTO users
+SELECT i,
+       CASE hashint8(i) & 7 WHEN 3 THEN 'User' || i || '@Example.COM'
+                        WHEN 7 THEN 'USER' || i || '@EXAMPLE.COM'
+                   ELSE 'user' || i || '@example.com' END,
+       'Name ' || i,
+       timestamptz '2020-01-01 00:00:00+00' + (i % 1000000) * interval '1 minute'
+FROM generate_series(1, :users) AS i;
+CREATE TABLE events (id bigint NOT NULL, user_id bigint, created_at timestamptz NOT NULL,
+                     payload jsonb NOT NULL);
+INSERT INTO events
+SELECT e,
+       CASE WHEN hashint8(e) & 15 = 0 THEN NULL ELSE u END,
+       timestamptz '2022-01-01 00:00:00+00' + (e % 1000000) * interval '1 second',
+       jsonb_build_object(
+         'type', (ARRAY['page_view', 'login', 'purchase', 'newsletter'])[e % 4 + 1],
+         'email', CASE (hashint8(e) >> 4) & 3 WHEN 0 THEN upper('user' || u || '@example.com')
+                                              WHEN 1 THEN '  user' || u || '@example.com '
+                                              ELSE 'user' || u || '@example.com' END,
+         'n', e)
+FROM (SELECT e, (e * 7919::bigint) % :users + 1 AS u FROM generate_series(1::bigint, :events) AS e) AS s;
+COMMIT;
+ALTER TABLE users ADD PRIMARY KEY (id);
+ALTER TABLE users ADD UNIQUE (email);
+ALTER TABLE events ADD PRIMARY KEY (id);
+CREATE INDEX events_user_id_idx ON events (user_id);
+ALTER TABLE events ADD FOREIGN KEY (user_id) REFERENCES users (id);
+VACUUM (FREEZE, ANALYZE) users, events;
+CHECKPOINT;
+SQL
+gen_seconds=$(elapsed "$t")
+db_size=$(psql_q "SELECT pg_size_pretty(pg_database_size('bench'))")
+log "dataset ready in ${gen_seconds}s ($db_size); restarting with fsync on for the measurements"
+printf 'users=%s\nevents=%s\ngen_seconds=%s\ndb_size="%s"\n' "$users" "$events" "$gen_seconds" \
+  "$db_size" >"$work/dataset.env"
+pg_stop
+pg_start "$run_opts"
+fi
+
+# --- the data map and the limit's queries ---------------------------------------------------
+cat >"$work/map.toml" <<'TOML'
+[kinds]
+email = "email"
+user_id = "exact"
+
+[[table]]
+name = "public.users"
+match = [ { column = "id", kind = "user_id" }, { column = "email", kind = "email" } ]
+action = "delete"
+created_at = "created_at"
+
+[[table]]
+name = "public.events"
+match = [ { column = "user_id", kind = "user_id" }, { expr = "payload->>'email'", kind = "email" } ]
+action = "delete"
+TOML
+limit_users="SELECT id, email, created_at FROM public.users"
+limit_events="SELECT user_id, payload->>'email' FROM public.events"
+
+# --- tombstones --------------------------------------------------------------------------
+# N subjects spread over the users (id = 1 + k*U/N), each one tombstone with two identifiers:
+# user_id and the email, given in upper case and padded for every other subject so that replay
+# must normalize. erased_at is after every created_at, so the guard keeps nothing.
+make_tombstones() {
+  local n=$1 store=$work/store-$1
+  psql_q "COPY (SELECT 'req-' || id AS request, kind, value, '2026-01-01T00:00:00Z' AS erased_at
+                FROM (SELECT k, 1 + (k * $users::bigint / $n) AS id FROM generate_series(0, $n - 1) k) s,
+                LATERAL (VALUES ('user_id', id::text),
+                                ('email', CASE WHEN k % 2 = 0 THEN '  USER' || id || '@Example.com '
+                                               ELSE 'user' || id || '@example.com' END)) v(kind, value)
+                ORDER BY id, kind) TO STDOUT WITH (FORMAT csv, HEADER)" >"$work/tombstones-$n.csv"
+  psql_q "COPY (SELECT 1 + (k * $users::bigint / $n), 'user' || (1 + (k * $users::bigint / $n)) || '@example.com'
+                FROM generate_series(0, $n - 1) k) TO STDOUT" >"$work/subjects-$n.tsv"
+  rm -rf "$store" "$work/key-$n"
+  "$tool" --store "$store" --key-file "$work/key-$n" init --generate-key >/dev/null
+  local t0; t0=$(now)
+  "$tool" --store "$store" --key-file "$work/key-$n" import "$work/tombstones-$n.csv" >/dev/null
+  import_seconds=$(elapsed "$t0")
+}
+
+# Runs the tool under /usr/bin/time; sets tool_seconds, tool_rss_kb, tool_rc.
+run_tool() {
+  local name=$1; shift
+  local t0; t0=$(now)
+  set +e
+  /usr/bin/time -f '%M' -o "$work/$name.rss" "$tool" "$@" >"$work/$name.out" 2>"$work/$name.err"
+  tool_rc=$?
+  set -e
+  tool_seconds=$(elapsed "$t0")
+  tool_rss_kb=$(tail -1 "$work/$name.rss" | tr -dc 0-9)
+}
+
+field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\tload\n' >"$results"
+
+for n in $ns; do
+  log "N=$n: recording tombstones"
+  make_tombstones "$n"
+  log "N=$n: import ${import_seconds}s; copying the database (not counted)"
+  psql_q "DROP DATABASE IF EXISTS bench_run" postgres
+  t=$(now); psql_q "CREATE DATABASE bench_run TEMPLATE bench STRATEGY FILE_COPY" postgres
+  copy_seconds=$(elapsed "$t")
+  run_dsn=$(dsn_of bench_run)
+  key=(--store "$work/store-$n" --key-file "$work/key-$n")
+  load_start=$(load1)
+
+  "$bench" limit "$run_dsn" "$limit_users" "$limit_events" >/dev/null  # warm-up: the copy is cold
+  out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit1=$(field "$out" total)
+  log "N=$n: limit ${limit1}s (users $(field "$out" 0)s, events $(field "$out" 1)s)"
+  run_tool "verify-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
+  verify_s=$tool_seconds verify_rc=$tool_rc verify_rss=$tool_rss_kb
+  log "N=$n: verify ${verify_s}s exit $verify_rc"
+  out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit2=$(field "$out" total)
+
+  out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" indexed "$index_box")
+  indexed_s=$(field "$out" extrapolated) indexed_users=$(field "$out" users_deleted)
+  indexed_events=$(field "$out" events_deleted)
+  log "N=$n: per-subject indexed ${indexed_s}s ($out)"
+  out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" complete "$box")
+  complete_s=$(field "$out" extrapolated) complete_done=$(field "$out" subjects)
+  complete_boxed=$(field "$out" boxed)
+  log "N=$n: per-subject complete ${complete_s}s ($out)"
+
+  run_tool "replay-$n" "${key[@]}" replay --dsn "$run_dsn" --map "$work/map.toml" \
+    --receipt "$work/receipt-$n.json"
+  replay_s=$tool_seconds replay_rc=$tool_rc replay_rss=$tool_rss_kb
+  log "N=$n: replay ${replay_s}s exit $replay_rc"
+  run_tool "verify-after-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
+  verify_after_s=$tool_seconds verify_after_rc=$tool_rc
+  log "N=$n: verify after replay ${verify_after_s}s exit $verify_after_rc"
+
+  printf '%s\t' "$n" "$import_seconds" "$copy_seconds" "$limit1" "$limit2" "$verify_s" "$verify_rc" \
+    "$verify_rss" "$replay_s" "$replay_rc" "$replay_rss" "$verify_after_s" "$verify_after_rc" \
+    "$indexed_s" "$indexed_users" "$indexed_events" "$complete_s" "$complete_done" \
+    "$complete_boxed" >>"$results"
+  printf '%s-%s\n' "$load_start" "$(load1)" >>"$results"
+  psql_q "DROP DATABASE bench_run" postgres
+done
+
+# --- report ------------------------------------------------------------------------------
+# One row per N. Targets: verify/limit <= 1.15 and replay/limit <= 1.25 (at N = 10,000);
+# indexed/replay >= 1 at 10,000 and >= 10 at 100,000; complete/replay >= 1000 at 10,000;
+# RSS <= 100 MB + 100 bytes per tombstone. A '*' marks a target missed, 'x' a tool that failed.
+report() {
+  awk -F'\t' '
+    function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "-" }
+    function ok(r, cmp, target) {
+      if (r == "-") return ""
+      return (cmp == "<=" ? r + 0 <= target : r + 0 >= target) ? "" : "*"
+    }
+    NR == 1 { next }
+    {
+      n = $1; limit = ($4 + $5) / 2
+      vr = $7 == 0 || $7 == 3 ? ratio($6, limit) : "x" $7
+      rr = $10 == 0 ? ratio($9, limit) : "x" $10
+      rss = $10 == 0 ? sprintf("%.0f", $11 / 1024) : "-"
+      target = 100 + 100 * n / 1048576
+      ir = $10 == 0 ? ratio($14, $9) : "-"
+      cr = $10 == 0 ? ratio($17, $9) : "-"
+      rows[++count] = sprintf("%9d %8.2f %8.2f %7s%-1s %8.2f %7s%-1s %6s%-1s %6.0f %9.2f %8s%-1s %10.0f%s %9s%-1s",
+        n, limit, $6, vr, ok(vr, "<=", 1.15), $9, rr, (n == 10000 ? ok(rr, "<=", 1.25) : ""),
+        rss, (rss != "-" && rss + 0 > target ? "*" : ""), target, $14, ir,
+        (n == 10000 ? ok(ir, ">=", 1) : n == 100000 ? ok(ir, ">=", 10) : ""),
+        $17, ($19 == 1 ? "e" : " "), cr, (n == 10000 ? ok(cr, ">=", 1000) : ""))
+      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs, verify exit %s, replay exit %s, verify after replay %.2fs exit %s, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
+        n, $2, $3, $4, $5, $7, $10, $12, $13, $15, $16, $18, $20)
+    }
+    END {
+      printf "%9s %8s %8s %8s %8s %8s %7s %6s %9s %9s %10s  %9s\n", "N", "limit_s", "verify_s",
+        "ver/lim", "replay_s", "rep/lim", "RSS_MB", "max_MB", "indexed_s", "idx/rep",
+        "complete_s", "cmpl/rep"
+      printf "%9s %8s %8s %8s %8s %8s %7s %6s %9s %9s %10s  %9s\n", "target", "", "", "<=1.15",
+        "", "<=1.25@10k", "", "", "", ">=1@10k,>=10@100k", "", ">=1000@10k"
+      for (i = 1; i <= count; i++) print rows[i]
+      print ""
+      print "e = extrapolated from a time-boxed run (the first subjects only, scaled linearly to N)"
+      print "* = target missed; x<code> = the tool exited with <code>, no ratio"
+      for (i = 1; i <= count; i++) print notes[i]
+    }' "$1"
+}
+
+{
+  echo
+  echo "replay benchmark: $users users, $events events ($db_size), generated in ${gen_seconds}s"
+  echo "host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)," \
+       "PostgreSQL $(psql_q 'SHOW server_version' postgres), fsync on for the measurements"
+  echo "limit = COPY ($limit_users) + COPY ($limit_events), to a client that discards it"
+  echo "limit is the mean of the runs just before and just after verify (after one warm-up run)"
+  echo
+  report "$results"
+} | tee "$work/report.txt"
+if [[ $keep == 1 ]]; then log "results in $results, report in $work/report.txt"; fi

@@ -1,0 +1,205 @@
+// replay_bench: the two client-side measurements of the replay benchmark that psql cannot time
+// precisely (tests/bench/replay-bench.sh drives it; docs/performance.md has the method).
+//
+//   replay_bench limit DSN SQL [SQL...]
+//       The physical limit of a client-side scan: `COPY (SQL) TO STDOUT` for each query, every
+//       byte received through libpq and thrown away. Prints one line per query and a total:
+//         limit <index> <seconds> <rows> <bytes>
+//         limit total <seconds> <rows> <bytes>
+//
+//   replay_bench per-subject DSN SUBJECTS indexed|complete TIME_BOX_SECONDS
+//       The method existing erasure tools use: one prepared DELETE per subject per table, every
+//       subject in one transaction, rolled back at the end (the database is left unchanged).
+//       SUBJECTS has one line per subject: `<user id>\t<normalized email>`.
+//         indexed   users: id = $1 OR email = $2            events: user_id = $1
+//                   (both use an index; misses case variants and the copies inside jsonb)
+//         complete  users: id = $1 OR lower(btrim(email)) = $2
+//                   events: user_id = $1 OR lower(btrim(payload->>'email')) = $2
+//                   (finds what replay finds; no index can serve it: a sequential scan each)
+//       Stops after TIME_BOX_SECONDS and extrapolates linearly to every subject. Prints:
+//         per-subject <method> subjects <done> of <total> seconds <measured>
+//             extrapolated <seconds for all> boxed <0|1> users_deleted <n> events_deleted <n>
+//
+// Exit status: 0 measured, 1 a database error, 2 misuse. No identifier is ever printed.
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+[[noreturn]] void Fail(const std::string& what, PGconn* conn) {
+  std::fprintf(stderr, "replay_bench: unable to %s: %s\n", what.c_str(),
+               conn != nullptr ? PQerrorMessage(conn) : "no connection");
+  std::exit(1);
+}
+
+PGconn* Connect(const char* dsn) {
+  PGconn* conn = PQconnectdb(dsn);
+  if (PQstatus(conn) != CONNECTION_OK) Fail("connect to the benchmark database", conn);
+  return conn;
+}
+
+// Runs a statement that returns no rows (or rows we do not need); fails on any error.
+void Exec(PGconn* conn, const std::string& sql) {
+  PGresult* r = PQexec(conn, sql.c_str());
+  const ExecStatusType st = PQresultStatus(r);
+  PQclear(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) Fail("run '" + sql + "'", conn);
+}
+
+// --- limit -------------------------------------------------------------------------------
+
+struct CopyCount {
+  double seconds = 0;
+  long long rows = 0, bytes = 0;
+};
+
+// COPY (sql) TO STDOUT in text format; each libpq buffer is one row.
+CopyCount CopyOut(PGconn* conn, const std::string& sql) {
+  CopyCount count;
+  const Clock::time_point start = Clock::now();
+  PGresult* r = PQexec(conn, ("COPY (" + sql + ") TO STDOUT").c_str());
+  const ExecStatusType st = PQresultStatus(r);
+  PQclear(r);
+  if (st != PGRES_COPY_OUT) Fail("start 'COPY (" + sql + ") TO STDOUT'", conn);
+  char* buffer = nullptr;
+  int n = 0;
+  while ((n = PQgetCopyData(conn, &buffer, /*async=*/0)) > 0) {
+    ++count.rows;
+    count.bytes += n;
+    PQfreemem(buffer);
+  }
+  if (n == -2) Fail("read 'COPY (" + sql + ") TO STDOUT'", conn);
+  while ((r = PQgetResult(conn)) != nullptr) {
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) Fail("finish 'COPY (" + sql + ") TO STDOUT'", conn);
+  }
+  count.seconds = Since(start);
+  return count;
+}
+
+int Limit(const char* dsn, const std::vector<std::string>& queries) {
+  PGconn* conn = Connect(dsn);
+  CopyCount total;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const CopyCount c = CopyOut(conn, queries[i]);
+    std::printf("limit %zu %.3f %lld %lld\n", i, c.seconds, c.rows, c.bytes);
+    total.seconds += c.seconds, total.rows += c.rows, total.bytes += c.bytes;
+  }
+  std::printf("limit total %.3f %lld %lld\n", total.seconds, total.rows, total.bytes);
+  PQfinish(conn);
+  return 0;
+}
+
+// --- per-subject -------------------------------------------------------------------------
+
+struct Subject {
+  std::string id, email;
+};
+
+std::vector<Subject> ReadSubjects(const char* path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "replay_bench: unable to read '%s': cannot open it\n", path);
+    std::exit(2);
+  }
+  std::vector<Subject> subjects;
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    subjects.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  return subjects;
+}
+
+void Prepare(PGconn* conn, const char* name, const std::string& sql, int params) {
+  PGresult* r = PQprepare(conn, name, sql.c_str(), params, nullptr);
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (!ok) Fail("prepare '" + sql + "'", conn);
+}
+
+long long ExecDelete(PGconn* conn, const char* name, int params, const char* const* values) {
+  PGresult* r = PQexecPrepared(conn, name, params, values, nullptr, nullptr, 0);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) Fail(std::string("execute '") + name + "'", conn);
+  const long long n = std::atoll(PQcmdTuples(r));
+  PQclear(r);
+  return n;
+}
+
+int PerSubject(const char* dsn, const char* subjects_path, const std::string& method,
+               double time_box) {
+  const std::vector<Subject> subjects = ReadSubjects(subjects_path);
+  const bool complete = method == "complete";
+  if (!complete && method != "indexed") {
+    std::fprintf(stderr, "replay_bench: unable to run 'per-subject': unknown method\n");
+    return 2;
+  }
+  PGconn* conn = Connect(dsn);
+  Exec(conn, "BEGIN");
+  if (complete) {
+    Prepare(conn, "users", "DELETE FROM users WHERE id = $1 OR lower(btrim(email)) = $2", 2);
+    Prepare(conn, "events",
+            "DELETE FROM events WHERE user_id = $1 OR lower(btrim(payload->>'email')) = $2", 2);
+  } else {
+    Prepare(conn, "users", "DELETE FROM users WHERE id = $1 OR email = $2", 2);
+    Prepare(conn, "events", "DELETE FROM events WHERE user_id = $1", 1);
+  }
+  long long users_deleted = 0, events_deleted = 0;
+  std::size_t done = 0;
+  bool boxed = false;
+  const Clock::time_point start = Clock::now();
+  for (const Subject& s : subjects) {
+    if (Since(start) >= time_box) {
+      boxed = true;
+      break;
+    }
+    const char* values[] = {s.id.c_str(), s.email.c_str()};
+    events_deleted += ExecDelete(conn, "events", complete ? 2 : 1, values);  // child first
+    users_deleted += ExecDelete(conn, "users", 2, values);
+    ++done;
+  }
+  const double seconds = Since(start);
+  Exec(conn, "ROLLBACK");
+  PQfinish(conn);
+  const double extrapolated =
+      done == 0 ? 0 : seconds * static_cast<double>(subjects.size()) / static_cast<double>(done);
+  std::printf(
+      "per-subject %s subjects %zu of %zu seconds %.3f extrapolated %.3f boxed %d "
+      "users_deleted %lld events_deleted %lld\n",
+      method.c_str(), done, subjects.size(), seconds, extrapolated, boxed ? 1 : 0, users_deleted,
+      events_deleted);
+  return 0;
+}
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: replay_bench limit DSN SQL [SQL...]\n"
+               "       replay_bench per-subject DSN SUBJECTS indexed|complete TIME_BOX_SECONDS\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return Usage();
+  const std::string command = argv[1];
+  if (command == "limit" && argc >= 4)
+    return Limit(argv[2], std::vector<std::string>(argv + 3, argv + argc));
+  if (command == "per-subject" && argc == 6)
+    return PerSubject(argv[2], argv[3], argv[4], std::atof(argv[5]));
+  return Usage();
+}
