@@ -1,0 +1,79 @@
+// The keyed hash and the key file. The pinned values below are also in docs/store-format.md:
+// the format is forever, so a change here is a format break, not a test to update.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "tests/support/temp_dir.h"
+#include "tombstones/tombstones.h"
+
+using tombstone::testing::TempDir;
+using tombstones::ExitCode;
+using tombstones::Key;
+
+namespace {
+
+Key DocumentedKey() {
+  std::array<unsigned char, 32> bytes{};
+  for (int i = 0; i < 32; ++i) bytes[i] = static_cast<unsigned char>(i);  // 00 01 02 ... 1f
+  return Key::FromBytes(bytes);
+}
+
+}  // namespace
+
+TEST_CASE("a documented key and value give the documented digest", "[store]") {
+  const Key key = DocumentedKey();
+  CHECK(key.HashIdentifier("email", "alice@example.com").Hex() ==
+        "ee533ede784b9d95d35500b350e28b3d");
+  CHECK(key.Fingerprint() == "984eb8cc7c59647305b4901df790cb901345385f6a7567ed9e07d49e8ac08c03");
+  CHECK(key.Pseudonym("x") == "551c81fce719abcaaa8f41fe52a01596");
+  // The prepared per-kind hasher used by the scan gives the same digest.
+  CHECK(key.ForKind("email").Hash("alice@example.com") == key.HashIdentifier("email", "alice@example.com"));
+  // The kind is part of the input: the same value under another kind is another subject.
+  CHECK(key.HashIdentifier("user_id", "alice@example.com") != key.HashIdentifier("email", "alice@example.com"));
+  CHECK(key.HashIdentifier("email", "alice@example.com").Prefix() == "ee533ede784b");
+}
+
+TEST_CASE("key files are generated 0600, loaded back, and refused when unsafe", "[store]") {
+  TempDir dir;
+  const std::string path = dir / "key";
+  auto generated = Key::Generate(path);
+  REQUIRE(generated.ok());
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(tombstone::testing::ReadFile(path).size() == 65);  // 64 hex digits and a newline
+
+  SECTION("loading gives the same key") {
+    auto loaded = Key::Load(path);
+    REQUIRE(loaded.ok());
+    CHECK(loaded->Fingerprint() == generated->Fingerprint());
+  }
+  SECTION("an existing file is never overwritten") {
+    auto again = Key::Generate(path);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.status().code() == ExitCode::kStoreError);
+  }
+  SECTION("readable by group or others is refused") {
+    for (mode_t mode : {0640, 0604, 0644}) {
+      REQUIRE(::chmod(path.c_str(), mode) == 0);
+      auto loaded = Key::Load(path);
+      REQUIRE_FALSE(loaded.ok());
+      CHECK(loaded.status().code() == ExitCode::kStoreError);
+      CHECK_THAT(loaded.status().message(), Catch::Contains("unable to use key file"));
+      CHECK_THAT(loaded.status().hint(), Catch::Contains("chmod 600"));
+    }
+  }
+  SECTION("a file that is not 64 hex digits is refused") {
+    tombstone::testing::WriteFile(path, "not a key\n");
+    REQUIRE(::chmod(path.c_str(), 0600) == 0);
+    auto loaded = Key::Load(path);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.status().code() == ExitCode::kStoreError);
+  }
+  SECTION("a missing file is refused") {
+    auto loaded = Key::Load(dir / "missing");
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.status().code() == ExitCode::kStoreError);
+  }
+}
