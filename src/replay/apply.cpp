@@ -49,19 +49,17 @@ std::vector<std::string> UpdateParams(const TablePlan& plan, const TableScan& sc
                                       std::size_t begin, std::size_t end,
                                       const tombstones::Key& key) {
   std::vector<std::string> params = LocatorParams(scan.rows, begin, end, plan.locator.size());
-  std::vector<std::string> pseudonyms;
-  std::vector<const std::string*> values;
+  const std::size_t k = plan.locator.size();
   for (std::size_t s = 0; s < plan.sets.size(); ++s) {
     if (plan.sets[s].strategy != Strategy::kHash) continue;
-    pseudonyms.clear();
-    pseudonyms.reserve(end - begin);
-    values.clear();
-    for (std::size_t r = begin; r < end; ++r) {
-      const auto& original = scan.rows[r].hashed[s];
-      pseudonyms.push_back(original ? key.Pseudonym(*original) : std::string());
-      values.push_back(original ? &pseudonyms.back() : nullptr);
+    std::string pseudonyms = "{";
+    RowsToChange::Cursor row(scan.rows, begin);
+    for (std::size_t r = begin; r < end; ++r, row.Next()) {
+      if (r > begin) pseudonyms += ',';
+      const bool null = row.IsNull(k + s);
+      AppendArrayElement(&pseudonyms, null ? std::string() : key.Pseudonym(row.Value(k + s)), null);
     }
-    params.push_back(ArrayLiteral(values));
+    params.push_back(pseudonyms + "}");
   }
   for (const SetTarget& set : plan.sets)
     if (set.strategy == Strategy::kRedact || set.strategy == Strategy::kLiteral)

@@ -16,33 +16,39 @@ std::string LocatorCondition(const TablePlan& plan, const std::string& alias, in
   return "(" + columns + ") IN (SELECT * FROM unnest(" + arrays + "))";
 }
 
+void AppendArrayElement(std::string* out, std::string_view value, bool null) {
+  if (null) {
+    out->append("NULL");
+    return;
+  }
+  out->push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
 std::string ArrayLiteral(const std::vector<const std::string*>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
-    if (values[i] == nullptr) {
-      out += "NULL";
-      continue;
-    }
-    out += '"';
-    for (char c : *values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+    AppendArrayElement(&out, values[i] == nullptr ? std::string_view() : *values[i], values[i] == nullptr);
   }
   return out + "}";
 }
 
-std::vector<std::string> LocatorParams(const std::vector<RowToChange>& rows, std::size_t begin,
+std::vector<std::string> LocatorParams(const RowsToChange& rows, std::size_t begin,
                                        std::size_t end, std::size_t columns) {
-  std::vector<std::string> params;
-  std::vector<const std::string*> values;
-  for (std::size_t c = 0; c < columns; ++c) {
-    values.clear();
-    for (std::size_t r = begin; r < end; ++r) values.push_back(&rows[r].locator[c]);
-    params.push_back(ArrayLiteral(values));
+  std::vector<std::string> params(columns, "{");
+  RowsToChange::Cursor row(rows, begin);
+  for (std::size_t r = begin; r < end; ++r, row.Next()) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      if (r > begin) params[c] += ',';
+      AppendArrayElement(&params[c], row.Value(c), row.IsNull(c));
+    }
   }
+  for (std::string& p : params) p += '}';
   return params;
 }
 

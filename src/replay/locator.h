@@ -18,10 +18,13 @@ inline constexpr std::size_t kBatchRows = 10000;
 std::string LocatorCondition(const TablePlan& plan, const std::string& alias, int first_param);
 
 // The parameters of LocatorCondition for rows [begin, end): one array literal per column.
-std::vector<std::string> LocatorParams(const std::vector<RowToChange>& rows, std::size_t begin,
+std::vector<std::string> LocatorParams(const RowsToChange& rows, std::size_t begin,
                                        std::size_t end, std::size_t columns);
 
-// A PostgreSQL array literal of text values ({"a","b"}); nullopt elements become NULL.
+// A PostgreSQL array literal of text values ({"a","b"}); null elements become NULL.
 std::string ArrayLiteral(const std::vector<const std::string*>& values);
+// Appends one element to an array literal under construction (the caller writes '{', the
+// commas and '}'); `null` writes NULL.
+void AppendArrayElement(std::string* literal, std::string_view value, bool null);
 
 }  // namespace tombstone::replay

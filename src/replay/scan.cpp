@@ -1,6 +1,7 @@
 #include "src/replay/scan.h"
 
 #include <chrono>
+#include <cstring>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -22,13 +23,68 @@ bool IsPseudonym(std::string_view v) {
   return true;
 }
 
+// COPY text format: a backslash escapes the next character (\b \f \n \r \t \v stand for
+// control characters, any other character for itself).
+void Unescape(std::string_view raw, std::string* out) {
+  out->clear();
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      c = raw[++i];
+      switch (c) {
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'v': c = '\v'; break;
+        default: break;  // \\ and any other escaped character stand for themselves
+      }
+    }
+    out->push_back(c);
+  }
+}
+
+// One COPY text row split into fields: views into the line; a field is unescaped (into a buffer
+// of its own) only when it holds a backslash, which identifiers almost never do.
+class Fields {
+ public:
+  void Split(std::string_view line) {
+    raw_.clear();
+    const char* p = line.data();
+    const char* const end = p + line.size();
+    while (true) {
+      const auto* tab = static_cast<const char*>(std::memchr(p, '\t', static_cast<std::size_t>(end - p)));
+      const char* stop = tab == nullptr ? end : tab;
+      raw_.emplace_back(p, static_cast<std::size_t>(stop - p));
+      if (tab == nullptr) break;
+      p = tab + 1;
+    }
+    if (scratch_.size() < raw_.size()) scratch_.resize(raw_.size());
+  }
+  bool Null(std::size_t i) const {
+    const std::string_view r = raw_[i];
+    return r.size() == 2 && r[0] == '\\' && r[1] == 'N';
+  }
+  // The unescaped value; valid until the next Split.
+  std::string_view Value(std::size_t i) {
+    const std::string_view r = raw_[i];
+    if (std::memchr(r.data(), '\\', r.size()) == nullptr) return r;
+    Unescape(r, &scratch_[i]);
+    return scratch_[i];
+  }
+
+ private:
+  std::vector<std::string_view> raw_;
+  std::vector<std::string> scratch_;
+};
+
 // Whether every anonymized column of the row already holds its strategy's value, so that a
 // second replay changes nothing.
-bool AlreadyAnonymized(const TablePlan& plan, const std::vector<std::string>& fields,
-                       const std::vector<bool>& nulls) {
+bool AlreadyAnonymized(const TablePlan& plan, Fields& fields) {
   for (const SetTarget& set : plan.sets) {
-    const bool null = nulls[set.field];
-    const std::string& value = fields[set.field];
+    const bool null = fields.Null(static_cast<std::size_t>(set.field));
+    const std::string_view value = null ? std::string_view() : fields.Value(static_cast<std::size_t>(set.field));
     switch (set.strategy) {
       case Strategy::kNull:
         if (!null) return false;
@@ -45,44 +101,153 @@ bool AlreadyAnonymized(const TablePlan& plan, const std::vector<std::string>& fi
   return true;
 }
 
+// The scan's hot path. Rows are taken in batches: each row's identifiers are normalized and
+// hashed and their table slots prefetched as the row arrives; the batch is then probed, so that
+// the cache misses of a large tombstone set overlap instead of stalling one by one. Only a row
+// with a match is split again to decide what happens to it.
+class Scanner {
+ public:
+  static constexpr std::size_t kBatch = 32;
+
+  Scanner(const TablePlan& plan, const TombstoneSet& tombstones, TableScan& scan)
+      : plan_(plan), tombstones_(tombstones), scan_(scan), counts_(scan.counts),
+        sources_(plan.sources.size()), seen_((tombstones.tombstones() + 63) / 64, 0) {
+    hashes_.resize(kBatch * sources_);
+    hashed_.resize(kBatch * sources_);
+    values_.resize(plan.locator.size() + plan.sets.size());
+    pointers_.resize(values_.size());
+  }
+
+  void Add(std::string_view line) {
+    const std::size_t r = lines_.size();
+    lines_.emplace_back(arena_.size(), line.size());
+    arena_.append(line);
+    fields_.Split(line);
+    for (std::size_t s = 0; s < sources_; ++s) {
+      const KeySource& source = plan_.sources[s];
+      const auto f = static_cast<std::size_t>(source.field);
+      bool ok = false;
+      if (!fields_.Null(f)) {
+        const std::string_view value = fields_.Value(f);
+        if (source.normalizer == tombstones::Normalizer::kExact) {
+          ok = !value.empty();  // Normalize(kExact) is the value itself
+          if (ok) hashes_[r * sources_ + s] = source.hasher->Hash(value);
+        } else {
+          ok = tombstones::Normalize(source.normalizer, value, &normalized_);
+          if (ok) hashes_[r * sources_ + s] = source.hasher->Hash(normalized_);
+        }
+        if (ok) tombstones_.Prefetch(hashes_[r * sources_ + s]);
+      }
+      hashed_[r * sources_ + s] = ok;
+    }
+    if (lines_.size() == kBatch) Flush();
+  }
+
+  void Flush() {
+    for (std::size_t r = 0; r < lines_.size(); ++r) Decide(r);
+    lines_.clear();
+    arena_.clear();
+  }
+
+  // The tombstones behind the rows to change, ascending.
+  std::vector<std::uint32_t> Requests() const {
+    std::vector<std::uint32_t> out;
+    for (std::size_t w = 0; w < seen_.size(); ++w)
+      for (std::uint64_t bits = seen_[w]; bits != 0; bits &= bits - 1)
+        out.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
+    return out;
+  }
+
+ private:
+  void Decide(std::size_t r) {
+    std::uint32_t applicable = TombstoneSet::kNone;
+    bool held = false;
+    for (std::size_t s = 0; s < sources_; ++s) {
+      if (!hashed_[r * sources_ + s]) continue;
+      const std::uint32_t t = tombstones_.Find(hashes_[r * sources_ + s]);
+      if (t == TombstoneSet::kNone) continue;
+      if (tombstones_.held(t)) {
+        held = true;
+      } else if (applicable == TombstoneSet::kNone ||
+                 tombstones_.erased_at(t) > tombstones_.erased_at(applicable)) {
+        applicable = t;
+      }
+    }
+    if (!held && applicable == TombstoneSet::kNone) return;
+    ++counts_.matched;
+    if (held) {  // a legal hold on any of the row's subjects keeps the row as it is
+      ++counts_.held;
+      return;
+    }
+    fields_.Split(std::string_view(arena_).substr(lines_[r].first, lines_[r].second));
+    if (plan_.guard_field >= 0) {
+      const auto g = static_cast<std::size_t>(plan_.guard_field);
+      if (!fields_.Null(g) && std::stoll(std::string(fields_.Value(g))) > tombstones_.erased_at(applicable)) {
+        ++counts_.kept_by_guard;
+        return;
+      }
+    }
+    const Action action = plan_.map->action;
+    if (action == Action::kRetain) {
+      ++counts_.retained;
+      return;
+    }
+    if (action == Action::kAnonymize && AlreadyAnonymized(plan_, fields_)) {
+      ++counts_.already_anonymized;
+      return;
+    }
+    const std::size_t k = plan_.locator.size();
+    for (std::size_t i = 0; i < k; ++i) {
+      values_[i] = fields_.Value(i);
+      pointers_[i] = &values_[i];
+    }
+    for (std::size_t s = 0; s < plan_.sets.size(); ++s) {
+      const SetTarget& set = plan_.sets[s];
+      const auto f = static_cast<std::size_t>(set.field);
+      const bool keep = set.strategy == Strategy::kHash && !fields_.Null(f);
+      if (keep) values_[k + s] = fields_.Value(f);
+      pointers_[k + s] = keep ? &values_[k + s] : nullptr;
+    }
+    scan_.rows.Add(pointers_.data());
+    seen_[applicable / 64] |= std::uint64_t{1} << (applicable % 64);
+  }
+
+  const TablePlan& plan_;
+  const TombstoneSet& tombstones_;
+  TableScan& scan_;
+  TableCounts& counts_;
+  const std::size_t sources_;
+  Fields fields_;
+  std::string normalized_;
+  std::string arena_;                                       // the batch's lines
+  std::vector<std::pair<std::size_t, std::size_t>> lines_;  // offset and length in arena_
+  std::vector<Hash128> hashes_;                             // kBatch x sources
+  std::vector<bool> hashed_;
+  std::vector<std::string_view> values_;
+  std::vector<const std::string_view*> pointers_;
+  std::vector<std::uint64_t> seen_;                         // bitmap of tombstones behind changes
+};
+
 }  // namespace
 
 void SplitCopyLine(std::string_view line, std::vector<std::string>* fields,
                    std::vector<bool>* nulls) {
+  Fields split;
+  split.Split(line);
   std::size_t n = 0;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t end = line.find('\t', start);
-    if (end == std::string_view::npos) end = line.size();
-    const std::string_view raw = line.substr(start, end - start);
-    if (fields->size() <= n) fields->emplace_back(), nulls->push_back(false);
-    std::string& out = (*fields)[n];
-    out.clear();
-    (*nulls)[n] = raw == "\\N";
-    if (!(*nulls)[n]) {
-      for (std::size_t i = 0; i < raw.size(); ++i) {
-        char c = raw[i];
-        if (c == '\\' && i + 1 < raw.size()) {
-          c = raw[++i];
-          switch (c) {
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'v': c = '\v'; break;
-            default: break;  // \\ and any other escaped character stand for themselves
-          }
-        }
-        out.push_back(c);
-      }
-    }
-    ++n;
-    if (end == line.size()) break;
+  for (std::size_t start = 0;; ++n) {
+    const std::size_t end = line.find('\t', start);
+    if (end == std::string_view::npos) break;
     start = end + 1;
   }
+  ++n;
   fields->resize(n);
   nulls->resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    (*nulls)[i] = split.Null(i);
+    if ((*nulls)[i]) (*fields)[i].clear();
+    else (*fields)[i].assign(split.Value(i));
+  }
 }
 
 void Progress::Start(const std::string& table, double estimated_rows) {
@@ -108,64 +273,20 @@ Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
                             const TombstoneSet& tombstones, Progress& progress) {
   TableScan scan;
   scan.plan = &plan;
+  scan.rows = RowsToChange(plan.locator.size() + plan.sets.size());
   TableCounts& counts = scan.counts;
   const double started = Seconds();
-  const std::size_t locators = plan.locator.size();
-  const Action action = plan.map->action;
-  std::vector<std::string> fields;
-  std::vector<bool> nulls;
-  std::string normalized;
   progress.Start(plan.Display(), plan.relation.estimated_rows);
-
+  Scanner scanner(plan, tombstones, scan);
   Status copied = session.Copy("scan table '" + plan.Display() + "'", plan.select,
                                [&](std::string_view line) {
-    progress.Tick(++counts.scanned);
-    SplitCopyLine(line, &fields, &nulls);
-    std::uint32_t applicable = TombstoneSet::kNone;
-    bool held = false;
-    for (const KeySource& source : plan.sources) {
-      if (nulls[source.field]) continue;
-      if (!tombstones::Normalize(source.normalizer, fields[source.field], &normalized)) continue;
-      const std::uint32_t t = tombstones.Find(source.hasher->Hash(normalized));
-      if (t == TombstoneSet::kNone) continue;
-      if (tombstones.held(t)) {
-        held = true;
-      } else if (applicable == TombstoneSet::kNone ||
-                 tombstones.erased_at(t) > tombstones.erased_at(applicable)) {
-        applicable = t;
-      }
-    }
-    if (!held && applicable == TombstoneSet::kNone) return;
-    ++counts.matched;
-    if (held) {  // a legal hold on any of the row's subjects keeps the row as it is
-      ++counts.held;
-      return;
-    }
-    if (plan.guard_field >= 0 && !nulls[plan.guard_field] &&
-        std::stoll(fields[plan.guard_field]) > tombstones.erased_at(applicable)) {
-      ++counts.kept_by_guard;
-      return;
-    }
-    if (action == Action::kRetain) {
-      ++counts.retained;
-      return;
-    }
-    if (action == Action::kAnonymize && AlreadyAnonymized(plan, fields, nulls)) {
-      ++counts.already_anonymized;
-      return;
-    }
-    RowToChange row;
-    row.locator.assign(fields.begin(), fields.begin() + static_cast<std::ptrdiff_t>(locators));
-    for (const SetTarget& set : plan.sets) {
-      if (set.strategy == Strategy::kHash && !nulls[set.field]) row.hashed.emplace_back(fields[set.field]);
-      else row.hashed.emplace_back(std::nullopt);
-    }
-    row.tombstone = applicable;
-    scan.requests.insert(applicable);
-    scan.rows.push_back(std::move(row));
-  });
+                                 progress.Tick(++counts.scanned);
+                                 scanner.Add(line);
+                               });
+  scanner.Flush();
   progress.Finish(counts.scanned);
   if (!copied.ok()) return copied;
+  scan.requests = scanner.Requests();
   counts.to_change = scan.rows.size();
   counts.scan_seconds = Seconds() - started;
   return scan;

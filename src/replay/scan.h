@@ -7,11 +7,12 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
-#include <set>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "src/pg/session.h"
+#include "src/replay/rows_to_change.h"
 #include "src/replay/table_plan.h"
 #include "src/replay/tombstone_set.h"
 
@@ -31,17 +32,11 @@ struct TableCounts {
   double apply_seconds = 0;
 };
 
-struct RowToChange {
-  std::vector<std::string> locator;                 // raw values, one per locator column
-  std::vector<std::optional<std::string>> hashed;   // per SetTarget: the value 'hash' replaces
-  std::uint32_t tombstone = 0;
-};
-
 struct TableScan {
   const TablePlan* plan = nullptr;
   TableCounts counts;
-  std::vector<RowToChange> rows;
-  std::set<std::uint32_t> requests;  // tombstones behind the rows to change
+  RowsToChange rows;
+  std::vector<std::uint32_t> requests;  // tombstones behind the rows to change, ascending
 };
 
 // Shows rows scanned and the percentage of the table's estimate on a terminal, at most twice a
@@ -69,7 +64,8 @@ Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
                             const TombstoneSet& tombstones, Progress& progress);
 
 // Splits one COPY text-format line into fields, unescaping backslash sequences; `nulls[i]` is
-// true for \N. Exposed for tests.
+// true for \N. Exposed for tests (the scan itself splits into views and unescapes only fields
+// that hold a backslash, with the same rules).
 void SplitCopyLine(std::string_view line, std::vector<std::string>* fields,
                    std::vector<bool>* nulls);
 

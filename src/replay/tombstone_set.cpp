@@ -8,6 +8,12 @@ Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
   if (!digest.ok()) return digest.status();
   set.digest_ = digest.value();
   set.request_ids_.reserve(set.digest_.tombstones);
+  set.erased_at_.reserve(set.digest_.tombstones);
+  // Sized once for two identifiers a tombstone (the usual subject: an id and an email), so that
+  // loading does not hold the old and the new table side by side while it grows.
+  std::size_t slots = 16;
+  while (slots * 7 < set.digest_.tombstones * 2 * 10) slots *= 2;
+  set.Resize(slots);
   Status visited = store.ForEach([&](const tombstones::Tombstone& t) {
     const auto index = static_cast<std::uint32_t>(set.request_ids_.size());
     set.request_ids_.push_back(t.request_id);
@@ -29,8 +35,13 @@ void TombstoneSet::Resize(std::size_t slots) {
   slots_.assign(slots, Slot{});
   mask_ = slots - 1;
   hashes_ = 0;
-  for (const Slot& slot : old)
-    if (slot.tombstone != kNone) Insert(slot.hash, slot.tombstone);
+  for (const Slot& slot : old) {
+    if (slot.tombstone == kNone) continue;
+    Hash128 hash;
+    std::memcpy(hash.bytes.data(), &slot.lo, 8);
+    std::memcpy(hash.bytes.data() + 8, &slot.hi, 8);
+    Insert(hash, slot.tombstone);
+  }
 }
 
 bool TombstoneSet::Wins(std::uint32_t candidate, std::uint32_t incumbent) const {
@@ -40,14 +51,19 @@ bool TombstoneSet::Wins(std::uint32_t candidate, std::uint32_t incumbent) const 
 
 void TombstoneSet::Insert(const Hash128& hash, std::uint32_t tombstone) {
   if ((hashes_ + 1) * 10 > slots_.size() * 7) Resize(slots_.size() * 2);  // keep probes short
-  for (std::size_t i = hash.Low64() & mask_;; i = (i + 1) & mask_) {
+  std::uint64_t lo, hi;
+  std::memcpy(&lo, hash.bytes.data(), 8);
+  std::memcpy(&hi, hash.bytes.data() + 8, 8);
+  for (std::size_t i = lo & mask_;; i = (i + 1) & mask_) {
     Slot& slot = slots_[i];
     if (slot.tombstone == kNone) {
-      slot = Slot{hash, tombstone};
+      slot.lo = lo;
+      slot.hi = hi;
+      slot.tombstone = tombstone;
       ++hashes_;
       return;
     }
-    if (slot.hash != hash) continue;
+    if (slot.lo != lo || slot.hi != hi) continue;
     if (Wins(tombstone, slot.tombstone)) slot.tombstone = tombstone;
     return;
   }

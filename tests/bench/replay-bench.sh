@@ -204,10 +204,15 @@ run_tool() {
   tool_rss_kb=$(tail -1 "$work/$name.rss" | tr -dc 0-9)
 }
 
+# A step's seconds from a receipt's "timings" (scan, apply, ...), or '-'.
+timing() {
+  python3 -c 'import json, sys; print("%.2f" % json.load(open(sys.argv[1]))["timings"][sys.argv[2]])' \
+    "$1" "$2" 2>/dev/null || echo -
+}
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\tload\n' >"$results"
+printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\tload\n' >"$results"
 
 for n in $ns; do
   log "N=$n: recording tombstones"
@@ -240,7 +245,8 @@ for n in $ns; do
   run_tool "replay-$n" "${key[@]}" replay --dsn "$run_dsn" --map "$work/map.toml" \
     --receipt "$work/receipt-$n.json"
   replay_s=$tool_seconds replay_rc=$tool_rc replay_rss=$tool_rss_kb
-  log "N=$n: replay ${replay_s}s exit $replay_rc"
+  replay_scan=$(timing "$work/receipt-$n.json" scan) replay_apply=$(timing "$work/receipt-$n.json" apply)
+  log "N=$n: replay ${replay_s}s exit $replay_rc (scan ${replay_scan}s, apply ${replay_apply}s)"
   run_tool "verify-after-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
   verify_after_s=$tool_seconds verify_after_rc=$tool_rc
   log "N=$n: verify after replay ${verify_after_s}s exit $verify_after_rc"
@@ -248,7 +254,7 @@ for n in $ns; do
   printf '%s\t' "$n" "$import_seconds" "$copy_seconds" "$limit1" "$limit2" "$verify_s" "$verify_rc" \
     "$verify_rss" "$replay_s" "$replay_rc" "$replay_rss" "$verify_after_s" "$verify_after_rc" \
     "$indexed_s" "$indexed_users" "$indexed_events" "$complete_s" "$complete_done" \
-    "$complete_boxed" >>"$results"
+    "$complete_boxed" "$replay_scan" "$replay_apply" >>"$results"
   printf '%s-%s\n' "$load_start" "$(load1)" >>"$results"
   psql_q "DROP DATABASE bench_run" postgres
 done
@@ -278,8 +284,8 @@ report() {
         rss, (rss != "-" && rss + 0 > target ? "*" : ""), target, $14, ir,
         (n == 10000 ? ok(ir, ">=", 1) : n == 100000 ? ok(ir, ">=", 10) : ""),
         $17, ($19 == 1 ? "e" : " "), cr, (n == 10000 ? ok(cr, ">=", 1000) : ""))
-      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs, verify exit %s, replay exit %s, verify after replay %.2fs exit %s, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
-        n, $2, $3, $4, $5, $7, $10, $12, $13, $15, $16, $18, $20)
+      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs, verify exit %s, replay exit %s, verify after replay %.2fs exit %s, replay scan %ss + apply %ss (receipt), verify RSS %.0f MB, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
+        n, $2, $3, $4, $5, $7, $10, $12, $13, $20, $21, $8 / 1024, $15, $16, $18, $22)
     }
     END {
       printf "%9s %8s %8s %8s %8s %8s %7s %6s %9s %9s %10s  %9s\n", "N", "limit_s", "verify_s",

@@ -1,0 +1,69 @@
+#include "src/replay/rows_to_change.h"
+
+namespace tombstone::replay {
+namespace {
+
+void AppendLength(std::string* out, std::size_t n) {
+  while (n >= 0x80) {
+    out->push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  out->push_back(static_cast<char>(n));
+}
+
+std::size_t ReadLength(const std::string& in, std::size_t* offset) {
+  std::size_t n = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(in[(*offset)++]);
+    n |= static_cast<std::size_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return n;
+  }
+}
+
+}  // namespace
+
+// A value is stored as its length + 1 (0 for NULL) and its bytes.
+void RowsToChange::Add(const std::string_view* const* values) {
+  if (rows_ % kMarkEvery == 0) marks_.push_back(data_.size());
+  for (std::size_t i = 0; i < width_; ++i) {
+    if (values[i] == nullptr) {
+      AppendLength(&data_, 0);
+      continue;
+    }
+    AppendLength(&data_, values[i]->size() + 1);
+    data_.append(*values[i]);
+  }
+  ++rows_;
+}
+
+RowsToChange::Cursor::Cursor(const RowsToChange& rows, std::size_t row)
+    : rows_(rows), values_(rows.width_), nulls_(rows.width_) {
+  if (row >= rows.rows_) return;
+  offset_ = rows.marks_[row / kMarkEvery];
+  for (std::size_t skip = row % kMarkEvery; skip > 0; --skip) {
+    for (std::size_t i = 0; i < rows.width_; ++i) {
+      const std::size_t n = ReadLength(rows.data_, &offset_);
+      offset_ += n == 0 ? 0 : n - 1;
+    }
+  }
+  Decode();
+}
+
+void RowsToChange::Cursor::Decode() {
+  if (offset_ >= rows_.data_.size()) return;
+  std::size_t at = offset_;
+  for (std::size_t i = 0; i < rows_.width_; ++i) {
+    const std::size_t n = ReadLength(rows_.data_, &at);
+    nulls_[i] = n == 0;
+    values_[i] = n == 0 ? std::string_view() : std::string_view(rows_.data_).substr(at, n - 1);
+    at += n == 0 ? 0 : n - 1;
+  }
+  next_ = at;
+}
+
+void RowsToChange::Cursor::Next() {
+  offset_ = next_;
+  Decode();
+}
+
+}  // namespace tombstone::replay

@@ -1,0 +1,50 @@
+// The rows a scan found to change, kept until the apply step: packed into one buffer, with no
+// allocation per row, so that millions of matched rows cost bytes each, not a vector of strings.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tombstone::replay {
+
+// The rows a scan found to change, packed into one buffer (no allocation per row): per row its
+// locator values (one per locator column) and, per SetTarget, the value 'hash' pseudonymizes
+// (NULL for the other strategies), each stored as a length and its bytes.
+class RowsToChange {
+ public:
+  explicit RowsToChange(std::size_t values_per_row = 0) : width_(values_per_row) {}
+  std::size_t size() const { return rows_; }
+  bool empty() const { return rows_ == 0; }
+  std::size_t width() const { return width_; }
+  // Appends a row of width() values; a null pointer stands for NULL.
+  void Add(const std::string_view* const* values);
+
+  // Reads rows in order from `row`: Next() moves to the next row, Value(i) / IsNull(i) read its
+  // i-th value (views into the buffer, valid while the RowsToChange lives).
+  class Cursor {
+   public:
+    Cursor(const RowsToChange& rows, std::size_t row);
+    void Next();
+    std::string_view Value(std::size_t i) const { return values_[i]; }
+    bool IsNull(std::size_t i) const { return nulls_[i]; }
+   private:
+    void Decode();
+    const RowsToChange& rows_;
+    std::size_t offset_ = 0;
+    std::size_t next_ = 0;
+    std::vector<std::string_view> values_;
+    std::vector<bool> nulls_;
+  };
+
+ private:
+  static constexpr std::size_t kMarkEvery = 256;  // a row offset kept every kMarkEvery rows
+  std::size_t width_ = 0;
+  std::size_t rows_ = 0;
+  std::string data_;
+  std::vector<std::uint64_t> marks_;
+};
+
+}  // namespace tombstone::replay
