@@ -170,6 +170,12 @@ action = "delete"
 TOML
 limit_users="SELECT id, email, created_at FROM public.users"
 limit_events="SELECT user_id, payload->>'email' FROM public.events"
+# The queries replay itself streams for this map (src/replay/table_plan.cpp builds them: the
+# locator first, then each match source as text, then the guard in microseconds), timed the same
+# way: how much of replay's scan is the server producing a wider stream. Keep in step with
+# table_plan.cpp.
+replay_users='SELECT "id", ("id")::text, ("email")::text, floor(extract(epoch FROM "created_at") * 1000000)::bigint FROM "public"."users"'
+replay_events='SELECT "id", ("user_id")::text, (payload->>'"'email'"')::text FROM "public"."events"'
 
 # --- tombstones --------------------------------------------------------------------------
 # N subjects spread over the users (id = 1 + k*U/N), each one tombstone with two identifiers:
@@ -212,7 +218,7 @@ timing() {
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\tload\n' >"$results"
+printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\treplay_query_s\tload\n' >"$results"
 
 for n in $ns; do
   log "N=$n: recording tombstones"
@@ -232,6 +238,8 @@ for n in $ns; do
   verify_s=$tool_seconds verify_rc=$tool_rc verify_rss=$tool_rss_kb
   log "N=$n: verify ${verify_s}s exit $verify_rc"
   out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit2=$(field "$out" total)
+  out=$("$bench" limit "$run_dsn" "$replay_users" "$replay_events"); replay_query=$(field "$out" total)
+  log "N=$n: limit ${limit2}s; replay's own queries streamed ${replay_query}s"
 
   out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" indexed "$index_box")
   indexed_s=$(field "$out" extrapolated) indexed_users=$(field "$out" users_deleted)
@@ -254,7 +262,7 @@ for n in $ns; do
   printf '%s\t' "$n" "$import_seconds" "$copy_seconds" "$limit1" "$limit2" "$verify_s" "$verify_rc" \
     "$verify_rss" "$replay_s" "$replay_rc" "$replay_rss" "$verify_after_s" "$verify_after_rc" \
     "$indexed_s" "$indexed_users" "$indexed_events" "$complete_s" "$complete_done" \
-    "$complete_boxed" "$replay_scan" "$replay_apply" >>"$results"
+    "$complete_boxed" "$replay_scan" "$replay_apply" "$replay_query" >>"$results"
   printf '%s-%s\n' "$load_start" "$(load1)" >>"$results"
   psql_q "DROP DATABASE bench_run" postgres
 done
@@ -284,8 +292,8 @@ report() {
         rss, (rss != "-" && rss + 0 > target ? "*" : ""), target, $14, ir,
         (n == 10000 ? ok(ir, ">=", 1) : n == 100000 ? ok(ir, ">=", 10) : ""),
         $17, ($19 == 1 ? "e" : " "), cr, (n == 10000 ? ok(cr, ">=", 1000) : ""))
-      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs, verify exit %s, replay exit %s, verify after replay %.2fs exit %s, replay scan %ss + apply %ss (receipt), verify RSS %.0f MB, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
-        n, $2, $3, $4, $5, $7, $10, $12, $13, $20, $21, $8 / 1024, $15, $16, $18, $22)
+      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs, verify exit %s, replay exit %s, verify after replay %.2fs exit %s, replay scan %ss + apply %ss (receipt), the queries of replay streamed alone in %ss, verify RSS %.0f MB, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
+        n, $2, $3, $4, $5, $7, $10, $12, $13, $20, $21, $22, $8 / 1024, $15, $16, $18, $23)
     }
     END {
       printf "%9s %8s %8s %8s %8s %8s %7s %6s %9s %9s %10s  %9s\n", "N", "limit_s", "verify_s",
