@@ -198,16 +198,18 @@ make_tombstones() {
   import_seconds=$(elapsed "$t0")
 }
 
-# Runs the tool under /usr/bin/time; sets tool_seconds, tool_rss_kb, tool_rc.
+# Runs the tool under /usr/bin/time; sets tool_seconds, tool_rss_kb, tool_cpu (the client's user +
+# system seconds), tool_rc.
 run_tool() {
   local name=$1; shift
   local t0; t0=$(now)
   set +e
-  /usr/bin/time -f '%M' -o "$work/$name.rss" "$tool" "$@" >"$work/$name.out" 2>"$work/$name.err"
+  /usr/bin/time -f '%M %U %S' -o "$work/$name.rss" "$tool" "$@" >"$work/$name.out" 2>"$work/$name.err"
   tool_rc=$?
   set -e
   tool_seconds=$(elapsed "$t0")
-  tool_rss_kb=$(tail -1 "$work/$name.rss" | tr -dc 0-9)
+  tool_rss_kb=$(tail -1 "$work/$name.rss" | awk '{ print $1 }')
+  tool_cpu=$(tail -1 "$work/$name.rss" | awk '{ printf "%.2f", $2 + $3 }')
 }
 
 # A step's seconds from a receipt's "timings" (scan, apply, ...), or '-'.
@@ -218,7 +220,7 @@ timing() {
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\treplay_query_s\tload\n' >"$results"
+printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\treplay_query_s\tverify_cpu_s\treplay_cpu_s\tload\n' >"$results"
 
 for n in $ns; do
   log "N=$n: recording tombstones"
@@ -235,7 +237,7 @@ for n in $ns; do
   out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit1=$(field "$out" total)
   log "N=$n: limit ${limit1}s (users $(field "$out" 0)s, events $(field "$out" 1)s)"
   run_tool "verify-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
-  verify_s=$tool_seconds verify_rc=$tool_rc verify_rss=$tool_rss_kb
+  verify_s=$tool_seconds verify_rc=$tool_rc verify_rss=$tool_rss_kb verify_cpu=$tool_cpu
   log "N=$n: verify ${verify_s}s exit $verify_rc"
   out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit2=$(field "$out" total)
   out=$("$bench" limit "$run_dsn" "$replay_users" "$replay_events"); replay_query=$(field "$out" total)
@@ -252,7 +254,7 @@ for n in $ns; do
 
   run_tool "replay-$n" "${key[@]}" replay --dsn "$run_dsn" --map "$work/map.toml" \
     --receipt "$work/receipt-$n.json"
-  replay_s=$tool_seconds replay_rc=$tool_rc replay_rss=$tool_rss_kb
+  replay_s=$tool_seconds replay_rc=$tool_rc replay_rss=$tool_rss_kb replay_cpu=$tool_cpu
   replay_scan=$(timing "$work/receipt-$n.json" scan) replay_apply=$(timing "$work/receipt-$n.json" apply)
   log "N=$n: replay ${replay_s}s exit $replay_rc (scan ${replay_scan}s, apply ${replay_apply}s)"
   run_tool "verify-after-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
@@ -262,7 +264,8 @@ for n in $ns; do
   printf '%s\t' "$n" "$import_seconds" "$copy_seconds" "$limit1" "$limit2" "$verify_s" "$verify_rc" \
     "$verify_rss" "$replay_s" "$replay_rc" "$replay_rss" "$verify_after_s" "$verify_after_rc" \
     "$indexed_s" "$indexed_users" "$indexed_events" "$complete_s" "$complete_done" \
-    "$complete_boxed" "$replay_scan" "$replay_apply" "$replay_query" >>"$results"
+    "$complete_boxed" "$replay_scan" "$replay_apply" "$replay_query" "$verify_cpu" "$replay_cpu" \
+    >>"$results"
   printf '%s-%s\n' "$load_start" "$(load1)" >>"$results"
   psql_q "DROP DATABASE bench_run" postgres
 done
@@ -292,8 +295,8 @@ report() {
         rss, (rss != "-" && rss + 0 > target ? "*" : ""), target, $14, ir,
         (n == 10000 ? ok(ir, ">=", 1) : n == 100000 ? ok(ir, ">=", 10) : ""),
         $17, ($19 == 1 ? "e" : " "), cr, (n == 10000 ? ok(cr, ">=", 1000) : ""))
-      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs, verify exit %s, replay exit %s, verify after replay %.2fs exit %s, replay scan %ss + apply %ss (receipt), the queries of replay streamed alone in %ss, verify RSS %.0f MB, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
-        n, $2, $3, $4, $5, $7, $10, $12, $13, $20, $21, $22, $8 / 1024, $15, $16, $18, $23)
+      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs, verify exit %s, replay exit %s, verify after replay %.2fs exit %s, replay scan %ss + apply %ss (receipt), the queries of replay streamed alone in %ss, client CPU verify %ss replay %ss, verify RSS %.0f MB, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
+        n, $2, $3, $4, $5, $7, $10, $12, $13, $20, $21, $22, $23, $24, $8 / 1024, $15, $16, $18, $25)
     }
     END {
       printf "%9s %8s %8s %8s %8s %8s %7s %6s %9s %9s %10s  %9s\n", "N", "limit_s", "verify_s",
