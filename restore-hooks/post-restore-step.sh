@@ -92,9 +92,7 @@ start_fenced() {
   [ -f "$pgdata/postgresql.conf" ] || { : >"$fence/postgresql.conf"; opts+=("config_file=$fence/postgresql.conf"); }
   [ -z "$restore_command" ] || opts+=("restore_command=$restore_command")
   # RFC 3339 in, PostgreSQL's own form out: the server parses this before time zone names load
-  local target_pg
-  target_pg=$(sed -e 's/^\([0-9-]*\)T/\1 /' -e 's/[Zz]$/+00/' <<<"$target_time")
-  [ -z "$target_time" ] || opts+=("recovery_target_time=$target_pg" "recovery_target_action=promote")
+  [ -z "$target_time" ] || opts+=("recovery_target_time=$(pg_target_time "$target_time")" "recovery_target_action=promote")
   local o="" kv
   for kv in "${opts[@]}"; do o+=" -c $(shell_quote "$kv")"; done
   log "starting '$pgdata' fenced: no TCP listener, private socket '$fence', port $port"
@@ -109,21 +107,24 @@ start_fenced() {
 sql() { as_user "$owner" "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$fence" -p "$port" -U "$db_user" -d postgres -c "$1"; }
 
 # --- recovery: wait until the server has left recovery; promote when it paused at a target -------
+# Connection refusals while the server starts up are expected; a server that stops is not.
 wait_for_promotion() {
   local deadline state
   deadline=$(($(date +%s) + timeout))
   while :; do
-    if ! state=$(sql "SELECT pg_is_in_recovery() || ' ' || pg_get_wal_replay_pause_state()" 2>&1); then
+    if ! state=$(sql "SELECT CASE WHEN pg_is_in_recovery() THEN 'recovering ' || pg_get_wal_replay_pause_state() ELSE 'promoted' END" 2>/dev/null); then
       if ! as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
         started=0
         tail -n 20 "$fence/server.log" >&2 || true
         die 5 "unable to recover '$pgdata': the server stopped during recovery (see the log above)"
       fi
-      state="retry"
+      state="starting"
     fi
     case "$state" in
-      "false "*) return 0 ;;
-      "true paused") log "recovery paused at its target: promoting"; sql "SELECT pg_promote(true, 600)" >/dev/null ;;
+      promoted) return 0 ;;
+      "recovering paused")
+        log "recovery paused at its target: promoting"
+        sql "SELECT pg_promote(true, 600)" >/dev/null ;;
     esac
     [ "$(date +%s)" -lt "$deadline" ] || die 5 "unable to recover '$pgdata': still in recovery after ${timeout}s"
     sleep 0.2

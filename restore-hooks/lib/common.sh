@@ -25,6 +25,10 @@ die() {  # die CODE MESSAGE...
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
+# RFC 3339 in, the form recovery_target_time accepts out: the server parses the setting before it
+# loads time zone abbreviations, so 'Z' becomes '+00' (2026-01-02T03:04:05Z -> 2026-01-02 03:04:05+00).
+pg_target_time() { sed -e 's/^\([0-9-]*\)T/\1 /' -e 's/[Zz]$/+00/' <<<"$1"; }
+
 # Single-quotes a string for sh.
 shell_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
