@@ -53,9 +53,10 @@ else
 fi
 # 2. ask for archive recovery; restore_command and the target go on the fenced start's command line
 as_user "$owner" touch "$pgdata/recovery.signal"
-log "restored files into '$pgdata' in $(elapsed "$t0" "$(now)")s"
+restore_seconds=$(elapsed "$t0" "$(now)")
+log "restored files into '$pgdata' in ${restore_seconds}s"
 
 restore_command="cp $(shell_quote "$archive")/%f \"%p\""
-args=(--pgdata "$pgdata" --restore-command "$restore_command")
+args=(--pgdata "$pgdata" --restore-command "$restore_command" --restore-seconds "$restore_seconds")
 [ -z "$target_time" ] || args+=(--target-time "$target_time")
 exec "$hooks_dir/post-restore-step.sh" "${args[@]}" "${step_args[@]}"

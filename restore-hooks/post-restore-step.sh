@@ -9,11 +9,13 @@
 #   --target-time T        recovery_target_time (with recovery_target_action=promote); needs a
 #                          recovery.signal in PGDATA, as written by the restore tool
 #   --restore-command CMD  restore_command for the fenced start (when the restore tool did not set it)
-#   --receipt FILE         where replay writes its receipt (default: next to --summary, or PGDATA/..)
+#   --receipt FILE         where replay writes its receipt (default: receipt-TIME.json beside
+#                          --summary, else in the current directory)
 #   --label TEXT           snapshot label for the receipt (the as-of point is appended)
 #   --summary FILE         key=value lines: timings, as-of point, exit codes (for drills and CI)
 #   --port P               the fenced server's port, on its private socket (default 5432)
 #   --timeout SECS         how long to wait for recovery to finish (default 3600)
+#   --restore-seconds S    how long the restore tool took (copied into --summary by the path scripts)
 # Exit: 0 replay clean, fence lifted; 1/3/4 replay's own exit code (fence stays); 2 usage or
 # configuration (replay's 2 as well; fence stays); 5 the restored server did not start, recover or
 # stop (fence stays).
@@ -22,8 +24,8 @@ TOMBSTONE_HOOK_NAME=post-restore-step
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
-receipt="" label="restore" summary="" port=5432 timeout=3600
-usage() { sed -n '6,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+receipt="" label="restore" summary="" port=5432 timeout=3600 restore_seconds=""
+usage() { sed -n '6,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --pgdata) pgdata=${2:?}; shift 2 ;;
@@ -39,23 +41,28 @@ while [ $# -gt 0 ]; do
     --summary) summary=${2:?}; shift 2 ;;
     --port) port=${2:?}; shift 2 ;;
     --timeout) timeout=${2:?}; shift 2 ;;
+    --restore-seconds) restore_seconds=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     *) log "unable to parse options: unknown option '$1'"; usage ;;
   esac
 done
 
-# --- checks: nothing is started unless every input is there ------------------------------------
-check_inputs() {
-  [ -n "$pgdata" ] && [ -n "$map" ] && [ -n "$store" ] && [ -n "$key_file" ] ||
-    die 2 "unable to run the post-restore step: --pgdata, --map, --store and --key-file are required"
+# --- checks: the data directory is fenced first (fail closed), nothing starts unless all is there --
+check_data_directory() {
+  [ -n "$pgdata" ] || die 2 "unable to run the post-restore step: --pgdata is required"
   [ -f "$pgdata/PG_VERSION" ] || die 2 "unable to use data directory '$pgdata': no PG_VERSION"
+  if [ -f "$pgdata/postmaster.pid" ] && as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
+    die 2 "unable to fence data directory '$pgdata': a server is already running on it"
+  fi
+}
+
+check_inputs() {
+  [ -n "$map" ] && [ -n "$store" ] && [ -n "$key_file" ] ||
+    die 2 "unable to run the post-restore step: --map, --store and --key-file are required"
   [ -f "$map" ] || die 2 "unable to read map '$map': no such file"
   [ -d "$store" ] || die 4 "unable to open store '$store': no such directory"
   [ -f "$key_file" ] || die 4 "unable to read key file '$key_file': no such file"
   [ -x "$tombstone" ] || die 2 "unable to run '$tombstone': not built (set TOMBSTONE_BIN)"
-  if [ -f "$pgdata/postmaster.pid" ] && as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
-    die 2 "unable to fence data directory '$pgdata': a server is already running on it"
-  fi
   [ ! -f "$pgdata/standby.signal" ] ||
     die 2 "unable to restore '$pgdata' as a standby: standby.signal is present" \
       "(restore with a recovery target, or to the end of the archive, instead)"
@@ -173,6 +180,7 @@ replay_timestamp=${replay_timestamp:-}
 replay_lsn=${replay_lsn:-}
 backup_label=${backup_label_name:-}
 backup_start_time=${backup_start_time:-}
+restore_seconds=$restore_seconds
 recovery_seconds=${recovery_seconds:-}
 replay_seconds=${replay_seconds:-}
 replay_exit=${replay_rc:-}
@@ -186,7 +194,7 @@ cleanup() {
   local rc=$?
   if [ "${started:-0}" = 1 ]; then stop_fenced || true; fi
   [ -z "${fence:-}" ] || rm -rf "$fence"
-  if [ $rc -ne 0 ] && [ -n "$pgdata" ] && [ -f "$pgdata/PG_VERSION" ]; then
+  if [ $rc -ne 0 ] && [ -n "$pgdata" ] && fence_present "$pgdata"; then
     log "the data directory stays fenced (exit $rc): fix the cause and re-run this step, or after review: $hooks_dir/lift-fence.sh $pgdata"
   fi
   write_summary "$rc" || true
@@ -202,9 +210,10 @@ db_user=${db_user:-$owner}
 [ -n "$receipt" ] || receipt="${summary:+$(dirname "$summary")/}receipt-$(date -u +%Y%m%dT%H%M%SZ).json"
 trap cleanup EXIT
 
+check_data_directory
+fence_write "$pgdata" "fenced by post-restore-step.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) before the first start"
 check_inputs
 record_before_start
-fence_write "$pgdata" "fenced by post-restore-step.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) before the first start"
 t0=$(now)
 start_fenced
 wait_for_promotion
