@@ -141,7 +141,7 @@ wait_for_promotion() {
 # --- the as-of point the server knows only until it restarts ------------------------------------
 record_after_promotion() {
   local row
-  row=$(sql "SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), coalesce(pg_last_wal_replay_lsn()::text, ''), (SELECT timeline_id FROM pg_control_checkpoint())")
+  row=$(sql "SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), coalesce(pg_last_wal_replay_lsn()::text, ''), ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int")
   IFS='|' read -r replay_timestamp replay_lsn timeline <<<"$row"
   log "as of: last replayed transaction ${replay_timestamp:-none}, lsn ${replay_lsn:-none}, system $system_identifier"
 }

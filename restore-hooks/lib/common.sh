@@ -78,23 +78,30 @@ tombstone_bin() {
 
 fence_present() { grep -qF "$TOMBSTONE_FENCE_BEGIN" "$1/postgresql.auto.conf" 2>/dev/null; }
 
-# Appends the fence block to PGDATA/postgresql.auto.conf (idempotent), as the directory's owner.
-fence_write() {
-  local pgdata=$1 reason=$2
-  fence_present "$pgdata" && return 0
-  local conf="$pgdata/postgresql.auto.conf"
-  if [ -s "$conf" ] && [ "$(tail -c 1 "$conf" | od -An -c | tr -d ' ')" != '\n' ]; then
-    echo | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
-  fi
-  as_user "$(owner_of "$pgdata")" tee -a "$pgdata/postgresql.auto.conf" >/dev/null <<EOF
+# The fence block itself (text), with the reason in its comment.
+fence_block() {
+  cat <<EOF
 $TOMBSTONE_FENCE_BEGIN: this restored data directory has not been cleared by 'tombstone replay'
-# ($reason). A plain start fails on purpose. Re-run restore-hooks/post-restore-step.sh, or after
+# ($1). A plain start fails on purpose. Re-run restore-hooks/post-restore-step.sh, or after
 # review lift by hand: restore-hooks/lift-fence.sh PGDATA (or delete this block).
 listen_addresses = ''
 unix_socket_directories = '$TOMBSTONE_FENCE_PATH'
 hba_file = '$TOMBSTONE_FENCE_PATH/pg_hba.conf'
 $TOMBSTONE_FENCE_END
 EOF
+}
+
+# Appends the fence block to PGDATA/postgresql.auto.conf (idempotent), as the directory's owner.
+# Returns non-zero when the block is not there afterwards.
+fence_write() {
+  local pgdata=$1 reason=$2
+  fence_present "$pgdata" && return 0
+  local conf="$pgdata/postgresql.auto.conf"
+  if [ -s "$conf" ] && [ -n "$(tail -c 1 "$conf")" ]; then
+    echo | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
+  fi
+  fence_block "$reason" | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
+  fence_present "$pgdata"
 }
 
 # Removes the fence block (and any fence setting ALTER SYSTEM may have kept without its comments).
