@@ -108,7 +108,7 @@ class SourceCluster {
     GiveToServerUser(sock_);
     GiveToServerUser(archive_);
     const std::string bin = PgBinDir();
-    Must(AsServerUser(bin + "/initdb -A trust -U " + ServerUser() + " -E UTF8 --locale=C -D " + Q(data_)),
+    Must(AsServerUser(bin + "/initdb -N -A trust -U " + ServerUser() + " -E UTF8 --locale=C -D " + Q(data_)),
          "initdb");
     const std::string command =
         archive_command.empty() ? "cp %p " + archive_ + "/%f" : archive_command;
