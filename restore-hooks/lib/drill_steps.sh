@@ -49,7 +49,7 @@ make_workspace() {
 }
 
 start_primary() {
-  pg initdb -A trust -U "$owner" -E UTF8 --locale=C -D "$work/primary" >"$work/initdb.log" 2>&1 ||
+  pg initdb -N -A trust -U "$owner" -E UTF8 --locale=C -D "$work/primary" >"$work/initdb.log" 2>&1 ||
     die 5 "unable to initdb the primary (see $work/initdb.log)"
   local o="-c listen_addresses= -c unix_socket_directories=$work/sock -c port=$primary_port"
   o+=" -c wal_level=replica -c archive_mode=on -c archive_timeout=0 -c fsync=off"
@@ -69,7 +69,7 @@ load_demo_data() {
 }
 
 take_base_backup() {
-  pg pg_basebackup -h "$work/sock" -p "$primary_port" -U "$owner" -D "$work/backup" -c fast -X fetch \
+  pg pg_basebackup -h "$work/sock" -p "$primary_port" -U "$owner" -D "$work/backup" -c fast -X fetch --no-sync \
     >"$work/basebackup.log" 2>&1 || die 5 "unable to take the base backup (see $work/basebackup.log)"
   # after the backup: a few sign-ups that only the WAL archive holds, then the target time
   psql_at "$primary_port" app "INSERT INTO users SELECT i, 'late' || i || '@example.com', 'Late ' || i, now() - interval '1 day' FROM generate_series($subjects + 1, $subjects + 100) i" >/dev/null
