@@ -48,6 +48,7 @@ check_environment() {
   [ "${BARMAN_HOOK:-}" = recovery_retry_script ] && [ "${BARMAN_PHASE:-}" = post ] ||
     die "$EXIT_ABORT_CONTINUE" "unable to run as '${BARMAN_PHASE:-?}_${BARMAN_HOOK:-?}': configure me as post_recovery_retry_script"
   dest=${BARMAN_DESTINATION_DIRECTORY:-}
+  [ -z "$dest" ] || [ -n "${BARMAN_REMOTE_COMMAND:-}" ] || dest=$(abs_path "$dest")
   [ -n "$dest" ] || die "$EXIT_ABORT_CONTINUE" "unable to find the restored directory: BARMAN_DESTINATION_DIRECTORY is empty"
   remote=${BARMAN_REMOTE_COMMAND:-}
   reason="fenced by barman-post-recovery.sh after barman recover of backup '${BARMAN_BACKUP_ID:-?}' on $(date -u +%Y-%m-%dT%H:%M:%SZ)"

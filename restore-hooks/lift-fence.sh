@@ -7,8 +7,8 @@
 #          PGDATA/postgresql.auto.conf. The server must be stopped.
 #        lift-fence.sh --dsn DSN --dbname DB
 #          the database fence (pg-restore.sh, and replay's own inner fence): connection limit back
-#          to -1, CONNECT and TEMPORARY granted to PUBLIC again, tombstone.fence reset. DSN names a
-#          superuser on the server.
+#          to the one replay recorded in tombstone.fence (-1 for pg-restore.sh's new database),
+#          CONNECT and TEMPORARY granted to PUBLIC, tombstone.fence reset. DSN names a superuser.
 # Exit: 0 lifted (or no fence present); 2 usage (no such data directory or database, server
 # running on PGDATA, no connection).
 set -euo pipefail
@@ -22,18 +22,31 @@ lift_database() {
   exists=$("$(pg_bindir_for /nonexistent)/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$dsn" -v db="$db" \
     <<<"SELECT count(*) FROM pg_database WHERE datname = :'db';") || die 2 "unable to connect to '$dsn'"
   [ "$exists" = 1 ] || die 2 "unable to lift the fence on database '$db': no such database"
-  "$(pg_bindir_for /nonexistent)/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$dsn" -v db="$db" <<'SQL' >/dev/null ||
-ALTER DATABASE :"db" CONNECTION LIMIT -1;
+  # replay's inner fence keeps the original limit in tombstone.fence; pg-restore.sh's database
+  # fence (its comment) means the database was new: no limit
+  local limit
+  limit=$("$(pg_bindir_for /nonexistent)/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$dsn" -v db="$db" <<'SQL'
+SELECT CASE WHEN coalesce(shobj_description(d.oid, 'pg_database'), '') LIKE 'tombstone fence:%' THEN '-1'
+            ELSE coalesce((SELECT substr(c, length('tombstone.fence=') + 1)
+                             FROM pg_db_role_setting s, unnest(s.setconfig) c
+                            WHERE s.setdatabase = d.oid AND s.setrole = 0 AND c LIKE 'tombstone.fence=%'), '-1') END
+  FROM pg_database d WHERE d.datname = :'db';
+SQL
+)
+  [[ "$limit" =~ ^-?[0-9]+$ ]] || limit=-1
+  "$(pg_bindir_for /nonexistent)/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$dsn" -v db="$db" -v limit="$limit" <<'SQL' >/dev/null ||
+ALTER DATABASE :"db" CONNECTION LIMIT :limit;
 ALTER DATABASE :"db" RESET tombstone.fence;
 GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO PUBLIC;
 COMMENT ON DATABASE :"db" IS NULL;
 SQL
     die 2 "unable to lift the fence on database '$db'"
-  log "fence lifted on database '$db' by $(id -un) at $(date -u +%Y-%m-%dT%H:%M:%SZ): applications may connect"
+  log "fence lifted on database '$db' (connection limit $limit) by $(id -un) at $(date -u +%Y-%m-%dT%H:%M:%SZ): applications may connect"
 }
 
 lift_data_directory() {
-  local pgdata=$1
+  local pgdata
+  pgdata=$(abs_path "$1")
   [ -f "$pgdata/PG_VERSION" ] || die 2 "unable to use data directory '$pgdata': no PG_VERSION"
   if [ -f "$pgdata/postmaster.pid" ] &&
     as_user "$(owner_of "$pgdata")" "$(pg_bindir_for "$pgdata")/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then

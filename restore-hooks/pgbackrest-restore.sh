@@ -36,6 +36,8 @@ done
 [ -n "$stanza" ] && [ -n "$pgdata" ] || die 2 "unable to restore: --stanza and --pgdata are required"
 command -v pgbackrest >/dev/null || die 2 "unable to run 'pgbackrest': not installed"
 [ -z "$config" ] || [ -f "$config" ] || die 2 "unable to read pgBackRest config '$config': no such file"
+pgdata=$(abs_path "$pgdata")
+[ -z "$config" ] || config=$(abs_path "$config")
 if [ -z "$owner" ]; then owner=$([ "$(id -u)" -eq 0 ] && echo postgres || id -un); fi
 if [ -e "$pgdata" ] && [ -n "$(ls -A "$pgdata")" ]; then die 2 "unable to restore into '$pgdata': not empty"; fi
 

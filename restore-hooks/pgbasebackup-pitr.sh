@@ -33,6 +33,8 @@ done
 [ -d "$backup" ] || die 2 "unable to read backup '$backup': no such directory"
 [ -d "$archive" ] || die 2 "unable to read WAL archive '$archive': no such directory"
 archive=$(cd "$archive" && pwd)
+backup=$(cd "$backup" && pwd)
+pgdata=$(abs_path "$pgdata")
 if [ -z "$owner" ]; then owner=$([ "$(id -u)" -eq 0 ] && echo postgres || id -un); fi
 if [ -e "$pgdata" ] && [ -n "$(ls -A "$pgdata")" ]; then die 2 "unable to restore into '$pgdata': not empty"; fi
 

@@ -211,7 +211,7 @@ cleanup() {
 
 # --- the checklist ------------------------------------------------------------------------------
 started=0 fence="" replay_rc="" system_identifier=""
-[ -n "$pgdata" ] && pgdata=$(cd "$pgdata" 2>/dev/null && pwd || echo "$pgdata")
+[ -z "$pgdata" ] || pgdata=$(cd "$pgdata" 2>/dev/null && pwd || abs_path "$pgdata")
 bindir=$(pg_bindir_for "$pgdata")
 tombstone=$(tombstone_bin)
 owner=$( [ -d "$pgdata" ] && owner_of "$pgdata" || id -un)

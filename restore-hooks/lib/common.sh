@@ -29,6 +29,9 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # loads time zone abbreviations, so 'Z' becomes '+00' (2026-01-02T03:04:05Z -> 2026-01-02 03:04:05+00).
 pg_target_time() { sed -e 's/^\([0-9-]*\)T/\1 /' -e 's/[Zz]$/+00/' <<<"$1"; }
 
+# An absolute form of a path (not resolved: only made independent of the working directory).
+abs_path() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+
 # Single-quotes a string for sh.
 shell_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
@@ -42,7 +45,9 @@ as_user() {
   if [ "$(id -un)" = "$user" ]; then
     "$@"
   elif [ "$(id -u)" -eq 0 ]; then
-    runuser -u "$user" -- "$@"
+    # from /, so that a working directory the user may not enter (/root/...) is no concern: every
+    # path handed to a command run this way is absolute (abs_path)
+    (cd / && runuser -u "$user" -- "$@")
   else
     die 2 "unable to run '$1' as '$user': run this script as '$user' or as root"
   fi

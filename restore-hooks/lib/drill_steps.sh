@@ -62,7 +62,7 @@ start_primary() {
 load_demo_data() {
   psql_at "$primary_port" postgres "CREATE DATABASE app" >/dev/null
   pg psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -p "$primary_port" -U "$owner" -d app \
-    -v subjects="$subjects" -f "$hooks_dir/drill/schema.sql" >/dev/null ||
+    -v subjects="$subjects" <"$hooks_dir/drill/schema.sql" >/dev/null ||
     die 5 "unable to load the demo data"
   rows_before=$(psql_at "$primary_port" app "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM orders) + (SELECT count(*) FROM events) + (SELECT count(*) FROM tickets) + (SELECT count(*) FROM invoices) + (SELECT count(*) FROM audit_log)")
   log "demo data: $subjects subjects, $rows_before rows in 6 tables"
@@ -86,7 +86,7 @@ erase_live() {
   erased_ids=$ids
   pg psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -p "$primary_port" -U "$owner" -d app >/dev/null <<SQL || die 5 "unable to erase subjects live"
 CREATE TEMP TABLE erase AS SELECT unnest('{$ids}'::bigint[]) AS id;
-\i $hooks_dir/drill/erase.sql
+$(cat "$hooks_dir/drill/erase.sql")
 SQL
   local emails
   for i in ${ids//,/ }; do
