@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 using tombstone::replay::SplitCopyLine;
 
 TEST_CASE("COPY text lines split into unescaped fields with NULLs marked", "[replay]") {
@@ -31,4 +33,19 @@ TEST_CASE("COPY text lines split into unescaped fields with NULLs marked", "[rep
     REQUIRE(fields.size() == 1);
     CHECK(fields[0] == "x");
   }
+}
+
+TEST_CASE("progress shows rows and the percentage of the table's estimate, only when enabled",
+          "[replay]") {
+  std::ostringstream err;
+  tombstone::replay::Progress shown(err, true);
+  shown.Start("public.users", 200);
+  shown.Tick(1);  // between updates: silent
+  shown.Finish(50);
+  CHECK(err.str() == "\rpublic.users: 50 rows (25%)\n");
+  std::ostringstream quiet;
+  tombstone::replay::Progress hidden(quiet, false);
+  hidden.Start("public.users", 200);
+  hidden.Finish(50);
+  CHECK(quiet.str().empty());
 }
