@@ -59,8 +59,7 @@ std::string RedactMarker(const pg::Column& c) {
   }
 }
 
-Status CheckSet(Checker& check, const TableMap& t, const pg::Relation& r, const AnonymizeSet& set,
-                SetTarget* target) {
+Status CheckSet(Checker& check, const pg::Relation& r, const AnonymizeSet& set, SetTarget* target) {
   const pg::Column* c = r.Find(set.column);
   const std::string where = "column '" + set.column + "' of table '" + r.Display() + "'";
   if (c == nullptr) return check.At(set.line, where + " does not exist");
@@ -98,7 +97,6 @@ Status CheckSet(Checker& check, const TableMap& t, const pg::Relation& r, const 
       return Status::Ok();
     }
   }
-  (void)t;
   return Status::Ok();
 }
 
@@ -176,7 +174,7 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
 
   for (const AnonymizeSet& set : t.set) {
     SetTarget target;
-    if (Status s = CheckSet(check, t, r, set, &target); !s.ok()) return s;
+    if (Status s = CheckSet(check, r, set, &target); !s.ok()) return s;
     target.field = static_cast<int>(fields.size());
     fields.push_back("(" + session.QuoteName(set.column) + ")::text");
     plan.sets.push_back(std::move(target));
