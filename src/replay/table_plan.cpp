@@ -43,11 +43,16 @@ class Checker {
 // The fixed marker 'redact' writes into a column of this type; empty when there is none.
 std::string RedactMarker(const pg::Column& c) {
   switch (c.category) {
-    case 'S': return "[redacted]";
-    case 'N': return "0";
-    case 'B': return "false";
-    case 'T': return "0";
-    case 'I': return "0.0.0.0";
+    case 'S':
+      return "[redacted]";
+    case 'N':
+      return "0";
+    case 'B':
+      return "false";
+    case 'T':
+      return "0";
+    case 'I':
+      return "0.0.0.0";
     case 'D':
       if (c.type == "date") return "1970-01-01";
       if (c.type.rfind("time ", 0) == 0 || c.type.rfind("time(", 0) == 0) return "00:00:00";
@@ -70,7 +75,8 @@ Status CheckSet(Checker& check, const pg::Relation& r, const AnonymizeSet& set, 
   target->strategy = set.strategy;
   switch (set.strategy) {
     case Strategy::kNull:
-      if (c->not_null) return check.At(set.line, where + " is NOT NULL: strategy 'null' cannot be stored");
+      if (c->not_null)
+        return check.At(set.line, where + " is NOT NULL: strategy 'null' cannot be stored");
       return Status::Ok();
     case Strategy::kRedact: {
       const std::string marker = RedactMarker(*c);
@@ -106,7 +112,8 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
   const std::string name = t.schema + "." + t.name;
   auto found = pg::FindRelation(session, t.schema, t.name);
   if (!found.ok()) return found.status();
-  if (!found.value()) return check.At(t.line, "table '" + name + "' does not exist in the database");
+  if (!found.value())
+    return check.At(t.line, "table '" + name + "' does not exist in the database");
   TablePlan plan;
   plan.map = &t;
   plan.relation = std::move(*found.value());
@@ -141,8 +148,8 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
       auto runs = session.Query(query, "SELECT " + expr + " FROM " + plan.quoted + " LIMIT 1", {},
                                 pg::Shape::kAnyRows, tombstones::ExitCode::kUsage);
       if (!runs.ok())
-        return check.At(m.line, "expression on table '" + name + "' fails to run: " +
-                                    Checker::Cause(runs.status(), query));
+        return check.At(m.line, "expression on table '" + name +
+                                    "' fails to run: " + Checker::Cause(runs.status(), query));
     }
     KeySource source;
     source.field = static_cast<int>(fields.size());
@@ -163,10 +170,11 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
   if (!t.created_at.empty()) {
     const pg::Column* c = r.Find(t.created_at);
     if (c == nullptr)
-      return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name + "' does not exist");
+      return check.At(t.line,
+                      "guard column '" + t.created_at + "' of table '" + name + "' does not exist");
     if (c->type != "date" && c->type.rfind("timestamp", 0) != 0)
-      return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name +
-                                  "' is '" + c->type + "', not a date or timestamp");
+      return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name + "' is '" +
+                                  c->type + "', not a date or timestamp");
     plan.guard_field = static_cast<int>(fields.size());
     fields.push_back("floor(extract(epoch FROM " + session.QuoteName(t.created_at) +
                      ") * 1000000)::bigint");

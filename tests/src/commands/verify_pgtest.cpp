@@ -19,8 +19,8 @@ TEST_CASE("verify reports tombstoned subjects still present, by request id, and 
   const std::string count = "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM events)";
   const std::string before = db.Value(count);
 
-  const RunResult r = store.Run({"verify", "--dsn", db.dsn, "--map", IntegrationMap(),
-                                 "--receipt", dir / "verify.json"});
+  const RunResult r = store.Run(
+      {"verify", "--dsn", db.dsn, "--map", IntegrationMap(), "--receipt", dir / "verify.json"});
   INFO(r.out << r.err);
   CHECK(r.code == 3);
   CHECK(db.Value(count) == before);

@@ -1,7 +1,6 @@
 #include "src/replay/scan.h"
 
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 using tombstone::replay::SplitCopyLine;

@@ -10,7 +10,8 @@ using tombstone::replay::TombstoneSet;
 
 namespace {
 
-tombstones::Hash128 HashOf(const tombstones::Key& key, const std::string& kind, const std::string& v) {
+tombstones::Hash128 HashOf(const tombstones::Key& key, const std::string& kind,
+                           const std::string& v) {
   return key.HashIdentifier(kind, v);
 }
 
@@ -19,15 +20,22 @@ tombstones::Hash128 HashOf(const tombstones::Key& key, const std::string& kind, 
 TEST_CASE("the tombstone set finds every identifier hash and resolves shared ones", "[replay]") {
   TempDir dir;
   StoreFixture fixture(dir.path());
-  REQUIRE(fixture.Run({"add", "--request", "old", "--id", "email:a@x.org", "--id", "user_id:1",
-                       "--erased-at", "2024-01-01T00:00:00Z"}).code == 0);
-  REQUIRE(fixture.Run({"add", "--request", "again", "--id", "email:A@x.org",
-                       "--erased-at", "2025-01-01T00:00:00Z"}).code == 0);
-  REQUIRE(fixture.Run({"add", "--request", "held", "--id", "user_id:2", "--hold", "case 9"}).code == 0);
+  REQUIRE(fixture
+              .Run({"add", "--request", "old", "--id", "email:a@x.org", "--id", "user_id:1",
+                    "--erased-at", "2024-01-01T00:00:00Z"})
+              .code == 0);
+  REQUIRE(fixture
+              .Run({"add", "--request", "again", "--id", "email:A@x.org", "--erased-at",
+                    "2025-01-01T00:00:00Z"})
+              .code == 0);
+  REQUIRE(fixture.Run({"add", "--request", "held", "--id", "user_id:2", "--hold", "case 9"}).code ==
+          0);
   REQUIRE(fixture.Run({"add", "--request", "held-too", "--id", "user_id:2"}).code == 0);
   for (int i = 0; i < 200; ++i)  // enough to make the table grow
-    REQUIRE(fixture.Run({"add", "--request", "n" + std::to_string(i), "--id",
-                         "user_id:" + std::to_string(1000 + i)}).code == 0);
+    REQUIRE(fixture
+                .Run({"add", "--request", "n" + std::to_string(i), "--id",
+                      "user_id:" + std::to_string(1000 + i)})
+                .code == 0);
   auto key = tombstones::Key::Load(fixture.key);
   REQUIRE(key.ok());
   tombstones::Store::Options options;
