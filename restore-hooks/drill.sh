@@ -59,8 +59,9 @@ erase_live                    # DELETE/UPDATE in the application + tombstone add
 t_restore=$(now)
 restore_and_replay            # pgbasebackup-pitr.sh: restore, fenced start, recovery, replay
 open_restored                 # a normal start on the drill's socket
-verify_restored               # tombstone verify + table-by-table comparison + application login
+verify_restored               # tombstone verify, application login: the database is open
 t_open=$(now)
+compare_with_primary          # every table against the primary, the erased ids, the point in time
 stop_servers
 report
 append_log

@@ -111,7 +111,7 @@ start_fenced() {
   log "starting '$pgdata' fenced: no TCP listener, private socket '$fence', port $port"
   started=1
   if ! as_user "$owner" "$bindir/pg_ctl" start -w -t "$timeout" -D "$pgdata" -l "$fence/server.log" -o "$o" >/dev/null; then
-    started=0
+    # it may still be starting (a timeout): cleanup stops whatever runs
     tail -n 20 "$fence/server.log" >&2 || true
     die 5 "unable to start restored data directory '$pgdata': see the server log above"
   fi
@@ -165,15 +165,12 @@ run_replay() {
 }
 
 stop_fenced() {
-  if [ "$started" = 1 ]; then
-    if as_user "$owner" "$bindir/pg_ctl" stop -w -t 300 -m fast -D "$pgdata" >/dev/null; then
-      started=0
-    else
-      as_user "$owner" "$bindir/pg_ctl" stop -w -m immediate -D "$pgdata" >/dev/null 2>&1 || true
-      started=0
-      return 1
-    fi
-  fi
+  [ "$started" = 1 ] || return 0
+  started=0
+  as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1 || return 0
+  as_user "$owner" "$bindir/pg_ctl" stop -w -t 300 -m fast -D "$pgdata" >/dev/null && return 0
+  as_user "$owner" "$bindir/pg_ctl" stop -w -m immediate -D "$pgdata" >/dev/null 2>&1 || true
+  return 1
 }
 
 write_summary() {
