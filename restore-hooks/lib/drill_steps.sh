@@ -246,6 +246,10 @@ cleanup() {
   local rc=$?
   stop_servers
   if [ -n "$work" ] && [ -d "$work" ]; then
+    if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then  # set-up failed: show the logs before they go
+      local f
+      for f in "$work"/*.log; do [ -f "$f" ] && { echo "--- $f (last lines)" >&2; tail -n 15 "$f" >&2; }; done
+    fi
     if [ "$keep" = yes ]; then
       log "kept the workspace '$work' (remove it by hand)"
     else
