@@ -13,10 +13,13 @@ namespace {
 // The environment Barman 3.4 gives a post_recovery_retry_script (barman/hooks.py).
 std::string BarmanEnv(const std::string& dest, const std::string& hook = "recovery_retry_script",
                       const std::string& phase = "post", const std::string& remote = "") {
-  return "BARMAN_VERSION=3.4.0 BARMAN_SERVER=main BARMAN_CONFIGURATION=/etc/barman.conf BARMAN_HOOK=" +
-         hook + " BARMAN_RETRY=1 BARMAN_PHASE=" + phase + " BARMAN_ERROR= BARMAN_BACKUP_ID=20260101T000000" +
-         " BARMAN_STATUS=DONE BARMAN_DESTINATION_DIRECTORY=" + Q(dest) + " BARMAN_TABLESPACES=" +
-         " BARMAN_REMOTE_COMMAND=" + Q(remote) + " BARMAN_RECOVER_OPTIONS= ";
+  return "BARMAN_VERSION=3.4.0 BARMAN_SERVER=main BARMAN_CONFIGURATION=/etc/barman.conf "
+         "BARMAN_HOOK=" +
+         hook + " BARMAN_RETRY=1 BARMAN_PHASE=" + phase +
+         " BARMAN_ERROR= BARMAN_BACKUP_ID=20260101T000000" +
+         " BARMAN_STATUS=DONE BARMAN_DESTINATION_DIRECTORY=" + Q(dest) +
+         " BARMAN_TABLESPACES=" + " BARMAN_REMOTE_COMMAND=" + Q(remote) +
+         " BARMAN_RECOVER_OPTIONS= ";
 }
 
 }  // namespace
@@ -39,11 +42,11 @@ TEST_CASE("Barman: barman recover runs the post_recovery_retry_script, which fen
                       "\nlog_file = " + dir / "barman.log" + "\nlog_level = INFO\n\n[main]\n" +
                       "conninfo = " + source.Dsn() + "\nstreaming_conninfo = " + source.Dsn() +
                       "\nbackup_method = postgres\narchiver = on\nimmediate_checkpoint = true\n" +
-                      "path_prefix = " + PgBinDir() + "\npost_recovery_retry_script = " +
-                      Hook("barman-post-recovery.sh") + " --map " + TestData("map.toml") +
-                      " --store " + store.store + " --key-file " + store.key +
-                      " --dbname app --port 54432 --summary " + dir / "step.summary" +
-                      " --receipt " + dir / "receipt.json" + "\n");
+                      "path_prefix = " + PgBinDir() +
+                      "\npost_recovery_retry_script = " + Hook("barman-post-recovery.sh") +
+                      " --map " + TestData("map.toml") + " --store " + store.store +
+                      " --key-file " + store.key + " --dbname app --port 54432 --summary " +
+                      dir / "step.summary" + " --receipt " + dir / "receipt.json" + "\n");
   GiveToServerUser(conf);
   const std::string barman = Env(dir) + "barman -c " + Q(conf) + " ";
   source.ArchiveAll();
@@ -58,7 +61,8 @@ TEST_CASE("Barman: barman recover runs the post_recovery_retry_script, which fen
   GiveToServerUser(store.store);
   source.ArchiveAll();
   SourceCluster::Must(barman + "archive-wal main", "archive WAL");
-  const std::string id = SourceCluster::Must(barman + "list-backups --minimal main", "list backups");
+  const std::string id =
+      SourceCluster::Must(barman + "list-backups --minimal main", "list backups");
 
   // Barman copies --target-time verbatim into recovery_target_time, which PostgreSQL parses before
   // it knows time zone abbreviations: '...Z' is refused there, '+00' is not (docs/runbook.md)
@@ -84,7 +88,8 @@ TEST_CASE("Barman: barman recover runs the post_recovery_retry_script, which fen
 
   Opened opened(dir / "restored", dir / "open-sock", 54433);
   REQUIRE(opened.up());
-  CHECK(opened.Psql("SELECT string_agg(note, ',') FROM marker", "app").out == "written after the backup\n");
+  CHECK(opened.Psql("SELECT string_agg(note, ',') FROM marker", "app").out ==
+        "written after the backup\n");
   CHECK(opened.Psql("SELECT count(*) FROM users", "app").out == "38\n");
 }
 
@@ -93,8 +98,9 @@ TEST_CASE("Barman: the hook's exit codes when called as Barman calls a retry hoo
   TempDir dir;
   OpenToServerUser(dir);
   const std::string pgdata = dir / "restored";
-  SourceCluster::Must(AsServerUser(PgBinDir() + "/initdb -N -A trust -U " + ServerUser() + " -D " + Q(pgdata)),
-                      "initdb");
+  SourceCluster::Must(
+      AsServerUser(PgBinDir() + "/initdb -N -A trust -U " + ServerUser() + " -D " + Q(pgdata)),
+      "initdb");
   const std::string hook = Hook("barman-post-recovery.sh");
 
   SECTION("not the post phase of recovery_retry_script: 62 (abort, continue), nothing written") {
@@ -118,8 +124,8 @@ TEST_CASE("Barman: the hook's exit codes when called as Barman calls a retry hoo
 
   SECTION("the post-restore step fails: 63 (abort, stop), the directory stays fenced") {
     StoreFixture store(dir.path());
-    Sh r = Shell(Env(dir) + BarmanEnv(pgdata) + hook + " --map " + Q(dir / "missing.toml") + " --store " +
-                 Q(store.store) + " --key-file " + Q(store.key));
+    Sh r = Shell(Env(dir) + BarmanEnv(pgdata) + hook + " --map " + Q(dir / "missing.toml") +
+                 " --store " + Q(store.store) + " --key-file " + Q(store.key));
     INFO(r.out);
     CHECK(r.code == 63);
     CHECK(r.out.find("stays fenced") != std::string::npos);
@@ -127,12 +133,14 @@ TEST_CASE("Barman: the hook's exit codes when called as Barman calls a retry hoo
   }
 
   SECTION("a remote destination: fenced through BARMAN_REMOTE_COMMAND; 1 (retry) when that fails") {
-    // Barman runs `$BARMAN_REMOTE_COMMAND "COMMAND"` (ssh user@host "COMMAND"); sh -c stands in for ssh
+    // Barman runs `$BARMAN_REMOTE_COMMAND "COMMAND"` (ssh user@host "COMMAND"); sh -c stands in for
+    // ssh
     Sh r = Shell(BarmanEnv(pgdata, "recovery_retry_script", "post", "sh -c") + hook);
     INFO(r.out);
     CHECK(r.code == 0);
     CHECK(FenceIn(pgdata));
     CHECK(r.out.find("run post-restore-step.sh") != std::string::npos);
-    CHECK(Shell(BarmanEnv(dir / "nowhere", "recovery_retry_script", "post", "sh -c") + hook).code == 1);
+    CHECK(Shell(BarmanEnv(dir / "nowhere", "recovery_retry_script", "post", "sh -c") + hook).code ==
+          1);
   }
 }

@@ -1,8 +1,8 @@
 // restore-hooks/drill.sh end to end (without its install and build step: the test binary is the
 // build): a passing drill, and a drill whose map misses a table, which must fail.
-#include <catch2/catch.hpp>
-
 #include <dirent.h>
+
+#include <catch2/catch.hpp>
 
 #include "tests/restore-hooks/restore_support.h"
 
@@ -31,17 +31,20 @@ TEST_CASE("the drill restores, replays, verifies, reports and logs, and fails wh
           "[pg][restore-hooks]") {
   TempDir dir;
   OpenToServerUser(dir);
-  const std::string drill = Env(dir) + Hook("drill.sh") + " --no-setup --subjects 1000 --erase 10 --out " +
-                            Q(dir / "out");
+  const std::string drill = Env(dir) + Hook("drill.sh") +
+                            " --no-setup --subjects 1000 --erase 10 --out " + Q(dir / "out");
 
-  SECTION("a passing drill: every check OK, a report with the timings, one CSV line, nothing left") {
+  SECTION(
+      "a passing drill: every check OK, a report with the timings, one CSV line, nothing left") {
     Sh r = Shell(drill + " 2>/dev/null");
     INFO(r.out);
     REQUIRE(r.code == 0);
     CHECK(r.out.find(": PASSED") != std::string::npos);
-    for (const char* line : {"restore time", "recovery time", "replay time", "RTO", "tombstones       10 applied of 10 recorded",
-                             "OK   tombstone verify", "OK   restored equals primary", "OK   erased subjects gone",
-                             "OK   point in time", "OK   application can connect", "OK   outer fence lifted"})
+    for (const char* line :
+         {"restore time", "recovery time", "replay time", "RTO",
+          "tombstones       10 applied of 10 recorded", "OK   tombstone verify",
+          "OK   restored equals primary", "OK   erased subjects gone", "OK   point in time",
+          "OK   application can connect", "OK   outer fence lifted"})
       CHECK(r.out.find(line) != std::string::npos);
     CHECK(r.out.find("FAIL") == std::string::npos);
     CHECK(r.out.find("public.tickets       delete") != std::string::npos);
@@ -59,10 +62,11 @@ TEST_CASE("the drill restores, replays, verifies, reports and logs, and fails wh
     CHECK(json["tombstones_applied"] == 10);
     CHECK(Leftovers(dir.path()) == 0);
     CHECK(r.out.find("example.com") == std::string::npos);  // no identifier in the report
-
   }
 
-  SECTION("a map that misses a table: replay is clean by its own map, the drill finds the rows and fails") {
+  SECTION(
+      "a map that misses a table: replay is clean by its own map, the drill finds the rows and "
+      "fails") {
     std::string map = ReadFile(Hook("drill/map.toml"));
     const auto at = map.find("[[table]]\nname = \"public.tickets\"");
     REQUIRE(at != std::string::npos);
@@ -70,13 +74,15 @@ TEST_CASE("the drill restores, replays, verifies, reports and logs, and fails wh
     WriteFile(dir / "partial.toml", map);
     // an earlier run's log: the drill appends one line and no second header
     std::filesystem::create_directories(dir / "out");
-    const std::string earlier = "run_id,started_at,result\n20260101T000000Z,2026-01-01T00:00:00Z,PASSED\n";
+    const std::string earlier =
+        "run_id,started_at,result\n20260101T000000Z,2026-01-01T00:00:00Z,PASSED\n";
     WriteFile(dir / "out/drill-log.csv", earlier);
     Sh r = Shell(drill + " --map " + Q(dir / "partial.toml") + " 2>/dev/null");
     INFO(r.out);
     CHECK(r.code == 1);
     CHECK(r.out.find(": FAILED") != std::string::npos);
-    CHECK(r.out.find("FAIL restored equals primary            differ: tickets") != std::string::npos);
+    CHECK(r.out.find("FAIL restored equals primary            differ: tickets") !=
+          std::string::npos);
     const std::string log = ReadFile(dir / "out/drill-log.csv");
     CHECK(log.rfind(earlier, 0) == 0);
     CHECK(Lines(log) == 3);

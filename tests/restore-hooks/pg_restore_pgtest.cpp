@@ -24,9 +24,11 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
   OpenToServerUser(dir);
   const std::string source = pg.CreateDatabase("dumped");
   pg.Psql(ReadFile(TestData("schema.sql")), source);
-  pg.Psql("DO $$ BEGIN CREATE ROLE restore_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;");
-  SourceCluster::Must(PgBinDir() + "/pg_dump -Fc -f " + Q(dir / "app.dump") + " " + Q(pg.Dsn(source)),
-                      "dump");
+  pg.Psql(
+      "DO $$ BEGIN CREATE ROLE restore_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END "
+      "$$;");
+  SourceCluster::Must(
+      PgBinDir() + "/pg_dump -Fc -f " + Q(dir / "app.dump") + " " + Q(pg.Dsn(source)), "dump");
   StoreFixture store(dir.path());
   RecordErasures(store);  // erased after the dump was taken: the dump still holds them
   static int runs = 0;
@@ -34,7 +36,8 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
   const std::string run = Env(dir) + Hook("pg-restore.sh") + " --dump " + Q(dir / "app.dump") +
                           " --dsn " + Q(pg.Dsn()) + " --dbname ";
   const std::string rest = " --store " + Q(store.store) + " --key-file " + Q(store.key) +
-                           " --summary " + Q(dir / "summary") + " --receipt " + Q(dir / "receipt.json");
+                           " --summary " + Q(dir / "summary") + " --receipt " +
+                           Q(dir / "receipt.json");
   auto app_login = [&](const std::string& name) {
     return PgBinDir() + "/psql -X -A -t -c 'SELECT count(*) FROM pg_class' " +
            Q("host=" + pg.socket_dir() + " port=" + std::to_string(pg.port()) +
@@ -46,7 +49,10 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
     INFO(r.out);
     REQUIRE(r.code == 0);
     CHECK(Field(pg, "SELECT datconnlimit FROM pg_database WHERE datname = '" + db + "'") == "-1");
-    CHECK(Field(pg, "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = '" + db + "'") == "0");
+    CHECK(Field(pg,
+                "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = "
+                "s.setdatabase WHERE d.datname = '" +
+                    db + "'") == "0");
     CHECK(pg.Psql("SELECT count(*) FROM users", db) == "38\n");
     CHECK(pg.Psql("SELECT count(*) FROM users WHERE id IN (3, 7)", db) == "0\n");
     CHECK(pg.Psql("SELECT count(*) FROM users", source) == "40\n");  // the source is untouched
@@ -57,10 +63,25 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
     auto receipt = ReadJson(dir / "receipt.json");
     CHECK(receipt["verification"] == "clean");
     CHECK(receipt["tombstones_applied"] == 2);
-    CHECK(receipt["snapshot"]["label"].get<std::string>().find("dump 'app.dump' created") != std::string::npos);
+    CHECK(receipt["snapshot"]["label"].get<std::string>().find("dump 'app.dump' created") !=
+          std::string::npos);
     Sh app = Shell(app_login(db));
     INFO(app.out);
     CHECK(app.code == 0);
+    pg.Psql("DROP DATABASE " + db);
+  }
+
+  SECTION("a plain SQL dump goes through psql, the same way") {
+    SourceCluster::Must(
+        PgBinDir() + "/pg_dump -Fp -f " + Q(dir / "app.sql") + " " + Q(pg.Dsn(source)),
+        "dump as SQL");
+    Sh r = Shell(Env(dir) + Hook("pg-restore.sh") + " --dump " + Q(dir / "app.sql") + " --dsn " +
+                 Q(pg.Dsn()) + " --dbname " + db + " --map " + Q(TestData("map.toml")) + rest);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    CHECK(pg.Psql("SELECT count(*) FROM users", db) == "38\n");
+    CHECK(ReadJson(dir / "receipt.json")["tombstones_applied"] == 2);
+    CHECK(Field(pg, "SELECT datconnlimit FROM pg_database WHERE datname = '" + db + "'") == "-1");
     pg.Psql("DROP DATABASE " + db);
   }
 
@@ -69,9 +90,10 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
     CHECK(r.code == 2);  // no map: nothing created
     CHECK(Field(pg, "SELECT count(*) FROM pg_database WHERE datname = '" + db + "'") == "0");
 
-    WriteFile(dir / "bad.toml", ReadFile(TestData("map.toml")) +
-                                    "\n[[table]]\nname = \"public.no_such_table\"\n"
-                                    "match = [ { column = \"id\", kind = \"user_id\" } ]\naction = \"delete\"\n");
+    WriteFile(dir / "bad.toml",
+              ReadFile(TestData("map.toml")) +
+                  "\n[[table]]\nname = \"public.no_such_table\"\n"
+                  "match = [ { column = \"id\", kind = \"user_id\" } ]\naction = \"delete\"\n");
     r = Shell(run + db + " --map " + Q(dir / "bad.toml") + rest);
     INFO(r.out);
     CHECK(r.code == 2);

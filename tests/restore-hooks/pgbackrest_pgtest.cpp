@@ -11,10 +11,11 @@ TEST_CASE("pgBackRest: a restore from a local repository is replayed fenced, wit
   TempDir dir;
   OpenToServerUser(dir);
   const std::string conf = dir / "pgbackrest.conf";
-  WriteFile(conf, "[global]\nrepo1-path=" + dir / "repo" + "\nrepo1-retention-full=2\n" +
-                      "lock-path=" + dir / "lock" + "\nlog-path=" + dir / "log" +
-                      "\nlog-level-console=warn\nlog-level-file=off\nstart-fast=y\n\n[main]\npg1-path=" +
-                      dir / "source" + "\npg1-socket-path=" + dir / "source-sock" + "\npg1-port=54421\n");
+  WriteFile(conf,
+            "[global]\nrepo1-path=" + dir / "repo" + "\nrepo1-retention-full=2\n" +
+                "lock-path=" + dir / "lock" + "\nlog-path=" + dir / "log" +
+                "\nlog-level-console=warn\nlog-level-file=off\nstart-fast=y\n\n[main]\npg1-path=" +
+                dir / "source" + "\npg1-socket-path=" + dir / "source-sock" + "\npg1-port=54421\n");
   GiveToServerUser(conf);
   SourceCluster source(dir.path(), 54421,
                        "pgbackrest --config=" + conf + " --stanza=main archive-push %p");
@@ -30,11 +31,11 @@ TEST_CASE("pgBackRest: a restore from a local repository is replayed fenced, wit
   RecordErasures(store);
   source.ArchiveAll();
 
-  const std::string restore = Env(dir) + Hook("pgbackrest-restore.sh") + " --stanza main --config " +
-                              Q(conf) + " --pgdata " + Q(dir / "restored") + " --map " +
-                              Q(TestData("map.toml")) + " --store " + Q(store.store) + " --key-file " +
-                              Q(store.key) + " --dbname app --port 54422 --summary " +
-                              Q(dir / "step.summary") + " --receipt " + Q(dir / "receipt.json");
+  const std::string restore =
+      Env(dir) + Hook("pgbackrest-restore.sh") + " --stanza main --config " + Q(conf) +
+      " --pgdata " + Q(dir / "restored") + " --map " + Q(TestData("map.toml")) + " --store " +
+      Q(store.store) + " --key-file " + Q(store.key) + " --dbname app --port 54422 --summary " +
+      Q(dir / "step.summary") + " --receipt " + Q(dir / "receipt.json");
 
   // to a target time: pgBackRest's recovery settings, the step's promotion, replay clean
   Sh r = Shell(restore + " --target-time " + target);
@@ -55,23 +56,26 @@ TEST_CASE("pgBackRest: a restore from a local repository is replayed fenced, wit
 
   Opened opened(dir / "restored", dir / "open-sock", 54423);
   REQUIRE(opened.up());
-  CHECK(opened.Psql("SELECT string_agg(note, ',') FROM marker", "app").out == "written after the backup\n");
+  CHECK(opened.Psql("SELECT string_agg(note, ',') FROM marker", "app").out ==
+        "written after the backup\n");
   CHECK(opened.Psql("SELECT count(*) FROM users", "app").out == "38\n");
   CHECK(opened.Psql("SELECT count(*) FROM users WHERE id IN (3, 7)", "app").out == "0\n");
 }
 
-TEST_CASE("pgBackRest: a failed or refused restore never starts the directory", "[pg][restore-hooks]") {
+TEST_CASE("pgBackRest: a failed or refused restore never starts the directory",
+          "[pg][restore-hooks]") {
   TempDir dir;
   OpenToServerUser(dir);
   StoreFixture store(dir.path());
   const std::string conf = dir / "pgbackrest.conf";
   WriteFile(conf, "[global]\nrepo1-path=" + dir / "repo" + "\nlock-path=" + dir / "lock" +
-                      "\nlog-level-console=warn\nlog-level-file=off\n\n[main]\npg1-path=" + dir / "source" + "\n");
+                      "\nlog-level-console=warn\nlog-level-file=off\n\n[main]\npg1-path=" +
+                      dir / "source" + "\n");
   GiveToServerUser(conf);
-  const std::string restore = Env(dir) + Hook("pgbackrest-restore.sh") + " --stanza main --config " +
-                              Q(conf) + " --pgdata " + Q(dir / "restored") + " --map " +
-                              Q(TestData("map.toml")) + " --store " + Q(store.store) + " --key-file " +
-                              Q(store.key) + " --dbname app --port 54424";
+  const std::string restore =
+      Env(dir) + Hook("pgbackrest-restore.sh") + " --stanza main --config " + Q(conf) +
+      " --pgdata " + Q(dir / "restored") + " --map " + Q(TestData("map.toml")) + " --store " +
+      Q(store.store) + " --key-file " + Q(store.key) + " --dbname app --port 54424";
 
   SECTION("pgbackrest restore fails (an empty repository): exit 5, nothing started") {
     Sh r = Shell(restore);

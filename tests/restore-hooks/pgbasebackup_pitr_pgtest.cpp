@@ -12,10 +12,13 @@ namespace {
 // A source cluster with the test schema, a base backup, a write after the backup, a target time,
 // a write after the target, subjects 3 and 7 erased live and tombstoned, the archive complete.
 struct BackedUp {
-  explicit BackedUp(int port) : source((OpenToServerUser(dir), dir.path()), port), store(dir.path()) {
+  explicit BackedUp(int port)
+      : source((OpenToServerUser(dir), dir.path()), port), store(dir.path()) {
     source.Psql("CREATE DATABASE app");
     source.PsqlFile(TestData("schema.sql"), "app");
-    source.Psql("CREATE ROLE app_user LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_user", "app");
+    source.Psql(
+        "CREATE ROLE app_user LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_user",
+        "app");
     SourceCluster::Must(AsServerUser(PgBinDir() + "/pg_basebackup -h " + Q(source.sock()) + " -p " +
                                      std::to_string(source.port()) + " -D " + Q(dir / "backup") +
                                      " -c fast -X none"),
@@ -31,10 +34,11 @@ struct BackedUp {
   }
   // pgbasebackup-pitr.sh with everything but --map and --target-time
   std::string Restore() const {
-    return Env(dir) + Hook("pgbasebackup-pitr.sh") + " --backup " + Q(dir / "backup") + " --archive " +
-           Q(source.archive()) + " --pgdata " + Q(dir / "restored") + " --store " + Q(store.store) +
-           " --key-file " + Q(store.key) + " --dbname app --port 54412 --summary " +
-           Q(dir / "step.summary") + " --receipt " + Q(dir / "receipt.json");
+    return Env(dir) + Hook("pgbasebackup-pitr.sh") + " --backup " + Q(dir / "backup") +
+           " --archive " + Q(source.archive()) + " --pgdata " + Q(dir / "restored") + " --store " +
+           Q(store.store) + " --key-file " + Q(store.key) +
+           " --dbname app --port 54412 --summary " + Q(dir / "step.summary") + " --receipt " +
+           Q(dir / "receipt.json");
   }
   TempDir dir;
   SourceCluster source;
@@ -74,16 +78,22 @@ TEST_CASE("pg_basebackup + WAL archive: a point-in-time restore is replayed fenc
   CHECK(receipt["verification"] == "clean");
   CHECK(receipt["tombstones_applied"] == 2);
   CHECK(receipt["snapshot"]["system_identifier"] == source.SystemIdentifier());
-  CHECK(receipt["snapshot"]["label"].get<std::string>().find("replayed to " + summary["replay_timestamp"]) !=
-        std::string::npos);
+  CHECK(receipt["snapshot"]["label"].get<std::string>().find(
+            "replayed to " + summary["replay_timestamp"]) != std::string::npos);
 
   Opened opened(dir / "restored", dir / "open-sock", 54413);
   REQUIRE(opened.up());
-  CHECK(opened.Psql("SELECT note FROM marker ORDER BY note", "app").out == "written after the backup\n");
+  CHECK(opened.Psql("SELECT note FROM marker ORDER BY note", "app").out ==
+        "written after the backup\n");
   CHECK(opened.Psql("SELECT count(*) FROM users", "app").out == "38\n");
   CHECK(opened.Psql("SELECT count(*) FROM users WHERE id IN (3, 7)", "app").out == "0\n");
-  CHECK(opened.Psql("SELECT count(*) FROM events WHERE lower(payload->>'email') IN ('user3@example.com', 'user7@example.com')", "app").out == "0\n");
-  CHECK(opened.Psql("SELECT count(*) FROM events", "app").out == "190\n");  // 201 - 5 - 5 - the jsonb copy
+  CHECK(opened
+            .Psql("SELECT count(*) FROM events WHERE lower(payload->>'email') IN "
+                  "('user3@example.com', 'user7@example.com')",
+                  "app")
+            .out == "0\n");
+  CHECK(opened.Psql("SELECT count(*) FROM events", "app").out ==
+        "190\n");  // 201 - 5 - 5 - the jsonb copy
   Sh app = opened.Psql("SELECT count(*) FROM users", "app", "app_user");
   INFO(app.out);
   CHECK(app.code == 0);  // the inner fence is lifted too
@@ -93,8 +103,10 @@ TEST_CASE("pg_basebackup + WAL archive: a point-in-time restore is replayed fenc
   CHECK(verify.code == 0);
 }
 
-TEST_CASE("pg_basebackup + WAL archive: a failed step leaves the directory fenced until a re-run or lift-fence.sh",
-          "[pg][restore-hooks]") {
+TEST_CASE(
+    "pg_basebackup + WAL archive: a failed step leaves the directory fenced until a re-run or "
+    "lift-fence.sh",
+    "[pg][restore-hooks]") {
   BackedUp b(54414);
   const TempDir& dir = b.dir;
   const StoreFixture& store = b.store;
@@ -114,16 +126,19 @@ TEST_CASE("pg_basebackup + WAL archive: a failed step leaves the directory fence
   INFO(lift.out);
   CHECK(lift.code == 0);
   CHECK_FALSE(FenceIn(dir / "restored"));
-  CHECK(Shell(Hook("lift-fence.sh") + " " + Q(dir / "restored")).out.find("nothing to do") != std::string::npos);
+  CHECK(Shell(Hook("lift-fence.sh") + " " + Q(dir / "restored")).out.find("nothing to do") !=
+        std::string::npos);
   CHECK(Shell(Hook("lift-fence.sh") + " " + Q(dir / "nowhere")).code == 2);
 
   // 3. the step with a map that does not fit the schema: replay exits 2, the directory is fenced
-  WriteFile(dir / "bad-map.toml", ReadFile(TestData("map.toml")) +
-                                      "\n[[table]]\nname = \"public.no_such_table\"\n"
-                                      "match = [ { column = \"id\", kind = \"user_id\" } ]\naction = \"delete\"\n");
-  const std::string step = Env(dir) + Hook("post-restore-step.sh") + " --pgdata " + Q(dir / "restored") +
-                           " --store " + Q(store.store) + " --key-file " + Q(store.key) +
-                           " --dbname app --port 54415 --summary " + Q(dir / "step.summary");
+  WriteFile(dir / "bad-map.toml",
+            ReadFile(TestData("map.toml")) +
+                "\n[[table]]\nname = \"public.no_such_table\"\n"
+                "match = [ { column = \"id\", kind = \"user_id\" } ]\naction = \"delete\"\n");
+  const std::string step = Env(dir) + Hook("post-restore-step.sh") + " --pgdata " +
+                           Q(dir / "restored") + " --store " + Q(store.store) + " --key-file " +
+                           Q(store.key) + " --dbname app --port 54415 --summary " +
+                           Q(dir / "step.summary");
   r = Shell(step + " --map " + Q(dir / "bad-map.toml") + " --target-time " + target +
             " --restore-command " + Q("cp " + b.source.archive() + "/%f \"%p\""));
   INFO(r.out);

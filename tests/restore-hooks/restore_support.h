@@ -65,8 +65,12 @@ inline void GiveToServerUser(const std::string& path) {
 inline std::string Env(const TempDir& dir) {
   return "TOMBSTONE_BIN=" + Q(Binary()) + " TMPDIR=" + Q(dir.path()) + " ";
 }
-inline std::string Hook(const std::string& script) { return SourceDir() + "/restore-hooks/" + script; }
-inline std::string TestData(const std::string& name) { return SourceDir() + "/tests/restore-hooks/data/" + name; }
+inline std::string Hook(const std::string& script) {
+  return SourceDir() + "/restore-hooks/" + script;
+}
+inline std::string TestData(const std::string& name) {
+  return SourceDir() + "/tests/restore-hooks/data/" + name;
+}
 
 // A temporary directory the server user can use.
 inline void OpenToServerUser(const TempDir& dir) {
@@ -93,7 +97,8 @@ inline nlohmann::json ReadJson(const std::string& path) {
 }
 
 inline bool FenceIn(const std::string& pgdata) {
-  return ReadFile(pgdata + "/postgresql.auto.conf").find("# BEGIN tombstone fence") != std::string::npos;
+  return ReadFile(pgdata + "/postgresql.auto.conf").find("# BEGIN tombstone fence") !=
+         std::string::npos;
 }
 
 // A source cluster to back up: its own initdb under `dir`, Unix socket only, WAL archiving with
@@ -101,24 +106,30 @@ inline bool FenceIn(const std::string& pgdata) {
 class SourceCluster {
  public:
   SourceCluster(const std::string& dir, int port, const std::string& archive_command = "")
-      : dir_(dir), data_(dir + "/source"), sock_(dir + "/source-sock"), archive_(dir + "/archive"),
+      : dir_(dir),
+        data_(dir + "/source"),
+        sock_(dir + "/source-sock"),
+        archive_(dir + "/archive"),
         port_(port) {
     std::filesystem::create_directories(sock_);
     std::filesystem::create_directories(archive_);
     GiveToServerUser(sock_);
     GiveToServerUser(archive_);
     const std::string bin = PgBinDir();
-    Must(AsServerUser(bin + "/initdb -N -A trust -U " + ServerUser() + " -E UTF8 --locale=C -D " + Q(data_)),
+    Must(AsServerUser(bin + "/initdb -N -A trust -U " + ServerUser() + " -E UTF8 --locale=C -D " +
+                      Q(data_)),
          "initdb");
     const std::string command =
         archive_command.empty() ? "cp %p " + archive_ + "/%f" : archive_command;
     // settings in postgresql.conf (ALTER SYSTEM), so that tools reading the config see them
-    std::string conf = "listen_addresses = ''\nunix_socket_directories = '" + sock_ + "'\nport = " +
-                       std::to_string(port_) + "\nwal_level = replica\narchive_mode = on\n" +
-                       "archive_command = '" + command + "'\nfsync = off\n";
+    std::string conf = "listen_addresses = ''\nunix_socket_directories = '" + sock_ +
+                       "'\nport = " + std::to_string(port_) +
+                       "\nwal_level = replica\narchive_mode = on\n" + "archive_command = '" +
+                       command + "'\nfsync = off\n";
     WriteFile(dir_ + "/source.conf", conf);
     Must("cat " + Q(dir_ + "/source.conf") + " >> " + Q(data_ + "/postgresql.conf"), "configure");
-    Must(AsServerUser(bin + "/pg_ctl start -w -t 60 -D " + Q(data_) + " -l " + Q(dir_ + "/source.log")),
+    Must(AsServerUser(bin + "/pg_ctl start -w -t 60 -D " + Q(data_) + " -l " +
+                      Q(dir_ + "/source.log")),
          "start the source cluster");
     up_ = true;
   }
@@ -129,7 +140,8 @@ class SourceCluster {
   SourceCluster& operator=(const SourceCluster&) = delete;
 
   std::string Dsn(const std::string& db = "postgres") const {
-    return "host=" + sock_ + " port=" + std::to_string(port_) + " user=" + ServerUser() + " dbname=" + db;
+    return "host=" + sock_ + " port=" + std::to_string(port_) + " user=" + ServerUser() +
+           " dbname=" + db;
   }
   // Runs SQL; throws with psql's output when it fails.
   std::string Psql(const std::string& sql, const std::string& db = "postgres") const {
@@ -137,14 +149,16 @@ class SourceCluster {
                 "psql");
   }
   std::string PsqlFile(const std::string& file, const std::string& db) const {
-    return Must(PgBinDir() + "/psql -X -q -A -t -v ON_ERROR_STOP=1 " + Q(Dsn(db)) + " -f " + Q(file),
-                "psql -f");
+    return Must(
+        PgBinDir() + "/psql -X -q -A -t -v ON_ERROR_STOP=1 " + Q(Dsn(db)) + " -f " + Q(file),
+        "psql -f");
   }
   // The current time in RFC 3339 UTC, with a second of quiet either side (a recovery target).
   std::string TargetTime() const {
     ::sleep(1);
     std::string t = Psql(
-        "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+        "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
     ::sleep(1);
     return t.substr(0, t.size() - 1);
   }
@@ -189,8 +203,8 @@ class Opened {
       : pgdata_(pgdata), sock_(sock), port_(port) {
     std::filesystem::create_directories(sock_);
     GiveToServerUser(sock_);
-    const std::string o = "-c listen_addresses= -c unix_socket_directories=" + sock_ + " -c port=" +
-                          std::to_string(port_) + " -c archive_mode=off";
+    const std::string o = "-c listen_addresses= -c unix_socket_directories=" + sock_ +
+                          " -c port=" + std::to_string(port_) + " -c archive_mode=off";
     r_ = Shell(AsServerUser(PgBinDir() + "/pg_ctl start -w -t 60 -D " + Q(pgdata_) + " -l " +
                             Q(sock_ + "/../opened.log") + " -o " + Q(o)));
   }
@@ -201,8 +215,10 @@ class Opened {
   std::string Dsn(const std::string& db, const std::string& user = ServerUser()) const {
     return "host=" + sock_ + " port=" + std::to_string(port_) + " user=" + user + " dbname=" + db;
   }
-  Sh Psql(const std::string& sql, const std::string& db, const std::string& user = ServerUser()) const {
-    return Shell(PgBinDir() + "/psql -X -q -A -t -v ON_ERROR_STOP=1 " + Q(Dsn(db, user)) + " -c " + Q(sql));
+  Sh Psql(const std::string& sql, const std::string& db,
+          const std::string& user = ServerUser()) const {
+    return Shell(PgBinDir() + "/psql -X -q -A -t -v ON_ERROR_STOP=1 " + Q(Dsn(db, user)) + " -c " +
+                 Q(sql));
   }
 
  private:
@@ -214,7 +230,8 @@ class Opened {
 // Records tombstones for subjects 3 and 7 of tests/restore-hooks/data/schema.sql (id and email).
 inline void RecordErasures(const StoreFixture& store) {
   for (int id : {3, 7}) {
-    const std::string ids = "user_id:" + std::to_string(id) + "\nemail:user" + std::to_string(id) + "@example.com\n";
+    const std::string ids =
+        "user_id:" + std::to_string(id) + "\nemail:user" + std::to_string(id) + "@example.com\n";
     auto r = store.Run({"add", "--request", "GDPR-" + std::to_string(id), "--ids-from", "-"}, ids);
     if (r.code != 0) throw std::runtime_error("tombstone add failed: " + r.err);
   }
@@ -223,8 +240,10 @@ inline void RecordErasures(const StoreFixture& store) {
 // What the application does when it erases subjects 3 and 7 (the live side of the erasure).
 inline void EraseLive(const SourceCluster& source, const std::string& db) {
   source.Psql(
-      "DELETE FROM events WHERE user_id IN (3, 7) OR lower(payload->>'email') IN ('user3@example.com', 'user7@example.com');"
-      "DELETE FROM users WHERE id IN (3, 7);", db);
+      "DELETE FROM events WHERE user_id IN (3, 7) OR lower(payload->>'email') IN "
+      "('user3@example.com', 'user7@example.com');"
+      "DELETE FROM users WHERE id IN (3, 7);",
+      db);
 }
 
 }  // namespace tombstone::testing::restore
