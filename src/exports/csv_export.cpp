@@ -100,15 +100,15 @@ Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const C
         if (pass == 0 ? name == c.header : SameIgnoringCase(name, c.header)) at = i;
       }
     if (!at) {
-      if (!spec.all_required) continue;
-      return Status::Usage("unable to scan '" + path + "': no column '" + c.header +
+      if (!c.required) continue;
+      return Status::Usage("unable to read '" + path + "': no column '" + c.header +
                                "' in its header",
                            "name the columns with --column HEADER=KIND");
     }
     bound.push_back({*at, c.header, index.ForKind(c.kind)});
   }
   if (bound.empty())
-    return Status::Usage("unable to scan '" + path + "': none of the map's [csv] columns is in "
+    return Status::Usage("unable to read '" + path + "': none of the map's [csv] columns is in "
                          "its header",
                          "name the columns with --column HEADER=KIND");
   return bound;
@@ -177,7 +177,8 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
     if (out != nullptr)
       if (Status s = out->Write(raw); !s.ok()) return s;
   }
-  if (!have_header) return Status::Usage("unable to scan '" + path + "': no header row");
+  if (!have_header) return Status::Usage("unable to read '" + path + "': no header row");
+  report->bytes = lines.bytes();
   return Status::Ok();
 }
 

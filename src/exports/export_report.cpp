@@ -11,6 +11,7 @@ std::string_view OutcomeName(Outcome o, bool scrubbed) {
     case Outcome::kRetained: return "retained";
     case Outcome::kHeld: return "held";
     case Outcome::kKeptByGuard: return "kept-by-guard";
+    case Outcome::kAnonymizedBefore: return "already-anonymized";
   }
   return "?";
 }
@@ -38,6 +39,7 @@ void Counts::Add(Outcome o) {
     case Outcome::kRetained: ++retained; break;
     case Outcome::kHeld: ++held; break;
     case Outcome::kKeptByGuard: ++guarded; break;
+    case Outcome::kAnonymizedBefore: ++anonymized_before; break;
   }
 }
 
@@ -57,7 +59,7 @@ namespace {
 nlohmann::json CountsJson(const Counts& c) {
   return {{"rows", c.rows},         {"matched", c.matched}, {"removed", c.removed},
           {"anonymized", c.changed}, {"retained", c.retained}, {"held", c.held},
-          {"kept_by_guard", c.guarded}};
+          {"kept_by_guard", c.guarded}, {"already_anonymized", c.anonymized_before}};
 }
 
 void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool scrubbed) {
@@ -96,12 +98,14 @@ void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, For
                   bool scrubbed) {
   if (format == Format::kJson) return PrintJson(out, reports, scrubbed);
   Table summary({"file", "format", "rows", "matched", scrubbed ? "removed" : "to remove",
-                 scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard"});
+                 scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard",
+                 "already anonymized"});
   for (const FileReport& r : reports) {
     const Counts& c = r.counts;
     summary.Add({r.path, r.format + (r.compressed ? "+zstd" : ""), std::to_string(c.rows),
                  std::to_string(c.matched), std::to_string(c.removed), std::to_string(c.changed),
-                 std::to_string(c.retained), std::to_string(c.held), std::to_string(c.guarded)});
+                 std::to_string(c.retained), std::to_string(c.held), std::to_string(c.guarded),
+                 std::to_string(c.anonymized_before)});
   }
   summary.Print(out, format);
   Table matches({"file", "line", "table or column", "request", "action"});

@@ -19,7 +19,9 @@ enum class Outcome {
   kChanged,     // action anonymize
   kRetained,    // action retain: kept on purpose, reported
   kHeld,        // every matching tombstone is on legal hold: kept
-  kKeptByGuard  // created after erased_at (the map's created_at guard): a new sign-up, kept
+  kKeptByGuard, // created after erased_at (the map's created_at guard): a new sign-up, kept
+  kAnonymizedBefore  // action anonymize, and every 'set' column already holds its strategy's
+                     // value (an earlier scrub or replay): kept as is
 };
 std::string_view OutcomeName(Outcome o, bool scrubbed);
 
@@ -41,7 +43,7 @@ struct MatchRecord {
 
 struct Counts {
   std::uint64_t rows = 0, matched = 0, removed = 0, changed = 0, retained = 0, held = 0,
-                guarded = 0;
+                guarded = 0, anonymized_before = 0;
   void Add(Outcome o);
 };
 

@@ -85,6 +85,12 @@ bool ParseCopyHeader(std::string_view line, CopyHeader* out) {
   return StartsWith(line.substr(i), "FROM stdin;");
 }
 
+bool ParseInsertTable(std::string_view line, std::string* schema, std::string* table) {
+  if (!StartsWith(line, "INSERT INTO ")) return false;
+  std::size_t i = 12;
+  return ReadQualifiedName(line, &i, schema, table);
+}
+
 bool ParseCreateTable(std::string_view line, std::string* schema, std::string* table) {
   std::size_t i = 0;
   if (StartsWith(line, "CREATE TABLE "))
@@ -96,18 +102,39 @@ bool ParseCreateTable(std::string_view line, std::string* schema, std::string* t
   return ReadQualifiedName(line, &i, schema, table);
 }
 
-bool ParseColumnLine(std::string_view line, std::string* name, bool* is_text) {
+bool ParseColumnLine(std::string_view line, std::string* name, std::string* type) {
   std::size_t i = 0;
   SkipSpaces(line, &i);
   if (i == 0 || i >= line.size() || line[i] == ')') return false;
   if (StartsWith(line.substr(i), "CONSTRAINT ")) return false;
   if (!ReadIdentifier(line, &i, name)) return false;
   SkipSpaces(line, &i);
-  const std::string_view type = line.substr(i);
-  *is_text = StartsWith(type, "text") || StartsWith(type, "character") ||
-             StartsWith(type, "varchar") || StartsWith(type, "citext") ||
-             StartsWith(type, "public.citext") || StartsWith(type, "char");
+  std::string_view rest = line.substr(i);
+  while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r' || rest.back() == ','))
+    rest.remove_suffix(1);
+  for (std::string_view stop : {" NOT NULL", " DEFAULT ", " COLLATE ", " GENERATED ",
+                                " CONSTRAINT ", " NULL", " CHECK "}) {
+    const std::size_t at = rest.find(stop);
+    if (at != std::string_view::npos) rest = rest.substr(0, at);
+  }
+  if (rest.empty()) return false;
+  type->assign(rest);
   return true;
+}
+
+bool ParseAttachPartition(std::string_view line, std::string* parent_schema, std::string* parent,
+                          std::string* child_schema, std::string* child) {
+  std::size_t i = 0;
+  if (StartsWith(line, "ALTER TABLE ONLY "))
+    i = 17;
+  else if (StartsWith(line, "ALTER TABLE "))
+    i = 12;
+  else
+    return false;
+  if (!ReadQualifiedName(line, &i, parent_schema, parent)) return false;
+  if (!StartsWith(line.substr(i), " ATTACH PARTITION ")) return false;
+  i += 18;
+  return ReadQualifiedName(line, &i, child_schema, child);
 }
 
 bool UnescapeCopyField(std::string_view raw, std::string* out) {
