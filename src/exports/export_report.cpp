@@ -108,6 +108,21 @@ void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, For
                  std::to_string(c.anonymized_before)});
   }
   summary.Print(out, format);
+  Table tables({"file", "table", "rows", "matched", scrubbed ? "removed" : "to remove",
+                scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard",
+                "already anonymized"});
+  for (const FileReport& r : reports)
+    for (const TableReport& t : r.tables) {
+      const Counts& c = t.counts;
+      tables.Add({r.path, t.name, std::to_string(c.rows), std::to_string(c.matched),
+                  std::to_string(c.removed), std::to_string(c.changed), std::to_string(c.retained),
+                  std::to_string(c.held), std::to_string(c.guarded),
+                  std::to_string(c.anonymized_before)});
+    }
+  if (!tables.empty()) {
+    out << '\n';
+    tables.Print(out, format);
+  }
   Table matches({"file", "line", "table or column", "request", "action"});
   for (const FileReport& r : reports)
     for (const MatchRecord& m : r.matches)

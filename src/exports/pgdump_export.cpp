@@ -78,10 +78,24 @@ class DumpProcessor {
   Status OnStatementLine(std::string_view line) {
     std::string a, b, c, d;
     if (!create_table_.empty()) {
-      if (StartsWith(line, ")")) create_table_.clear();
-      else if (ParseColumnLine(line, &a, &b)) types_[create_table_][a] = b;
+      if (StartsWith(line, ")")) {
+        create_table_.clear();
+        return Write(line);
+      }
+      if (ParseColumnLine(line, &a, &b)) {
+        types_[create_table_][a] = b;
+        return Write(line);
+      }
+    }
+    if (StartsWith(line, "-- ")) {
+      // pg_dump's table of contents: "-- Data for Name: t; Type: TABLE DATA; ..." precedes
+      // a table's rows, "-- Name: ..." any other object.
+      if (StartsWith(line, "-- Data for Name: "))
+        table_data_ = line.find("; Type: TABLE DATA;") != std::string_view::npos;
+      else if (StartsWith(line, "-- Name: "))
+        table_data_ = false;
     } else if (ParseCreateTable(line, &a, &b)) {
-      create_table_ = a + "." + b;
+      if (WithoutNewline(line).ends_with("(")) create_table_ = a + "." + b;
     } else if (ParseAttachPartition(line, &a, &b, &c, &d)) {
       parent_[c + "." + d] = a + "." + b;
     } else if (StartsWith(line, "COPY ")) {
@@ -93,7 +107,7 @@ class DumpProcessor {
           if (Status s = Bind(*t, header); !s.ok()) return s;
         }
       }
-    } else if (ParseInsertTable(line, &a, &b)) {
+    } else if (table_data_ && ParseInsertTable(line, &a, &b)) {
       if (const TableMap* t = FindTable(a + "." + b))
         return Fail(*t, "its rows are INSERT statements (pg_dump --inserts); only COPY blocks, "
                         "pg_dump's default, can be read", t->line);
@@ -312,6 +326,7 @@ class DumpProcessor {
 
   long line_no_ = 0, copy_line_ = 0;
   bool in_copy_ = false;
+  bool table_data_ = false;  // after a "-- Data for Name: ...; Type: TABLE DATA" comment
   std::optional<ActiveTable> active_;
   std::string create_table_;
   std::map<std::string, std::map<std::string, std::string>> types_;  // table -> column -> type

@@ -230,9 +230,20 @@ TEST_CASE("dumps the map does not fit are refused with the table and the map lin
                                     f.Path("map.toml") + ":7): its COPY block has no column 'email'");
   }
   SECTION("a dump made with --inserts") {
-    const Run r = Process(f, "INSERT INTO public.users VALUES (1, 'a@b', now());\n", false);
+    const Run r = Process(f,
+                          "--\n-- Data for Name: users; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
+                          "INSERT INTO public.users VALUES (1, 'a@b', now());\n",
+                          false);
     CHECK(r.status.code() == tombstones::ExitCode::kUsage);
     CHECK_THAT(r.status.message(), Catch::Contains("its rows are INSERT statements (pg_dump --inserts)"));
+  }
+  SECTION("an INSERT inside a function body is not taken for table data") {
+    const Run r = Process(f,
+                          "--\n-- Name: f(); Type: FUNCTION; Schema: public; Owner: app\n--\n\n"
+                          "CREATE FUNCTION public.f() RETURNS void AS $$\n"
+                          "INSERT INTO public.users VALUES (1, 'a@b', now());\n$$ LANGUAGE sql;\n",
+                          false);
+    CHECK(r.status.ok());
   }
   SECTION("a COPY block cut short (a truncated dump)") {
     const Run r = Process(f, kHead + "COPY public.unmapped (a) FROM stdin;\n1\n2\n", false);
