@@ -2,7 +2,10 @@
 // subjects are gone, anonymized columns hold the strategy's value, every other row is unchanged.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <set>
 
 #include "tests/src/exports/export_fixture.h"
 #include "tests/support/pg_cluster.h"
@@ -103,7 +106,7 @@ TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subject
   f.Add("REQ-ALICE", {"email:alice@example.com", "user_id:1"});
   f.Add("REQ-CAROL", {"user_id:3"});
   f.Add("REQ-HELD", {"email:held@example.com", "user_id:4"}, {"--hold", "litigation"});
-  f.Add("REQ-ZED", {"email:zed@example.com", "user_id:99"}, {"--erased-at", "2025-01-01T00:00:00Z"});
+  f.Add("REQ-ZED", {"email:zed@example.com", "user_id:9999"}, {"--erased-at", "2025-01-01T00:00:00Z"});
   WriteFile(f.Path("map.toml"), kMap);
 
   const std::string dump = f.Path("source.sql");
@@ -160,10 +163,32 @@ TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subject
                   "amount FROM invoices WHERE customer_id = 3", restored) ==
           "1|3|t|[redacted]|" + key.value().Pseudonym("DE123") + "|erased|10.00\n");
   }
+  SECTION("the dump's text is kept: only the 7 removed rows and the 1 anonymized row differ") {
+    auto lines = [](const std::string& text) {
+      std::multiset<std::string> set;
+      std::size_t start = 0;
+      for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        set.insert(text.substr(start, nl - start + 1));
+      return set;
+    };
+    const auto before = lines(ReadFile(dump)), after = lines(ReadFile(clean));
+    std::vector<std::string> only_before, only_after;
+    std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                        std::back_inserter(only_before));
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                        std::back_inserter(only_after));
+    CHECK(only_before.size() == 7 + 1);
+    CHECK(only_after.size() == 1);
+    CHECK_THAT(ReadFile(clean), Catch::Contains("\n\\restrict "));
+    CHECK_THAT(ReadFile(clean), Catch::Contains("\n\\unrestrict "));
+  }
   SECTION("the report names tables and requests, never an identifier") {
     CHECK(scrub.out.find("example.com") == std::string::npos);
     CHECK(scrub.out.find("Example.com") == std::string::npos);
     CHECK_THAT(scrub.out, Catch::Contains("REQ-ALICE"));
     CHECK_THAT(scrub.out, Catch::Contains("public.invoices"));
+    // file summary: removed 7, anonymized 1, retained 2
+    // (audit_log), held 2 (users and orders of REQ-HELD), kept-by-guard 1 (Zed re-registered).
+    CHECK_THAT(scrub.out, Catch::Matches("(.|\n)*pg_dump +[0-9]+ +13 +7 +1 +2 +2 +1 +0\n(.|\n)*"));
   }
 }

@@ -118,7 +118,7 @@ TEST_CASE("CSV files that cannot be read as the spec says are refused") {
                              "': none of the map's [csv] columns is in its header");
   }
   SECTION("a quoted field never closed") {
-    const Status s = Process(f, "email,note\nx,\"open\nstill open\n", EmailAndId(), &report);
+    const Status s = Process(f, "email,note\nx,\"open\nstill open\n", {',', {{"email", "email", true}}}, &report);
     CHECK(s.code() == tombstones::ExitCode::kUsage);
     CHECK_THAT(s.message(), Catch::Contains("a quoted field opened on line 2 is never closed"));
   }
