@@ -157,6 +157,9 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
     if (out->cstream_ == nullptr)
       return Status::Failed("unable to write '" + path + "': out of memory for the zstd encoder");
     ZSTD_CCtx_setParameter(out->cstream_, ZSTD_c_compressionLevel, 3);
+    // One worker thread compresses while this one reads and matches (ignored by a libzstd
+    // built without threads: it then compresses inline).
+    ZSTD_CCtx_setParameter(out->cstream_, ZSTD_c_nbWorkers, 1);
     out->zbuf_.resize(ZSTD_CStreamOutSize());
   }
   out->buf_.reserve(kOutBuffer);

@@ -69,7 +69,8 @@ class LineReader {
 };
 
 // Writes OUT through a temporary file in the same directory, renamed over OUT by Commit():
-// OUT appears only complete. zstd-compressed when OUT ends in ".zst". Destroying an
+// OUT appears only complete. zstd-compressed (level 3, in one worker thread) when OUT ends in
+// ".zst". Destroying an
 // uncommitted OutputFile removes the temporary file. Not thread-safe.
 class OutputFile {
  public:
