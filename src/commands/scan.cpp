@@ -70,6 +70,7 @@ Status Run(Context& ctx) {
   auto job = ExportJob::Prepare(options.value(), *opened->store, *opened->key);
   if (!job.ok()) return job.status();
   PrintNotes(ctx, job.value()->notes());
+  if (ctx.io.err_is_terminal) job.value()->ShowProgress(&ctx.io.err);
   std::vector<FileReport> reports;
   const Status error = ScanFiles(ctx, *job.value(), &reports);
   exports::PrintReports(ctx.io.out, reports, format.value(), /*scrubbed=*/false);

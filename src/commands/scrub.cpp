@@ -60,6 +60,7 @@ Status Run(Context& ctx) {
   auto job = ExportJob::Prepare(options.value(), *opened->store, *opened->key);
   if (!job.ok()) return job.status();
   PrintNotes(ctx, job.value()->notes());
+  if (ctx.io.err_is_terminal) job.value()->ShowProgress(&ctx.io.err);
   std::vector<FileReport> reports(1);
   const Status s = WriteCopy(*job.value(), in, out, &reports[0]);
   PrintNotes(ctx, reports[0].warnings);

@@ -134,6 +134,7 @@ Status LineReader::Next(std::string_view* line) {
     if (Status s = in_.Read(buf_.data() + end_, buf_.size() - end_, &got); !s.ok()) return s;
     if (got == 0) eof_ = true;
     end_ += got;
+    if (on_chunk_) on_chunk_(in_.raw_bytes());
   }
 }
 

@@ -5,6 +5,7 @@
 #include <zstd.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,9 +60,13 @@ class LineReader {
   Status Next(std::string_view* line);
   // Bytes of decompressed data handed out so far.
   std::uint64_t bytes() const { return bytes_; }
+  // Called after each chunk read from the file (about every 128 KiB), with the bytes read from
+  // the file itself so far (compressed size when compressed): for progress reports.
+  void OnChunk(std::function<void(std::uint64_t raw_bytes)> f) { on_chunk_ = std::move(f); }
 
  private:
   InputFile& in_;
+  std::function<void(std::uint64_t)> on_chunk_;
   std::string buf_;
   std::size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
@@ -70,8 +75,7 @@ class LineReader {
 
 // Writes OUT through a temporary file in the same directory, renamed over OUT by Commit():
 // OUT appears only complete. zstd-compressed (level 3, in one worker thread) when OUT ends in
-// ".zst". Destroying an
-// uncommitted OutputFile removes the temporary file. Not thread-safe.
+// ".zst". Destroying an uncommitted OutputFile removes the temporary file. Not thread-safe.
 class OutputFile {
  public:
   // kUsage when the temporary file cannot be created.

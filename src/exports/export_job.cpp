@@ -1,6 +1,9 @@
 #include "src/exports/export_job.h"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <ostream>
 
 #include "src/exports/pgdump_export.h"
 
@@ -27,6 +30,20 @@ Result<std::string> FirstLine(const std::string& path) {
   }
   head.resize(filled);
   return head.substr(0, head.find('\n'));
+}
+
+// Prints "\r<file>: NN% of M MB" at most twice a second.
+std::function<void(std::uint64_t)> Progress(const std::string& path, std::ostream& out) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  auto last = std::chrono::steady_clock::now();
+  return [=, &out](std::uint64_t raw) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    if (ec || size == 0 || now - last < std::chrono::milliseconds(500)) return;
+    last = now;
+    out << "\r" << path << ": " << raw * 100 / size << "% of " << (size + 999999) / 1000000
+        << " MB" << std::flush;
+  };
 }
 
 }  // namespace
@@ -151,17 +168,22 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
   if (!in.ok()) return in.status();
   report->compressed = in.value()->compressed();
   LineReader lines(*in.value());
+  if (progress_ != nullptr) lines.OnChunk(Progress(path, *progress_));
+  Status s;
   if (type.value() == FileType::kPgDump) {
     if (!map_)
       return Status::Usage("unable to read '" + path + "': a pg_dump file needs --map",
                            "the map's [[table]] sections say which COPY columns hold identifiers");
-    return ProcessDump(lines, *map_, *index_, key_, out, report);
+    s = ProcessDump(lines, *map_, *index_, key_, out, report);
+  } else {
+    const CsvSpec spec = SpecFor(type.value());
+    if (spec.columns.empty())
+      return Status::Usage("unable to read '" + path + "': no CSV columns to match",
+                           "pass --column HEADER=KIND, or give the map a [csv] section");
+    s = ProcessCsv(lines, spec, *index_, out, report);
   }
-  const CsvSpec spec = SpecFor(type.value());
-  if (spec.columns.empty())
-    return Status::Usage("unable to read '" + path + "': no CSV columns to match",
-                         "pass --column HEADER=KIND, or give the map a [csv] section");
-  return ProcessCsv(lines, spec, *index_, out, report);
+  if (progress_ != nullptr) *progress_ << "\r\033[K" << std::flush;
+  return s;
 }
 
 }  // namespace tombstone::exports

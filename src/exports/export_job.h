@@ -52,6 +52,10 @@ class ExportJob {
   // read up to then.
   Status Process(const std::string& path, OutputFile* out, FileReport* report);
 
+  // When set, Process() reports progress there: "\r<file>: NN% of M MB", at most twice a
+  // second, cleared at the end (for a terminal).
+  void ShowProgress(std::ostream* terminal) { progress_ = terminal; }
+
   const std::vector<std::string>& notes() const { return notes_; }
   std::size_t tombstones() const { return index_->size(); }
 
@@ -65,6 +69,7 @@ class ExportJob {
   std::optional<DataMap> map_;
   std::unique_ptr<TombstoneIndex> index_;
   std::vector<std::string> notes_;
+  std::ostream* progress_ = nullptr;
 };
 
 }  // namespace tombstone::exports
