@@ -1,0 +1,110 @@
+#include "src/replay/apply.h"
+
+#include <chrono>
+
+#include "src/replay/locator.h"
+
+namespace tombstone::replay {
+namespace {
+
+using Strategy = AnonymizeSet::Strategy;
+
+std::string DeleteSql(const TablePlan& plan) {
+  return "DELETE FROM " + plan.quoted + " p WHERE " + LocatorCondition(plan, "p", 1);
+}
+
+// UPDATE ... FROM unnest(locator arrays, pseudonym arrays) v: constants are parameters after the
+// arrays; 'hash' columns take their row's pseudonym from v.
+std::string UpdateSql(pg::Session& session, const TablePlan& plan, int* constants_from) {
+  const std::size_t k = plan.locator.size();
+  std::string arrays, names, match, assignments;
+  int param = 1;
+  for (std::size_t i = 0; i < k; ++i, ++param) {
+    arrays += (i ? ", $" : "$") + std::to_string(param) + "::" + plan.locator_types[i] + "[]";
+    names += (i ? ", l" : "l") + std::to_string(i);
+    match += (i ? " AND p." : "p.") + plan.locator[i] + " = v.l" + std::to_string(i);
+  }
+  for (std::size_t s = 0; s < plan.sets.size(); ++s) {
+    if (plan.sets[s].strategy != Strategy::kHash) continue;
+    arrays += ", $" + std::to_string(param++) + "::text[]";
+    names += ", h" + std::to_string(s);
+  }
+  *constants_from = param;
+  for (std::size_t s = 0; s < plan.sets.size(); ++s) {
+    const SetTarget& set = plan.sets[s];
+    std::string value;
+    switch (set.strategy) {
+      case Strategy::kNull: value = "NULL"; break;
+      case Strategy::kHash: value = "v.h" + std::to_string(s) + "::" + set.type; break;
+      case Strategy::kRedact:
+      case Strategy::kLiteral: value = "$" + std::to_string(param++) + "::text::" + set.type; break;
+    }
+    assignments += (s ? ", " : "") + session.QuoteName(set.column) + " = " + value;
+  }
+  return "UPDATE " + plan.quoted + " p SET " + assignments + " FROM unnest(" + arrays + ") AS v(" +
+         names + ") WHERE " + match;
+}
+
+std::vector<std::string> UpdateParams(const TablePlan& plan, const TableScan& scan,
+                                      std::size_t begin, std::size_t end,
+                                      const tombstones::Key& key) {
+  std::vector<std::string> params = LocatorParams(scan.rows, begin, end, plan.locator.size());
+  std::vector<std::string> pseudonyms;
+  std::vector<const std::string*> values;
+  for (std::size_t s = 0; s < plan.sets.size(); ++s) {
+    if (plan.sets[s].strategy != Strategy::kHash) continue;
+    pseudonyms.clear();
+    pseudonyms.reserve(end - begin);
+    values.clear();
+    for (std::size_t r = begin; r < end; ++r) {
+      const auto& original = scan.rows[r].hashed[s];
+      pseudonyms.push_back(original ? key.Pseudonym(*original) : std::string());
+      values.push_back(original ? &pseudonyms.back() : nullptr);
+    }
+    params.push_back(ArrayLiteral(values));
+  }
+  for (const SetTarget& set : plan.sets)
+    if (set.strategy == Strategy::kRedact || set.strategy == Strategy::kLiteral)
+      params.push_back(set.value);
+  return params;
+}
+
+Status ApplyTable(pg::Session& session, const TablePlan& plan, TableScan& scan,
+                  const tombstones::Key& key) {
+  const bool deleting = plan.map->action == Action::kDelete;
+  int constants_from = 0;
+  const std::string sql = deleting ? DeleteSql(plan) : UpdateSql(session, plan, &constants_from);
+  const std::string what = std::string(deleting ? "delete from" : "anonymize rows of") + " '" +
+                           plan.Display() + "'";
+  for (std::size_t b = 0; b < scan.rows.size(); b += kBatchRows) {
+    const std::size_t e = std::min(scan.rows.size(), b + kBatchRows);
+    auto done = session.Query(what, sql,
+                              deleting ? LocatorParams(scan.rows, b, e, plan.locator.size())
+                                       : UpdateParams(plan, scan, b, e, key));
+    if (!done.ok()) return done.status();
+    const auto changed = static_cast<std::uint64_t>(done->affected_rows());
+    (deleting ? scan.counts.deleted : scan.counts.anonymized) += changed;
+    if (changed != e - b)
+      return Status::Residue("unable to verify '" + plan.Display() + "': a statement given " +
+                                 std::to_string(e - b) + " rows changed " + std::to_string(changed),
+                             "nothing was committed; the database stays fenced. Run replay again; "
+                             "if this repeats, run 'tombstone verify' and report it");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplyChanges(pg::Session& session, const ApplyOrder& order,
+                    const std::vector<TablePlan>& plans, std::vector<TableScan>& scans,
+                    const tombstones::Key& key) {
+  for (std::size_t i : order.tables) {
+    const auto started = std::chrono::steady_clock::now();
+    if (Status s = ApplyTable(session, plans[i], scans[i], key); !s.ok()) return s;
+    scans[i].counts.apply_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+  return Status::Ok();
+}
+
+}  // namespace tombstone::replay

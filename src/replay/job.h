@@ -1,0 +1,54 @@
+// What replay and verify share: the steps before any change (load the map and the tombstones,
+// connect, read the snapshot's identity, check the map against the schema), the scan of every
+// mapped table, and the receipt at the end.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/cli/command.h"
+#include "src/cli/store_access.h"
+#include "src/map/data_map.h"
+#include "src/pg/session.h"
+#include "src/replay/receipt.h"
+#include "src/replay/scan.h"
+#include "src/replay/table_plan.h"
+#include "src/replay/tombstone_set.h"
+
+namespace tombstone::replay {
+
+struct Job {
+  DataMap map;
+  OpenedStore store;
+  std::optional<TombstoneSet> tombstones;
+  std::unique_ptr<pg::Session> session;
+  std::vector<TablePlan> plans;
+  std::vector<TableScan> scans;
+  RunRecord record;
+  bool reached_database = false;  // a receipt is written from here on
+
+  // Adds the seconds since the last Lap to timings[step].
+  void Lap(const std::string& step);
+  std::chrono::steady_clock::time_point lap = std::chrono::steady_clock::now();
+};
+
+// Declares --dsn, --map, --receipt and --snapshot-label.
+void DeclareJobOptions(cxxopts::Options& options);
+
+// Loads the map and the store's tombstones, connects, reads the snapshot and checks the map
+// against the schema. Nothing is changed. kUsage for a bad map, kStoreError for the store,
+// kFailed when the server cannot be reached.
+Status Prepare(Context& ctx, const std::string& command, Job& job);
+
+// Scans every mapped table once, in map order, on the job's session.
+Status ScanAll(Context& ctx, Job& job);
+
+// Completes the record from `outcome`, prints the per-table table and writes the receipt to
+// --receipt FILE (complete or not at all) and, unless `file_only`, to the store's receipts log.
+// Returns `outcome`, or the receipt's own error when `outcome` was ok.
+Status Finish(Context& ctx, Job& job, Status outcome, bool file_only, bool store_best_effort);
+
+}  // namespace tombstone::replay

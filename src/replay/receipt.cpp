@@ -1,0 +1,138 @@
+#include "src/replay/receipt.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "src/cli/output.h"
+
+namespace tombstone::replay {
+namespace {
+
+using nlohmann::json;
+
+json Optional(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+
+// One value of the server's, or nullopt when it has none or the role may not read it.
+std::optional<std::string> Probe(pg::Session& session, const std::string& what,
+                                 const std::string& sql) {
+  auto row = session.Query(what, sql, {}, pg::Shape::kOneRow);
+  if (!row.ok() || row.value()[0][0].is_null()) return std::nullopt;
+  return std::string(row.value()[0][0].c_str());
+}
+
+}  // namespace
+
+Result<Snapshot> ReadSnapshot(pg::Session& session, const std::string& label) {
+  Snapshot s;
+  s.label = label;
+  auto basics = session.Query("read the server's identity",
+                              "SELECT current_database(), current_setting('server_version'),"
+                              " pg_is_in_recovery()",
+                              {}, pg::Shape::kOneRow);
+  if (!basics.ok()) return basics.status();
+  s.database = basics.value()[0][0].c_str();
+  s.server_version = basics.value()[0][1].c_str();
+  s.in_recovery = basics.value()[0][2].as<bool>();
+  // pg_control_* may be restricted to superusers: each is optional.
+  s.system_identifier = Probe(session, "read the system identifier",
+                              "SELECT system_identifier::text FROM pg_control_system()");
+  if (auto tl =
+          Probe(session, "read the timeline", "SELECT timeline_id FROM pg_control_checkpoint()"))
+    s.timeline = std::stol(*tl);
+  if (auto ts = Probe(
+          session, "read the replay timestamp",
+          "SELECT floor(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000000)::bigint"))
+    s.replay_timestamp = tombstones::FormatTime(std::stoll(*ts));
+  s.lsn = Probe(session, "read the replay position", "SELECT pg_last_wal_replay_lsn()::text");
+  return s;
+}
+
+std::vector<std::uint32_t> TombstonesBehind(const RunRecord& run) {
+  std::set<std::uint32_t> all;
+  for (const TableScan* scan : run.scans) all.insert(scan->requests.begin(), scan->requests.end());
+  return {all.begin(), all.end()};
+}
+
+std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
+  json tables = json::array();
+  for (const TableScan* scan : run.scans) {
+    const TableCounts& c = scan->counts;
+    tables.push_back({{"table", scan->plan->Display()},
+                      {"action", std::string(ActionName(scan->plan->map->action))},
+                      {"rows_scanned", c.scanned},
+                      {"rows_matched", c.matched},
+                      {"rows_to_change", c.to_change},
+                      {"rows_deleted", c.deleted},
+                      {"rows_anonymized", c.anonymized},
+                      {"rows_already_anonymized", c.already_anonymized},
+                      {"rows_retained", c.retained},
+                      {"rows_kept_by_guard", c.kept_by_guard},
+                      {"rows_held", c.held},
+                      {"seconds", c.scan_seconds + c.apply_seconds}});
+  }
+  const std::vector<std::uint32_t> behind = TombstonesBehind(run);
+  json requests = json::array();
+  if (run.command == "verify")
+    for (std::uint32_t t : behind) requests.push_back(tombstones.request_id(t));
+  json body = {
+      {"receipt_version", 1},
+      {"command", run.command},
+      {"dry_run", run.dry_run},
+      {"tool_version", std::string(tombstones::Version())},
+      {"started_at", tombstones::FormatTime(run.started_at)},
+      {"finished_at", tombstones::FormatTime(run.finished_at)},
+      {"exit_code", run.exit_code},
+      {"verification", run.verification},
+      {"verification_method", run.verify_method},
+      {"database",
+       {{"name", run.snapshot.database}, {"server_version", run.snapshot.server_version}}},
+      {"snapshot",
+       {{"system_identifier", Optional(run.snapshot.system_identifier)},
+        {"timeline", run.snapshot.timeline ? json(*run.snapshot.timeline) : json(nullptr)},
+        {"replay_timestamp", Optional(run.snapshot.replay_timestamp)},
+        {"lsn", Optional(run.snapshot.lsn)},
+        {"in_recovery", run.snapshot.in_recovery},
+        {"label", run.snapshot.label}}},
+      {"store",
+       {{"tombstones", tombstones.digest().tombstones},
+        {"held", tombstones.digest().held},
+        {"digest", tombstones.digest().hash}}},
+      {"tables", tables},
+      {run.command == "verify" ? "tombstones_present" : "tombstones_applied", behind.size()},
+      {"held_requests", tombstones.held_count()},
+      {"timings", run.timings},
+      {"fence", {{"raised", run.fence.raised}, {"sessions_ended", run.fence.sessions_ended}}}};
+  if (run.command == "verify") body["residue_requests"] = requests;
+  if (!run.message.empty()) body["message"] = run.message;
+  return body.dump(2) + "\n";
+}
+
+void PrintTables(std::ostream& out, const RunRecord& run) {
+  const bool verify = run.command == "verify";
+  Table table(verify ? std::vector<std::string>{"table", "action", "scanned", "matched", "present",
+                                                "retained", "kept_by_guard", "held"}
+                     : std::vector<std::string>{"table", "action", "scanned", "matched",
+                                                run.dry_run ? "would_change" : "deleted",
+                                                run.dry_run ? "already_done" : "anonymized",
+                                                "retained", "kept_by_guard", "held"});
+  for (const TableScan* scan : run.scans) {
+    const TableCounts& c = scan->counts;
+    std::vector<std::string> row = {scan->plan->Display(),
+                                    std::string(ActionName(scan->plan->map->action)),
+                                    std::to_string(c.scanned), std::to_string(c.matched)};
+    if (verify) {
+      row.push_back(std::to_string(c.to_change));
+    } else if (run.dry_run) {
+      row.push_back(std::to_string(c.to_change));
+      row.push_back(std::to_string(c.already_anonymized));
+    } else {
+      row.push_back(std::to_string(c.deleted));
+      row.push_back(std::to_string(c.anonymized));
+    }
+    for (auto n : {c.retained, c.kept_by_guard, c.held}) row.push_back(std::to_string(n));
+    table.Add(std::move(row));
+  }
+  table.Print(out, Format::kTable);
+}
+
+}  // namespace tombstone::replay

@@ -1,0 +1,76 @@
+// One pass over a mapped table: stream its key columns with COPY, normalize and hash every
+// identifier, test it against the tombstones, and sort each matching row into held, kept by the
+// guard, retained, already anonymized, or to change. Only rows to change are kept in memory
+// (their locator and, for 'hash' columns, the value to pseudonymize).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "src/pg/session.h"
+#include "src/replay/table_plan.h"
+#include "src/replay/tombstone_set.h"
+
+namespace tombstone::replay {
+
+struct TableCounts {
+  std::uint64_t scanned = 0;
+  std::uint64_t matched = 0;             // rows with an identifier of any tombstone
+  std::uint64_t to_change = 0;           // matched rows the action still has to change
+  std::uint64_t deleted = 0;
+  std::uint64_t anonymized = 0;
+  std::uint64_t already_anonymized = 0;  // matched rows that already hold the strategy's values
+  std::uint64_t retained = 0;
+  std::uint64_t kept_by_guard = 0;       // created after the erasure: a new sign-up
+  std::uint64_t held = 0;                // matched a tombstone on legal hold
+  double scan_seconds = 0;
+  double apply_seconds = 0;
+};
+
+struct RowToChange {
+  std::vector<std::string> locator;                 // raw values, one per locator column
+  std::vector<std::optional<std::string>> hashed;   // per SetTarget: the value 'hash' replaces
+  std::uint32_t tombstone = 0;
+};
+
+struct TableScan {
+  const TablePlan* plan = nullptr;
+  TableCounts counts;
+  std::vector<RowToChange> rows;
+  std::set<std::uint32_t> requests;  // tombstones behind the rows to change
+};
+
+// Shows rows scanned and the percentage of the table's estimate on a terminal, at most twice a
+// second; silent otherwise.
+class Progress {
+ public:
+  Progress(std::ostream& err, bool enabled) : err_(err), enabled_(enabled) {}
+  void Start(const std::string& table, double estimated_rows);
+  void Tick(std::uint64_t rows) {
+    if (enabled_ && (rows & 0xffff) == 0) Show(rows, false);
+  }
+  void Finish(std::uint64_t rows);
+
+ private:
+  void Show(std::uint64_t rows, bool last);
+  std::ostream& err_;
+  bool enabled_;
+  std::string table_;
+  double estimate_ = 0;
+  double last_shown_ = 0;
+};
+
+// Scans `plan`'s table on `session` (inside its transaction when one is open).
+Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
+                            const TombstoneSet& tombstones, Progress& progress);
+
+// Splits one COPY text-format line into fields, unescaping backslash sequences; `nulls[i]` is
+// true for \N. Exposed for tests.
+void SplitCopyLine(std::string_view line, std::vector<std::string>* fields,
+                   std::vector<bool>* nulls);
+
+}  // namespace tombstone::replay

@@ -1,0 +1,71 @@
+// The tombstones replay and verify match against: every identifier hash of the store in one flat
+// open-addressing table (16-byte hash and a tombstone number: 20 bytes a slot, at most 70% full),
+// loaded once per run. Memory grows with the number of tombstones, never with the tables scanned.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tombstones/tombstones.h"
+
+namespace tombstone::replay {
+
+using tombstones::Hash128;
+using tombstones::Micros;
+using tombstones::Result;
+using tombstones::Status;
+
+class TombstoneSet {
+ public:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+
+  // Reads every tombstone of `store` (one consistent snapshot of the reader) and its digest.
+  static Result<TombstoneSet> Load(tombstones::Store& store);
+
+  // The tombstone that `hash` stands for, or kNone. When several tombstones share a hash (a
+  // subject erased, re-registered and erased again), one on legal hold wins, else the latest
+  // erasure. Thread-safe (read-only).
+  std::uint32_t Find(const Hash128& hash) const {
+    for (std::size_t i = hash.Low64() & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.hash == hash) return slot.tombstone;
+      if (slot.tombstone == kNone) return kNone;
+    }
+  }
+  // Warms the cache line `Find(hash)` reads first.
+  void Prefetch(const Hash128& hash) const { __builtin_prefetch(&slots_[hash.Low64() & mask_]); }
+
+  const std::string& request_id(std::uint32_t t) const { return request_ids_[t]; }
+  Micros erased_at(std::uint32_t t) const { return erased_at_[t]; }
+  bool held(std::uint32_t t) const { return held_[t]; }
+  std::size_t tombstones() const { return request_ids_.size(); }
+  std::size_t held_count() const { return held_count_; }
+  std::size_t hashes() const { return hashes_; }
+  // The normalizer the store recorded for each kind it has seen.
+  const std::map<std::string, tombstones::Normalizer>& kinds() const { return kinds_; }
+  const tombstones::StoreDigest& digest() const { return digest_; }
+
+ private:
+  struct Slot {
+    Hash128 hash;
+    std::uint32_t tombstone = kNone;
+  };
+  TombstoneSet() { Resize(16); }
+  void Resize(std::size_t slots);
+  void Insert(const Hash128& hash, std::uint32_t tombstone);
+  bool Wins(std::uint32_t candidate, std::uint32_t incumbent) const;
+
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t hashes_ = 0;
+  std::vector<std::string> request_ids_;
+  std::vector<Micros> erased_at_;
+  std::vector<bool> held_;
+  std::size_t held_count_ = 0;
+  std::map<std::string, tombstones::Normalizer> kinds_;
+  tombstones::StoreDigest digest_;
+};
+
+}  // namespace tombstone::replay
