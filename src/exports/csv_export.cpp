@@ -15,9 +15,14 @@ class RecordParser {
 
   void Begin() {
     count_ = 0;
+    chars_ = record_chars_ = 0;
     quoted_ = was_quoted_ = false;
     Field().clear();
   }
+  // From now on only the fields marked true are stored (the others are still parsed).
+  void KeepOnly(std::vector<bool> keep) { keep_ = std::move(keep); }
+  // A record of one empty, unquoted field: a blank line.
+  bool blank() const { return count_ == 1 && record_chars_ == 0 && !was_quoted_; }
   // Feeds one line (with its newline, if any). Returns true when the record ends with it.
   // Runs of ordinary bytes are copied at once: this loop is the CSV reader's hot path.
   bool Feed(std::string_view line, long line_no, std::string* error) {
@@ -29,14 +34,14 @@ class RecordParser {
       if (quoted_) {
         const void* q = std::memchr(p + i, '"', n - i);
         if (q == nullptr) {
-          field->append(p + i, n - i);
+          Put(field, p + i, n - i);
           i = n;
           break;
         }
         const std::size_t at = static_cast<const char*>(q) - p;
-        field->append(p + i, at - i);
+        Put(field, p + i, at - i);
         if (at + 1 < n && p[at + 1] == '"') {
-          field->push_back('"');
+          Put(field, "\"", 1);
           i = at + 2;
         } else {
           quoted_ = false;
@@ -48,18 +53,19 @@ class RecordParser {
       while (j < n && p[j] != delimiter_ && p[j] != '\n' && p[j] != '\r' && p[j] != '"') ++j;
       const char c = p[i];
       if (j > i || (c == '\r' && i + 1 < n && p[i + 1] != '\n') ||
-          (c == '"' && (!field->empty() || was_quoted_))) {
+          (c == '"' && (chars_ != 0 || was_quoted_))) {
         if (was_quoted_) {
           *error = "text after a closing quote on line " + std::to_string(line_no);
           return false;
         }
         if (j == i) j = i + 1;  // a lone '\r' or a quote inside an unquoted field
-        field->append(p + i, j - i);
+        Put(field, p + i, j - i);
         i = j;
       } else if (c == delimiter_) {
         ++count_;
         field = &Field();
         field->clear();
+        chars_ = 0;
         was_quoted_ = false;
         ++i;
       } else if (c == '"') {
@@ -82,6 +88,12 @@ class RecordParser {
   const std::string& operator[](std::size_t i) const { return fields_[i]; }
 
  private:
+  // Appends to the current field when it is kept; counts the bytes either way.
+  void Put(std::string* field, const char* data, std::size_t n) {
+    chars_ += n;
+    record_chars_ += n;
+    if (keep_.empty() || (count_ < keep_.size() && keep_[count_])) field->append(data, n);
+  }
   std::string& Field() {
     if (fields_.size() <= count_) fields_.resize(count_ + 1);
     return fields_[count_];
@@ -89,6 +101,8 @@ class RecordParser {
   char delimiter_;
   std::vector<std::string> fields_{1};
   std::size_t count_ = 0;
+  std::size_t chars_ = 0, record_chars_ = 0;  // bytes of the current field, of the record
+  std::vector<bool> keep_;                    // empty: keep every field
   bool quoted_ = false, was_quoted_ = false;
 };
 
@@ -169,12 +183,18 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
       auto bound = BindColumns(parser, spec, index, path);
       if (!bound.ok()) return bound.status();
       columns = std::move(bound.value());
+      std::vector<bool> keep;
+      for (const BoundColumn& c : columns) {
+        if (keep.size() <= c.index) keep.resize(c.index + 1);
+        keep[c.index] = true;
+      }
+      parser.KeepOnly(std::move(keep));
       have_header = true;
       if (out != nullptr)
         if (Status s = out->Write(raw); !s.ok()) return s;
       continue;
     }
-    const bool blank = parser.size() == 1 && parser[0].empty() && !parser.in_quotes();
+    const bool blank = parser.blank();
     if (!blank) ++report->counts.rows;
     hits.clear();
     const BoundColumn* where = nullptr;

@@ -360,6 +360,8 @@ std::optional<std::string> RedactMarker(std::string_view type) {
   if (base == "uuid") return "00000000-0000-0000-0000-000000000000";
   if (base == "json" || base == "jsonb") return "{}";
   if (base == "date") return "1970-01-01";
+  if (base.starts_with("time ") || base == "time") return "00:00:00";  // as replay writes them
+  if (base == "interval") return "0";
   if (base == "timestamp without time zone") return "1970-01-01 00:00:00";
   if (base == "timestamp with time zone") return "1970-01-01 00:00:00+00";
   if (base == "inet" || base == "cidr") return "0.0.0.0";

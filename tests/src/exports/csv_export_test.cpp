@@ -99,6 +99,18 @@ TEST_CASE("TSV exports and headers matched ignoring case") {
   CHECK(copy == "n\temail\n2\tbob@example.com\n");
 }
 
+TEST_CASE("a line without delimiters is a row, an empty line is not") {
+  ExportFixture f;
+  f.Add("REQ-1", {"email:alice@example.com"});
+  FileReport report;
+  std::string copy;
+  const CsvSpec spec{',', {{"email", "email", true}}};
+  REQUIRE(Process(f, "note,email\nlonely\n\n\"\"\nx,alice@example.com\n", spec, &report, &copy).ok());
+  CHECK(report.counts.rows == 3);  // "lonely", the quoted empty field, and Alice's row
+  CHECK(report.counts.removed == 1);
+  CHECK(copy == "note,email\nlonely\n\n\"\"\n");
+}
+
 TEST_CASE("CSV files that cannot be read as the spec says are refused") {
   ExportFixture f;
   f.Add("REQ-1", {"email:alice@example.com"});
@@ -124,6 +136,10 @@ TEST_CASE("CSV files that cannot be read as the spec says are refused") {
   }
   SECTION("text after a closing quote") {
     const Status s = Process(f, "email,customer_id\n\"a\"b,1\n", EmailAndId(), &report);
+    CHECK_THAT(s.message(), Catch::Contains("text after a closing quote on line 2"));
+  }
+  SECTION("text after a closing quote in a column that is not matched") {
+    const Status s = Process(f, "email,note\nx,\"a\"b\n", {',', {{"email", "email", true}}}, &report);
     CHECK_THAT(s.message(), Catch::Contains("text after a closing quote on line 2"));
   }
   SECTION("an empty file has no header") {

@@ -106,6 +106,8 @@ TEST_CASE("redact writes a marker of the column's type") {
   CHECK(RedactMarker("text[]") == "{}");
   CHECK(RedactMarker("timestamp with time zone") == "1970-01-01 00:00:00+00");
   CHECK(RedactMarker("uuid") == "00000000-0000-0000-0000-000000000000");
+  CHECK(RedactMarker("time without time zone") == "00:00:00");
+  CHECK(RedactMarker("interval") == "0");
   CHECK_FALSE(RedactMarker("point"));
   CHECK(IsTextType("character varying(80)"));
   CHECK_FALSE(IsTextType("bigint"));
