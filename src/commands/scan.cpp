@@ -39,12 +39,11 @@ Status ScanFiles(Context& ctx, ExportJob& job, std::vector<FileReport>* reports)
   return first_error;
 }
 
-Status Outcome(const std::vector<FileReport>& reports, const Status& error,
-               std::size_t files) {
+Status Outcome(const std::vector<FileReport>& reports, const Status& error, std::size_t files) {
   if (!error.ok()) {
-    const std::string failed = "unable to scan every file: " +
-                               std::to_string(files - reports.size()) + " of " +
-                               std::to_string(files) + " could not be read (see above)";
+    const std::string failed =
+        "unable to scan every file: " + std::to_string(files - reports.size()) + " of " +
+        std::to_string(files) + " could not be read (see above)";
     return error.code() == ExitCode::kUsage ? Status::Usage(failed) : error;
   }
   std::uint64_t rows = 0, with = 0;
@@ -81,7 +80,10 @@ Status Run(Context& ctx) {
 
 const CommandSpec& ScanCommand() {
   static const CommandSpec spec{
-      "scan", "FILE...", 1, -1,
+      "scan",
+      "FILE...",
+      1,
+      -1,
       "find tombstoned subjects in CSV/TSV exports and plain pg_dump files (.zst too)",
       "Reads each FILE and lists the rows that hold an identifier of a tombstoned subject:\n"
       "per file the rows read and matched, then each match's line number, column or table,\n"
@@ -110,7 +112,8 @@ const CommandSpec& ScanCommand() {
       "  tombstone scan --column Email=email --column 'Customer Id=user_id' finance.csv\n"
       "  tombstone scan --map map.toml nightly.sql.zst exports/*.csv\n"
       "docs/exports.md has the details and the limits.\n",
-      Declare, Run};
+      Declare,
+      Run};
   return spec;
 }
 

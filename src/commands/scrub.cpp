@@ -73,7 +73,10 @@ Status Run(Context& ctx) {
 
 const CommandSpec& ScrubCommand() {
   static const CommandSpec spec{
-      "scrub", "IN OUT", 2, 2,
+      "scrub",
+      "IN OUT",
+      2,
+      2,
       "copy an export or a plain pg_dump without the rows of tombstoned subjects",
       "Writes OUT, a copy of IN in which every row holding an identifier of a tombstoned\n"
       "subject is handled, and everything else is kept byte for byte (header, quoting, line\n"
@@ -103,7 +106,8 @@ const CommandSpec& ScrubCommand() {
       "  tombstone scrub --column Email=email finance.csv finance.scrubbed.csv\n"
       "  tombstone scrub --map map.toml nightly.sql.zst nightly.scrubbed.sql.zst\n"
       "docs/exports.md has the details and the limits.\n",
-      Declare, Run};
+      Declare,
+      Run};
   return spec;
 }
 

@@ -43,9 +43,9 @@ class InputFile {
   std::string path_;
   std::FILE* file_ = nullptr;
   ZSTD_DStream* dstream_ = nullptr;
-  std::string raw_;            // compressed input buffer
+  std::string raw_;  // compressed input buffer
   ZSTD_inBuffer in_{nullptr, 0, 0};
-  std::size_t last_ret_ = 0;   // last ZSTD_decompressStream result: 0 at a frame's end
+  std::size_t last_ret_ = 0;  // last ZSTD_decompressStream result: 0 at a frame's end
   bool raw_eof_ = false;
   bool any_input_ = false;
   std::uint64_t raw_bytes_ = 0;
@@ -95,8 +95,8 @@ class OutputFile {
   std::string path_, temp_path_;
   int fd_ = -1;
   ZSTD_CStream* cstream_ = nullptr;
-  std::string buf_;    // pending uncompressed bytes
-  std::string zbuf_;   // compressed output chunk
+  std::string buf_;   // pending uncompressed bytes
+  std::string zbuf_;  // compressed output chunk
   bool committed_ = false;
 };
 

@@ -133,15 +133,16 @@ Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const C
       }
     if (!at) {
       if (!c.required) continue;
-      return Status::Usage("unable to read '" + path + "': no column '" + c.header +
-                               "' in its header",
-                           "name the columns with --column HEADER=KIND");
+      return Status::Usage(
+          "unable to read '" + path + "': no column '" + c.header + "' in its header",
+          "name the columns with --column HEADER=KIND");
     }
     bound.push_back({*at, c.header, index.ForKind(c.kind)});
   }
   if (bound.empty())
-    return Status::Usage("unable to read '" + path + "': none of the map's [csv] columns is in "
-                         "its header",
+    return Status::Usage("unable to read '" + path +
+                             "': none of the map's [csv] columns is in "
+                             "its header",
                          "name the columns with --column HEADER=KIND");
   return bound;
 }
@@ -206,7 +207,7 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
     }
     if (!hits.empty()) {
       const Verdict v = Decide(hits, index.refs(), std::nullopt);
-      const Outcome o = v.kind == Verdict::kApply ? Outcome::kRemoved
+      const Outcome o = v.kind == Verdict::kApply  ? Outcome::kRemoved
                         : v.kind == Verdict::kHeld ? Outcome::kHeld
                                                    : Outcome::kKeptByGuard;
       report->Record(first_line, where->header, index.refs()[v.ref].request_id, o, nullptr);

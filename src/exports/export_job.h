@@ -21,10 +21,10 @@ enum class FileType { kDetect, kCsv, kTsv, kPgDump };
 void DeclareExportOptions(cxxopts::Options& options);
 
 struct ExportOptions {
-  std::string map_path;                 // --map FILE ("" when not given)
-  std::vector<CsvColumn> columns;       // --column HEADER=KIND
-  FileType type = FileType::kDetect;    // --type csv|tsv|pg_dump
-  bool all_matches = false;             // --all-matches
+  std::string map_path;               // --map FILE ("" when not given)
+  std::vector<CsvColumn> columns;     // --column HEADER=KIND
+  FileType type = FileType::kDetect;  // --type csv|tsv|pg_dump
+  bool all_matches = false;           // --all-matches
 };
 // kUsage for a malformed --column (no '=', an invalid kind name) or an unknown --type.
 Result<ExportOptions> ReadExportOptions(const Context& ctx);

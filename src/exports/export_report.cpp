@@ -6,12 +6,18 @@ namespace tombstone::exports {
 
 std::string_view OutcomeName(Outcome o, bool scrubbed) {
   switch (o) {
-    case Outcome::kRemoved: return scrubbed ? "removed" : "remove";
-    case Outcome::kChanged: return scrubbed ? "anonymized" : "anonymize";
-    case Outcome::kRetained: return "retained";
-    case Outcome::kHeld: return "held";
-    case Outcome::kKeptByGuard: return "kept-by-guard";
-    case Outcome::kAnonymizedBefore: return "already-anonymized";
+    case Outcome::kRemoved:
+      return scrubbed ? "removed" : "remove";
+    case Outcome::kChanged:
+      return scrubbed ? "anonymized" : "anonymize";
+    case Outcome::kRetained:
+      return "retained";
+    case Outcome::kHeld:
+      return "held";
+    case Outcome::kKeptByGuard:
+      return "kept-by-guard";
+    case Outcome::kAnonymizedBefore:
+      return "already-anonymized";
   }
   return "?";
 }
@@ -34,12 +40,24 @@ Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<Tombsto
 void Counts::Add(Outcome o) {
   ++matched;
   switch (o) {
-    case Outcome::kRemoved: ++removed; break;
-    case Outcome::kChanged: ++changed; break;
-    case Outcome::kRetained: ++retained; break;
-    case Outcome::kHeld: ++held; break;
-    case Outcome::kKeptByGuard: ++guarded; break;
-    case Outcome::kAnonymizedBefore: ++anonymized_before; break;
+    case Outcome::kRemoved:
+      ++removed;
+      break;
+    case Outcome::kChanged:
+      ++changed;
+      break;
+    case Outcome::kRetained:
+      ++retained;
+      break;
+    case Outcome::kHeld:
+      ++held;
+      break;
+    case Outcome::kKeptByGuard:
+      ++guarded;
+      break;
+    case Outcome::kAnonymizedBefore:
+      ++anonymized_before;
+      break;
   }
 }
 
@@ -57,9 +75,14 @@ void FileReport::Record(long line, const std::string& where, const std::string& 
 namespace {
 
 nlohmann::json CountsJson(const Counts& c) {
-  return {{"rows", c.rows},         {"matched", c.matched}, {"removed", c.removed},
-          {"anonymized", c.changed}, {"retained", c.retained}, {"held", c.held},
-          {"kept_by_guard", c.guarded}, {"already_anonymized", c.anonymized_before}};
+  return {{"rows", c.rows},
+          {"matched", c.matched},
+          {"removed", c.removed},
+          {"anonymized", c.changed},
+          {"retained", c.retained},
+          {"held", c.held},
+          {"kept_by_guard", c.guarded},
+          {"already_anonymized", c.anonymized_before}};
 }
 
 void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool scrubbed) {

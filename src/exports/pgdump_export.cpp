@@ -59,8 +59,9 @@ class DumpProcessor {
       if (!s.ok()) return s;
     }
     if (in_copy_)
-      return Status::Usage("unable to read '" + report_->path + "': the COPY block opened on line " +
-                           std::to_string(copy_line_) + " never ends (a truncated dump?)");
+      return Status::Usage("unable to read '" + report_->path +
+                           "': the COPY block opened on line " + std::to_string(copy_line_) +
+                           " never ends (a truncated dump?)");
     report_->bytes = lines_.bytes();
     return Status::Ok();
   }
@@ -70,8 +71,8 @@ class DumpProcessor {
 
   Status Fail(const TableMap& t, const std::string& cause, int map_line) const {
     return Status::Usage("unable to read '" + report_->path + "': table " + t.schema + "." +
-                             t.name + " (" + map_.path + ":" + std::to_string(map_line) +
-                             "): " + cause);
+                         t.name + " (" + map_.path + ":" + std::to_string(map_line) +
+                         "): " + cause);
   }
 
   // Outside COPY blocks: remember column types and partitions, spot COPY and INSERT.
@@ -109,8 +110,10 @@ class DumpProcessor {
       }
     } else if (table_data_ && ParseInsertTable(line, &a, &b)) {
       if (const TableMap* t = FindTable(a + "." + b))
-        return Fail(*t, "its rows are INSERT statements (pg_dump --inserts); only COPY blocks, "
-                        "pg_dump's default, can be read", t->line);
+        return Fail(*t,
+                    "its rows are INSERT statements (pg_dump --inserts); only COPY blocks, "
+                    "pg_dump's default, can be read",
+                    t->line);
     }
     return Write(line);
   }
@@ -185,14 +188,15 @@ class DumpProcessor {
       } else if (s.strategy == Strategy::kRedact) {
         // A scan only needs the marker to recognize rows already anonymized.
         const auto marker = type ? RedactMarker(*type) : std::nullopt;
-        if (marker) AppendCopyEscaped(*marker, &b.target);
+        if (marker)
+          AppendCopyEscaped(*marker, &b.target);
         else if (out_ != nullptr)
-          return Fail(t, "no redact marker is known for column '" + s.column + "' of type '" +
-                             type.value_or("unknown: no CREATE TABLE in the dump") + "'",
+          return Fail(t,
+                      "no redact marker is known for column '" + s.column + "' of type '" +
+                          type.value_or("unknown: no CREATE TABLE in the dump") + "'",
                       s.line);
       } else if (out_ != nullptr && s.strategy == Strategy::kHash && type && !IsTextType(*type)) {
-        return Fail(t, "strategy hash needs a text column; '" + s.column + "' is " + *type,
-                    s.line);
+        return Fail(t, "strategy hash needs a text column; '" + s.column + "' is " + *type, s.line);
       }
       a.sets.push_back(std::move(b));
     }
@@ -255,8 +259,12 @@ class DumpProcessor {
     Outcome o = v.kind == Verdict::kHeld ? Outcome::kHeld : Outcome::kKeptByGuard;
     if (v.kind == Verdict::kApply) {
       switch (a.map->action) {
-        case Action::kDelete: o = Outcome::kRemoved; break;
-        case Action::kRetain: o = Outcome::kRetained; break;
+        case Action::kDelete:
+          o = Outcome::kRemoved;
+          break;
+        case Action::kRetain:
+          o = Outcome::kRetained;
+          break;
         case Action::kAnonymize:
           o = AlreadyAnonymized(a) ? Outcome::kAnonymizedBefore : Outcome::kChanged;
           break;

@@ -30,8 +30,8 @@ bool ParseCreateTable(std::string_view line, std::string* schema, std::string* t
 bool ParseColumnLine(std::string_view line, std::string* name, std::string* type);
 // "ALTER TABLE ONLY public.events ATTACH PARTITION public.events_2024 FOR VALUES ..." -> the
 // parent and the partition. False for other lines.
-bool ParseAttachPartition(std::string_view line, std::string* parent_schema,
-                          std::string* parent, std::string* child_schema, std::string* child);
+bool ParseAttachPartition(std::string_view line, std::string* parent_schema, std::string* parent,
+                          std::string* child_schema, std::string* child);
 
 // A field of COPY's text format: false for NULL (\N); otherwise the unescaped value.
 bool UnescapeCopyField(std::string_view raw, std::string* out);

@@ -1,6 +1,5 @@
 // tombstone scan: exit codes, per-file report, no identifier in the output, .zst input, help.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/src/exports/export_fixture.h"
@@ -30,15 +29,17 @@ TEST_CASE("scan lists the rows of tombstoned subjects and exits 3") {
   for (const std::string name : {"customers.csv", "customers.csv.zst"}) {
     SECTION(name) {
       WriteMaybeZstd(f.Path(name), csv);
-      const RunResult r = f.fx.Run({"scan", "--column", "E-Mail=email", "--column",
-                                    "customer_id=user_id", f.Path(name)});
+      const RunResult r = f.fx.Run(
+          {"scan", "--column", "E-Mail=email", "--column", "customer_id=user_id", f.Path(name)});
       INFO(r.err);
       CHECK(r.code == 3);
-      CHECK(r.err == "tombstone: 2 rows of tombstoned subjects found in 1 file\n"
-                     "HINT: 'tombstone scrub IN OUT' writes a copy without them\n");
+      CHECK(r.err ==
+            "tombstone: 2 rows of tombstoned subjects found in 1 file\n"
+            "HINT: 'tombstone scrub IN OUT' writes a copy without them\n");
       CHECK_THAT(r.out, Catch::Contains(name.size() > 13 ? "csv+zstd" : "csv"));
       // rows 5, matched 2; Alice on line 2 (by email), Carol on line 5 (by id).
-      CHECK_THAT(r.out, Catch::Matches("(.|\n)*" + f.Path(name) + " +csv(\\+zstd)? +5 +2 +2 +0 +0 +0 +0 +0\n(.|\n)*"));
+      CHECK_THAT(r.out, Catch::Matches("(.|\n)*" + f.Path(name) +
+                                       " +csv(\\+zstd)? +5 +2 +2 +0 +0 +0 +0 +0\n(.|\n)*"));
       CHECK_THAT(r.out, Catch::Matches("(.|\n)* 2 +E-Mail +REQ-ALICE +remove\n(.|\n)*"));
       CHECK_THAT(r.out, Catch::Matches("(.|\n)* 5 +customer_id +REQ-CAROL +remove\n(.|\n)*"));
       CHECK(r.out.find("lice@") == std::string::npos);
@@ -54,8 +55,9 @@ TEST_CASE("scan exits 0 when nothing matches, and reads columns from the map's [
     const RunResult r = f.fx.Run({"scan", "--map", Data("map.toml"), Data("customers.csv")});
     INFO(r.err);
     CHECK(r.code == 0);
-    CHECK(r.err == "tombstone: note: no tombstone holds an identifier of kind 'user_id': its "
-                   "columns cannot match\n");
+    CHECK(r.err ==
+          "tombstone: note: no tombstone holds an identifier of kind 'user_id': its "
+          "columns cannot match\n");
   }
   SECTION("CRLF file, map columns") {
     const RunResult r = f.fx.Run({"scan", "--map", Data("map.toml"), Data("crlf.csv")});
@@ -67,8 +69,8 @@ TEST_CASE("scan exits 0 when nothing matches, and reads columns from the map's [
 TEST_CASE("scan --format json gives scripts the same facts, without identifiers") {
   ExportFixture f;
   AddCustomers(f);
-  const RunResult r = f.fx.Run({"scan", "--format", "json", "--column", "E-Mail=email",
-                                Data("customers.csv")});
+  const RunResult r =
+      f.fx.Run({"scan", "--format", "json", "--column", "E-Mail=email", Data("customers.csv")});
   CHECK(r.code == 3);
   const auto doc = nlohmann::json::parse(r.out);
   CHECK(doc["scrubbed"] == false);
@@ -88,22 +90,26 @@ TEST_CASE("scan refuses what it cannot read, and still scans the other files") {
   SECTION("nothing says where identifiers are") {
     const RunResult r = f.fx.Run({"scan", Data("customers.csv")});
     CHECK(r.code == 2);
-    CHECK(r.err == "tombstone: unable to scan: nothing says where identifiers are\n"
-                   "HINT: pass --column HEADER=KIND for CSV/TSV files, or --map FILE\n");
+    CHECK(r.err ==
+          "tombstone: unable to scan: nothing says where identifiers are\n"
+          "HINT: pass --column HEADER=KIND for CSV/TSV files, or --map FILE\n");
   }
   SECTION("a malformed --column") {
     const RunResult r = f.fx.Run({"scan", "--column", "email", Data("customers.csv")});
     CHECK(r.code == 2);
-    CHECK_THAT(r.err, Catch::StartsWith("tombstone: unable to parse --column 'email': expected HEADER=KIND\n"));
+    CHECK_THAT(r.err, Catch::StartsWith(
+                          "tombstone: unable to parse --column 'email': expected HEADER=KIND\n"));
   }
   SECTION("a truncated .zst among good files") {
     const std::string z = tombstone::testing::Zstd(ReadFile(Data("customers.csv")));
     WriteFile(f.Path("cut.csv.zst"), z.substr(0, z.size() - 5));
-    const RunResult r = f.fx.Run({"scan", "--column", "E-Mail=email", f.Path("cut.csv.zst"),
-                                  Data("customers.csv")});
+    const RunResult r = f.fx.Run(
+        {"scan", "--column", "E-Mail=email", f.Path("cut.csv.zst"), Data("customers.csv")});
     CHECK(r.code == 2);
-    CHECK(r.err == "tombstone: unable to read '" + f.Path("cut.csv.zst") + "': truncated zstd stream\n"
-                   "tombstone: unable to scan every file: 1 of 2 could not be read (see above)\n");
+    CHECK(r.err ==
+          "tombstone: unable to read '" + f.Path("cut.csv.zst") +
+              "': truncated zstd stream\n"
+              "tombstone: unable to scan every file: 1 of 2 could not be read (see above)\n");
     CHECK_THAT(r.out, Catch::Contains(Data("customers.csv")));
   }
   SECTION("a missing file") {
@@ -125,8 +131,8 @@ TEST_CASE("scan refuses what it cannot read, and still scans the other files") {
     CHECK_THAT(r.err, Catch::StartsWith("tombstone: unable to run 'scan': missing argument\n"));
   }
   SECTION("no key") {
-    const RunResult r = tombstone::testing::Run({"--store", f.fx.store, "scan", "--column",
-                                                 "E-Mail=email", Data("customers.csv")});
+    const RunResult r = tombstone::testing::Run(
+        {"--store", f.fx.store, "scan", "--column", "E-Mail=email", Data("customers.csv")});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::StartsWith("tombstone: unable to find the key"));
   }
@@ -139,15 +145,16 @@ TEST_CASE("scan detects the file type from its name or first line") {
   const RunResult r = f.fx.Run({"scan", "--column", "email=email", f.Path("export.txt")});
   CHECK(r.code == 3);
   CHECK_THAT(r.out, Catch::Contains(" tsv "));
-  const RunResult forced = f.fx.Run({"scan", "--type", "csv", "--column", "email=email", f.Path("export.txt")});
+  const RunResult forced =
+      f.fx.Run({"scan", "--type", "csv", "--column", "email=email", f.Path("export.txt")});
   CHECK(forced.code == 2);  // read as CSV, the header has no 'email' column
 }
 
 TEST_CASE("scan --help teaches what is read, matched and how it exits") {
   const RunResult r = tombstone::testing::Run({"scan", "--help"});
   CHECK(r.code == 0);
-  for (const char* text : {"--column HEADER=KIND", "--map FILE", "[csv]", "COPY blocks",
-                           "zstd", "Exit codes: 0", "3 rows would be removed", "legal hold",
+  for (const char* text : {"--column HEADER=KIND", "--map FILE", "[csv]", "COPY blocks", "zstd",
+                           "Exit codes: 0", "3 rows would be removed", "legal hold",
                            "docs/exports.md", "tombstone scan --map map.toml"})
     CHECK_THAT(r.out, Catch::Contains(text));
 }

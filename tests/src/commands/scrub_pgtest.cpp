@@ -1,8 +1,7 @@
 // A real pg_dump of an application schema, scrubbed and restored with psql: the tombstoned
 // subjects are gone, anonymized columns hold the strategy's value, every other row is unchanged.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <iterator>
 #include <set>
@@ -106,7 +105,8 @@ TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subject
   f.Add("REQ-ALICE", {"email:alice@example.com", "user_id:1"});
   f.Add("REQ-CAROL", {"user_id:3"});
   f.Add("REQ-HELD", {"email:held@example.com", "user_id:4"}, {"--hold", "litigation"});
-  f.Add("REQ-ZED", {"email:zed@example.com", "user_id:9999"}, {"--erased-at", "2025-01-01T00:00:00Z"});
+  f.Add("REQ-ZED", {"email:zed@example.com", "user_id:9999"},
+        {"--erased-at", "2025-01-01T00:00:00Z"});
   WriteFile(f.Path("map.toml"), kMap);
 
   const std::string dump = f.Path("source.sql");
@@ -121,8 +121,8 @@ TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subject
   const RunResult scrub = f.fx.Run({"scrub", "--map", f.Path("map.toml"), dump, clean});
   INFO(scrub.out << scrub.err);
   REQUIRE(scrub.code == 0);
-  const RunResult scrub_z = f.fx.Run({"scrub", "--map", f.Path("map.toml"), dump + ".zst",
-                                      f.Path("clean.sql.zst")});
+  const RunResult scrub_z =
+      f.fx.Run({"scrub", "--map", f.Path("map.toml"), dump + ".zst", f.Path("clean.sql.zst")});
   REQUIRE(scrub_z.code == 0);
   CHECK(ReadMaybeZstd(f.Path("clean.sql.zst")) == ReadFile(clean));
   CHECK(f.fx.Run({"scan", "--map", f.Path("map.toml"), clean}).code == 0);
@@ -140,16 +140,18 @@ TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subject
     CHECK(pg.Psql("SELECT count(*) FROM users WHERE id IN (1, 3)", restored) == "0\n");
     CHECK(pg.Psql("SELECT count(*) FROM orders WHERE user_id IN (1, 3)", restored) == "0\n");
     CHECK(pg.Psql("SELECT count(*) FROM events WHERE user_id IN (1, 3) "
-                  "OR lower(payload->>'email') = 'alice@example.com'", restored) == "0\n");
+                  "OR lower(payload->>'email') = 'alice@example.com'",
+                  restored) == "0\n");
   }
   SECTION("every other row unchanged, byte for byte (held, re-registered, neighbours)") {
     both("SELECT * FROM users WHERE id NOT IN (1, 3) ORDER BY id",
          "SELECT * FROM users ORDER BY id");
     both("SELECT * FROM orders WHERE user_id NOT IN (1, 3) ORDER BY id",
          "SELECT * FROM orders ORDER BY id");
-    both("SELECT tableoid::regclass, * FROM events WHERE coalesce(user_id, 0) NOT IN (1, 3) "
-         "AND lower(payload->>'email') IS DISTINCT FROM 'alice@example.com' ORDER BY id",
-         "SELECT tableoid::regclass, * FROM events ORDER BY id");
+    both(
+        "SELECT tableoid::regclass, * FROM events WHERE coalesce(user_id, 0) NOT IN (1, 3) "
+        "AND lower(payload->>'email') IS DISTINCT FROM 'alice@example.com' ORDER BY id",
+        "SELECT tableoid::regclass, * FROM events ORDER BY id");
     both("SELECT * FROM invoices WHERE customer_id <> 3 ORDER BY id",
          "SELECT * FROM invoices WHERE customer_id <> 3 ORDER BY id");
     both("SELECT * FROM audit_log ORDER BY id", "SELECT * FROM audit_log ORDER BY id");
@@ -160,7 +162,8 @@ TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subject
     auto key = tombstones::Key::Load(f.fx.key);
     REQUIRE(key.ok());
     CHECK(pg.Psql("SELECT id, customer_id, billing_name IS NULL, billing_email, vat_number, note, "
-                  "amount FROM invoices WHERE customer_id = 3", restored) ==
+                  "amount FROM invoices WHERE customer_id = 3",
+                  restored) ==
           "1|3|t|[redacted]|" + key.value().Pseudonym("DE123") + "|erased|10.00\n");
   }
   SECTION("the dump's text is kept: only the 7 removed rows and the 1 anonymized row differ") {

@@ -1,10 +1,10 @@
 // Streaming input and output of exports: plain and zstd, line splitting, truncation refused,
 // OUT appearing only complete.
-#include <catch2/catch.hpp>
+#include "src/exports/byte_stream.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "src/exports/byte_stream.h"
 #include "tests/src/exports/export_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -145,6 +145,7 @@ TEST_CASE("output files appear only when committed, compressed when named .zst")
   SECTION("a directory that does not exist") {
     auto out = OutputFile::Create(dir / "no/such/out.csv");
     CHECK(out.status().code() == tombstones::ExitCode::kUsage);
-    CHECK_THAT(out.status().message(), Catch::StartsWith("unable to create '" + (dir / "no/such/out.csv")));
+    CHECK_THAT(out.status().message(),
+               Catch::StartsWith("unable to create '" + (dir / "no/such/out.csv")));
   }
 }

@@ -1,8 +1,9 @@
 // CSV/TSV exports: quoted fields, embedded newlines, mixed-case emails; matching rows listed
 // (scan) or left out (scrub) with every other byte kept.
+#include "src/exports/csv_export.h"
+
 #include <catch2/catch.hpp>
 
-#include "src/exports/csv_export.h"
 #include "tests/src/exports/export_fixture.h"
 
 using namespace tombstone::exports;
@@ -36,9 +37,7 @@ Status Process(ExportFixture& f, const std::string& content, const CsvSpec& spec
   return s;
 }
 
-CsvSpec EmailAndId() {
-  return {',', {{"email", "email", true}, {"customer_id", "user_id", true}}};
-}
+CsvSpec EmailAndId() { return {',', {{"email", "email", true}, {"customer_id", "user_id", true}}}; }
 
 }  // namespace
 
@@ -48,14 +47,14 @@ TEST_CASE("CSV rows of tombstoned subjects are found and removed, the rest kept 
   f.Add("REQ-2", {"user_id:42"});
   f.Add("REQ-3", {"email:held@example.com"}, {"--hold", "litigation"});
   const std::string csv =
-      "id,\"Email\",customer_id,note\r\n"                                  // line 1
-      "1,\"  ALICE@Example.COM \",7,\"says \"\"hi\"\"\"\r\n"               // 2: alice, quoted
-      "2,bob@example.com,8,\"two\r\nlines, with comma\"\r\n"               // 3-4: innocent
-      "3,carol@example.com,42,plain\r\n"                                   // 5: user 42
+      "id,\"Email\",customer_id,note\r\n"                     // line 1
+      "1,\"  ALICE@Example.COM \",7,\"says \"\"hi\"\"\"\r\n"  // 2: alice, quoted
+      "2,bob@example.com,8,\"two\r\nlines, with comma\"\r\n"  // 3-4: innocent
+      "3,carol@example.com,42,plain\r\n"                      // 5: user 42
       "4,Dave@Example.com,9,\"a \"\"quoted\"\"\nalice@example.com\nin a note\"\r\n"  // 6-8
-      "\r\n"                                                               // 9: blank
-      "5,held@EXAMPLE.com,10,x\r\n"                                        // 10: held
-      "6,\"alice@example.com\",11,last";                                   // 11: no newline
+      "\r\n"                                                                         // 9: blank
+      "5,held@EXAMPLE.com,10,x\r\n"                                                  // 10: held
+      "6,\"alice@example.com\",11,last";  // 11: no newline
   FileReport report;
   std::string copy;
   const Status s = Process(f, csv, EmailAndId(), &report, &copy);
@@ -94,7 +93,8 @@ TEST_CASE("TSV exports and headers matched ignoring case") {
   FileReport report;
   std::string copy;
   const CsvSpec spec{'\t', {{"EMAIL", "email", true}}};
-  REQUIRE(Process(f, "n\temail\n1\tAlice@example.com\n2\tbob@example.com\n", spec, &report, &copy).ok());
+  REQUIRE(Process(f, "n\temail\n1\tAlice@example.com\n2\tbob@example.com\n", spec, &report, &copy)
+              .ok());
   CHECK(report.counts.removed == 1);
   CHECK(copy == "n\temail\n2\tbob@example.com\n");
 }
@@ -105,7 +105,8 @@ TEST_CASE("a line without delimiters is a row, an empty line is not") {
   FileReport report;
   std::string copy;
   const CsvSpec spec{',', {{"email", "email", true}}};
-  REQUIRE(Process(f, "note,email\nlonely\n\n\"\"\nx,alice@example.com\n", spec, &report, &copy).ok());
+  REQUIRE(
+      Process(f, "note,email\nlonely\n\n\"\"\nx,alice@example.com\n", spec, &report, &copy).ok());
   CHECK(report.counts.rows == 3);  // "lonely", the quoted empty field, and Alice's row
   CHECK(report.counts.removed == 1);
   CHECK(copy == "note,email\nlonely\n\n\"\"\n");
@@ -118,7 +119,8 @@ TEST_CASE("CSV files that cannot be read as the spec says are refused") {
   SECTION("a --column absent from the header") {
     const Status s = Process(f, "id,mail\n1,x\n", EmailAndId(), &report);
     CHECK(s.code() == tombstones::ExitCode::kUsage);
-    CHECK(s.message() == "unable to read '" + f.Path("in.csv") + "': no column 'email' in its header");
+    CHECK(s.message() ==
+          "unable to read '" + f.Path("in.csv") + "': no column 'email' in its header");
   }
   SECTION("optional (map) columns: those present are used, but at least one") {
     CsvSpec spec{',', {{"email", "email", false}, {"customer_id", "user_id", false}}};
@@ -130,7 +132,8 @@ TEST_CASE("CSV files that cannot be read as the spec says are refused") {
                              "': none of the map's [csv] columns is in its header");
   }
   SECTION("a quoted field never closed") {
-    const Status s = Process(f, "email,note\nx,\"open\nstill open\n", {',', {{"email", "email", true}}}, &report);
+    const Status s = Process(f, "email,note\nx,\"open\nstill open\n",
+                             {',', {{"email", "email", true}}}, &report);
     CHECK(s.code() == tombstones::ExitCode::kUsage);
     CHECK_THAT(s.message(), Catch::Contains("a quoted field opened on line 2 is never closed"));
   }
@@ -139,7 +142,8 @@ TEST_CASE("CSV files that cannot be read as the spec says are refused") {
     CHECK_THAT(s.message(), Catch::Contains("text after a closing quote on line 2"));
   }
   SECTION("text after a closing quote in a column that is not matched") {
-    const Status s = Process(f, "email,note\nx,\"a\"b\n", {',', {{"email", "email", true}}}, &report);
+    const Status s =
+        Process(f, "email,note\nx,\"a\"b\n", {',', {{"email", "email", true}}}, &report);
     CHECK_THAT(s.message(), Catch::Contains("text after a closing quote on line 2"));
   }
   SECTION("an empty file has no header") {

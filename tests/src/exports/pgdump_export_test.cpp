@@ -1,8 +1,9 @@
 // Plain pg_dump files: COPY rows of tombstoned subjects dropped, anonymized or kept by the map's
 // action; every other byte of the dump kept.
+#include "src/exports/pgdump_export.h"
+
 #include <catch2/catch.hpp>
 
-#include "src/exports/pgdump_export.h"
 #include "tests/src/exports/export_fixture.h"
 
 using namespace tombstone::exports;
@@ -59,7 +60,8 @@ const std::string kHead =
     "    user_id bigint,\n"
     "    payload jsonb\n"
     ");\n"
-    "ALTER TABLE ONLY public.events ATTACH PARTITION public.events_low FOR VALUES FROM (0) TO (1000);\n\n"
+    "ALTER TABLE ONLY public.events ATTACH PARTITION public.events_low FOR VALUES FROM (0) TO "
+    "(1000);\n\n"
     "CREATE TABLE public.invoices (\n"
     "    id integer NOT NULL,\n"
     "    customer_id bigint,\n"
@@ -73,24 +75,25 @@ const std::string kHead =
 const std::string kUsers =
     "--\n-- Data for Name: users; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
     "COPY public.users (id, email, created_at) FROM stdin;\n"
-    "1\t Alice@Example.COM\t2024-01-01 10:00:00+00\n"        // tombstone REQ-A (by email)
+    "1\t Alice@Example.COM\t2024-01-01 10:00:00+00\n"  // tombstone REQ-A (by email)
     "2\tbob@example.com\t2024-01-01 10:00:00+00\n"
-    "42\tcarol@example.com\t2024-01-01 10:00:00+00\n"        // REQ-C (by id)
-    "43\tdan\\\\x@example.com\t2024-01-01 10:00:00+00\n"     // escaped backslash, innocent
-    "44\tNEW@example.com\t2030-06-01 00:00:00+00\n"          // REQ-N erased 2026: kept by guard
-    "45\tHeld@example.com\t2024-01-01 10:00:00+00\n"         // REQ-H on hold
+    "42\tcarol@example.com\t2024-01-01 10:00:00+00\n"     // REQ-C (by id)
+    "43\tdan\\\\x@example.com\t2024-01-01 10:00:00+00\n"  // escaped backslash, innocent
+    "44\tNEW@example.com\t2030-06-01 00:00:00+00\n"       // REQ-N erased 2026: kept by guard
+    "45\tHeld@example.com\t2024-01-01 10:00:00+00\n"      // REQ-H on hold
     "\\.\n\n";
 
 const std::string kEvents =
     "COPY public.events_low (user_id, payload) FROM stdin;\n"
-    "2\t{\"email\": \"ALICE@example.com\", \"n\": 1}\n"      // REQ-A inside jsonb
+    "2\t{\"email\": \"ALICE@example.com\", \"n\": 1}\n"  // REQ-A inside jsonb
     "2\t{\"email\": \"bob@example.com\"}\n"
-    "42\t\\N\n"                                              // REQ-C
+    "42\t\\N\n"  // REQ-C
     "\\.\n\n";
 
 const std::string kInvoices =
-    "COPY public.invoices (id, customer_id, billing_name, billing_email, vat_number, note, amount) FROM stdin;\n"
-    "10\t42\tCarol C\tcarol@example.com\tDE123\tpaid\\tin full\t9.50\n"   // REQ-C: anonymize
+    "COPY public.invoices (id, customer_id, billing_name, billing_email, vat_number, note, amount) "
+    "FROM stdin;\n"
+    "10\t42\tCarol C\tcarol@example.com\tDE123\tpaid\\tin full\t9.50\n"  // REQ-C: anonymize
     "11\t2\tBob B\tbob@example.com\tDE456\t\\N\t1.00\n"
     "12\t42\t\\N\t[redacted]\t0123456789abcdef0123456789abcdef\tgone\t3.00\n"  // already done
     "\\.\n\n";
@@ -172,8 +175,11 @@ TEST_CASE("a plain pg_dump is scrubbed by the map's actions, everything else kep
         "\\.\n\n";
     // vat_number: a keyed pseudonym of "DE123"; literal note; redact in varchar(80); null.
     const std::string invoices_after =
-        "COPY public.invoices (id, customer_id, billing_name, billing_email, vat_number, note, amount) FROM stdin;\n"
-        "10\t42\t\\N\t[redacted]\t" + f.key->Pseudonym("DE123") + "\tgone\t9.50\n"
+        "COPY public.invoices (id, customer_id, billing_name, billing_email, vat_number, note, "
+        "amount) FROM stdin;\n"
+        "10\t42\t\\N\t[redacted]\t" +
+        f.key->Pseudonym("DE123") +
+        "\tgone\t9.50\n"
         "11\t2\tBob B\tbob@example.com\tDE456\t\\N\t1.00\n"
         "12\t42\t\\N\t[redacted]\t0123456789abcdef0123456789abcdef\tgone\t3.00\n"
         "\\.\n\n";
@@ -199,9 +205,9 @@ TEST_CASE("a plain pg_dump is scrubbed by the map's actions, everything else kep
   }
   SECTION("an expression a dump cannot evaluate is skipped and said so") {
     REQUIRE(r.report.warnings.size() == 1);
-    CHECK(r.report.warnings[0] ==
-          "table public.audit_log: the match expression on " + f.Path("map.toml") +
-              ":24 cannot be evaluated in a dump; skipped");
+    CHECK(r.report.warnings[0] == "table public.audit_log: the match expression on " +
+                                      f.Path("map.toml") +
+                                      ":24 cannot be evaluated in a dump; skipped");
     CHECK(r.report.not_evaluable == 2);
   }
 }
@@ -227,15 +233,18 @@ TEST_CASE("dumps the map does not fit are refused with the table and the map lin
     const Run r = Process(f, "COPY public.users (id, mail, created_at) FROM stdin;\n\\.\n", false);
     CHECK(r.status.code() == tombstones::ExitCode::kUsage);
     CHECK(r.status.message() == "unable to read '" + f.Path("in.sql") + "': table public.users (" +
-                                    f.Path("map.toml") + ":7): its COPY block has no column 'email'");
+                                    f.Path("map.toml") +
+                                    ":7): its COPY block has no column 'email'");
   }
   SECTION("a dump made with --inserts") {
-    const Run r = Process(f,
-                          "--\n-- Data for Name: users; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
-                          "INSERT INTO public.users VALUES (1, 'a@b', now());\n",
-                          false);
+    const Run r =
+        Process(f,
+                "--\n-- Data for Name: users; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
+                "INSERT INTO public.users VALUES (1, 'a@b', now());\n",
+                false);
     CHECK(r.status.code() == tombstones::ExitCode::kUsage);
-    CHECK_THAT(r.status.message(), Catch::Contains("its rows are INSERT statements (pg_dump --inserts)"));
+    CHECK_THAT(r.status.message(),
+               Catch::Contains("its rows are INSERT statements (pg_dump --inserts)"));
   }
   SECTION("an INSERT inside a function body is not taken for table data") {
     const Run r = Process(f,
@@ -247,16 +256,20 @@ TEST_CASE("dumps the map does not fit are refused with the table and the map lin
   }
   SECTION("a COPY block cut short (a truncated dump)") {
     const Run r = Process(f, kHead + "COPY public.unmapped (a) FROM stdin;\n1\n2\n", false);
-    CHECK(r.status.message() == "unable to read '" + f.Path("in.sql") +
-                                    "': the COPY block opened on line 38 never ends (a truncated dump?)");
+    CHECK(r.status.message() ==
+          "unable to read '" + f.Path("in.sql") +
+              "': the COPY block opened on line 38 never ends (a truncated dump?)");
   }
   SECTION("redact on a type without a marker") {
-    const Run r = Process(f,
-                          "CREATE TABLE public.invoices (\n    customer_id bigint,\n    billing_name text,\n"
-                          "    billing_email point,\n    vat_number text,\n    note text\n);\n"
-                          "COPY public.invoices (customer_id, billing_name, billing_email, vat_number, note) FROM stdin;\n\\.\n",
-                          true);
-    CHECK_THAT(r.status.message(),
-               Catch::Contains("no redact marker is known for column 'billing_email' of type 'point'"));
+    const Run r =
+        Process(f,
+                "CREATE TABLE public.invoices (\n    customer_id bigint,\n    billing_name text,\n"
+                "    billing_email point,\n    vat_number text,\n    note text\n);\n"
+                "COPY public.invoices (customer_id, billing_name, billing_email, vat_number, note) "
+                "FROM stdin;\n\\.\n",
+                true);
+    CHECK_THAT(
+        r.status.message(),
+        Catch::Contains("no redact marker is known for column 'billing_email' of type 'point'"));
   }
 }

@@ -1,8 +1,9 @@
 // The pieces of a plain pg_dump that scan and scrub read.
+#include "src/exports/pgdump_parse.h"
+
 #include <catch2/catch.hpp>
 
 #include "src/exports/pgdump_export.h"
-#include "src/exports/pgdump_parse.h"
 
 using namespace tombstone::exports;
 
@@ -15,7 +16,8 @@ TEST_CASE("COPY headers name the table and its columns") {
     CHECK(h.columns == std::vector<std::string>{"id", "email", "created_at"});
   }
   SECTION("quoted identifiers") {
-    REQUIRE(ParseCopyHeader("COPY \"My Schema\".\"Users\" (\"E-Mail\", \"a\"\"b\") FROM stdin;\n", &h));
+    REQUIRE(
+        ParseCopyHeader("COPY \"My Schema\".\"Users\" (\"E-Mail\", \"a\"\"b\") FROM stdin;\n", &h));
     CHECK(h.schema == "My Schema");
     CHECK(h.table == "Users");
     CHECK(h.columns == std::vector<std::string>{"E-Mail", "a\"b"});
@@ -39,7 +41,8 @@ TEST_CASE("CREATE TABLE, column types, partitions and INSERT lines are recognize
   REQUIRE(ParseColumnLine("    email character varying(80) NOT NULL,\n", &a, &b));
   CHECK(a == "email");
   CHECK(b == "character varying(80)");
-  REQUIRE(ParseColumnLine("    created_at timestamp with time zone DEFAULT now() NOT NULL\n", &a, &b));
+  REQUIRE(
+      ParseColumnLine("    created_at timestamp with time zone DEFAULT now() NOT NULL\n", &a, &b));
   CHECK(b == "timestamp with time zone");
   REQUIRE(ParseColumnLine("    note text,\n", &a, &b));
   CHECK(b == "text");
@@ -47,7 +50,8 @@ TEST_CASE("CREATE TABLE, column types, partitions and INSERT lines are recognize
   CHECK_FALSE(ParseColumnLine("    CONSTRAINT positive CHECK ((id > 0))\n", &a, &b));
   REQUIRE(ParseAttachPartition(
       "ALTER TABLE ONLY public.events ATTACH PARTITION public.events_2024 FOR VALUES FROM "
-      "('2024-01-01') TO ('2025-01-01');\n", &a, &b, &c, &d));
+      "('2024-01-01') TO ('2025-01-01');\n",
+      &a, &b, &c, &d));
   CHECK(a + "." + b + " <- " + c + "." + d == "public.events <- public.events_2024");
   REQUIRE(ParseInsertTable("INSERT INTO public.users VALUES (1, 'x');\n", &a, &b));
   CHECK(b == "users");
@@ -87,10 +91,12 @@ TEST_CASE("only column->>'key' expressions can be evaluated in a dump") {
 }
 
 TEST_CASE("PostgreSQL timestamps are read in their dump forms") {
-  CHECK(ParsePgTimestamp("2026-01-31 12:00:00+00") == tombstones::ParseTime("2026-01-31T12:00:00Z").value());
+  CHECK(ParsePgTimestamp("2026-01-31 12:00:00+00") ==
+        tombstones::ParseTime("2026-01-31T12:00:00Z").value());
   CHECK(ParsePgTimestamp("2026-01-31 12:00:00.5+05:30") ==
         tombstones::ParseTime("2026-01-31T12:00:00.5+05:30").value());
-  CHECK(ParsePgTimestamp("2026-01-31 12:00:00") == tombstones::ParseTime("2026-01-31T12:00:00Z").value());
+  CHECK(ParsePgTimestamp("2026-01-31 12:00:00") ==
+        tombstones::ParseTime("2026-01-31T12:00:00Z").value());
   CHECK(ParsePgTimestamp("infinity") == std::numeric_limits<tombstones::Micros>::max());
   CHECK_FALSE(ParsePgTimestamp("yesterday"));
 }

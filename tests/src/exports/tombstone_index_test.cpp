@@ -1,8 +1,9 @@
 // The tombstones indexed for exports: normalized, keyed-hashed lookups per kind.
+#include "src/exports/tombstone_index.h"
+
 #include <catch2/catch.hpp>
 
 #include "src/exports/export_report.h"
-#include "src/exports/tombstone_index.h"
 #include "tests/src/exports/export_fixture.h"
 
 using namespace tombstone::exports;
@@ -29,11 +30,13 @@ TEST_CASE("values are found by their normalized keyed hash, every tombstone that
   f.Add("REQ-3", {"phone:+49 (30) 1234"}, {"--hold", "litigation"});
   std::string bulk = "request,kind,value,erased_at\n";
   for (int i = 0; i < 2000; ++i)
-    bulk += "BULK-" + std::to_string(i) + ",user_id," + std::to_string(1000 + i) + ",2026-01-01T00:00:00Z\n";
+    bulk += "BULK-" + std::to_string(i) + ",user_id," + std::to_string(1000 + i) +
+            ",2026-01-01T00:00:00Z\n";
   REQUIRE(f.fx.Run({"import", "--format", "csv", "-"}, bulk).code == 0);
   auto index = f.Index({"email", "user_id", "phone", "never_used"});
   CHECK(index->size() == 2003);
-  CHECK(Requests(*index, "email", "  ALICE@example.COM ") == std::vector<std::string>{"REQ-1", "REQ-2"});
+  CHECK(Requests(*index, "email", "  ALICE@example.COM ") ==
+        std::vector<std::string>{"REQ-1", "REQ-2"});
   CHECK(Requests(*index, "email", "bob@example.com").empty());
   CHECK(Requests(*index, "email", "").empty());
   CHECK(Requests(*index, "user_id", "1") == std::vector<std::string>{"REQ-1"});
