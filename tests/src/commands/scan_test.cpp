@@ -158,3 +158,43 @@ TEST_CASE("scan --help teaches what is read, matched and how it exits") {
                            "docs/exports.md", "tombstone scan --map map.toml"})
     CHECK_THAT(r.out, Catch::Contains(text));
 }
+
+TEST_CASE("scan of a compressed pg_dump reports per table, and notes what it cannot evaluate") {
+  ExportFixture f;
+  f.Add("REQ-1", {"email:alice@example.com", "user_id:1"});
+  WriteFile(f.Path("map.toml"),
+            "[kinds]\nemail = \"email\"\nuser_id = \"exact\"\n\n"
+            "[[table]]\nname = \"public.users\"\n"
+            "match = [ { column = \"email\", kind = \"email\" } ]\naction = \"delete\"\n\n"
+            "[[table]]\nname = \"public.events\"\n"
+            "match = [ { column = \"user_id\", kind = \"user_id\" }, "
+            "{ expr = \"lower(payload->>'email')\", kind = \"email\" } ]\naction = \"delete\"\n");
+  WriteMaybeZstd(
+      f.Path("dump.sql.zst"),
+      "--\n-- PostgreSQL database dump\n--\n\n"
+      "COPY public.users (id, email) FROM stdin;\n1\tALICE@example.com\n2\tb@example.com\n\\.\n\n"
+      "COPY public.events (user_id, payload) FROM stdin;\n1\t{}\n2\t{}\n3\t{}\n\\.\n");
+  const RunResult r =
+      f.fx.Run({"scan", "--format", "json", "--map", f.Path("map.toml"), f.Path("dump.sql.zst")});
+  CHECK(r.code == 3);
+  CHECK(r.err == "tombstone: note: table public.events: the match expression on " +
+                     f.Path("map.toml") +
+                     ":12 cannot be evaluated in a dump; skipped\n"
+                     "tombstone: 2 rows of tombstoned subjects found in 1 file\n"
+                     "HINT: 'tombstone scrub IN OUT' writes a copy without them\n");
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& file = doc["files"][0];
+  CHECK(file["format"] == "pg_dump");
+  CHECK(file["compressed"] == true);
+  CHECK(file["rows"] == 5);
+  CHECK(file["removed"] == 2);
+  CHECK(file["not_evaluable_rows"] == 3);
+  REQUIRE(file["tables"].size() == 2);
+  CHECK(file["tables"][0]["table"] == "public.users");
+  CHECK(file["tables"][0]["removed"] == 1);
+  CHECK(file["tables"][1]["table"] == "public.events");
+  CHECK(file["tables"][1]["rows"] == 3);
+  CHECK(file["matches"][0]["line"] == 6);
+  CHECK(file["matches"][0]["table"] == "public.users");
+  CHECK(file["matches"][1]["line"] == 11);
+}
