@@ -33,6 +33,8 @@ done
 [ -d "$backup" ] || die 2 "unable to read backup '$backup': no such directory"
 [ -d "$archive" ] || die 2 "unable to read WAL archive '$archive': no such directory"
 archive=$(cd "$archive" && pwd)
+backup=$(cd "$backup" && pwd)
+pgdata=$(abs_path "$pgdata")
 if [ -z "$owner" ]; then owner=$([ "$(id -u)" -eq 0 ] && echo postgres || id -un); fi
 if [ -e "$pgdata" ] && [ -n "$(ls -A "$pgdata")" ]; then die 2 "unable to restore into '$pgdata': not empty"; fi
 
@@ -53,9 +55,10 @@ else
 fi
 # 2. ask for archive recovery; restore_command and the target go on the fenced start's command line
 as_user "$owner" touch "$pgdata/recovery.signal"
-log "restored files into '$pgdata' in $(elapsed "$t0" "$(now)")s"
+restore_seconds=$(elapsed "$t0" "$(now)")
+log "restored files into '$pgdata' in ${restore_seconds}s"
 
 restore_command="cp $(shell_quote "$archive")/%f \"%p\""
-args=(--pgdata "$pgdata" --restore-command "$restore_command")
+args=(--pgdata "$pgdata" --restore-command "$restore_command" --restore-seconds "$restore_seconds")
 [ -z "$target_time" ] || args+=(--target-time "$target_time")
 exec "$hooks_dir/post-restore-step.sh" "${args[@]}" "${step_args[@]}"

@@ -9,11 +9,14 @@
 #   --target-time T        recovery_target_time (with recovery_target_action=promote); needs a
 #                          recovery.signal in PGDATA, as written by the restore tool
 #   --restore-command CMD  restore_command for the fenced start (when the restore tool did not set it)
-#   --receipt FILE         where replay writes its receipt (default: next to --summary, or PGDATA/..)
+#   --receipt FILE         where replay writes its receipt (default: receipt-TIME.json beside
+#                          --summary, else in the current directory)
 #   --label TEXT           snapshot label for the receipt (the as-of point is appended)
 #   --summary FILE         key=value lines: timings, as-of point, exit codes (for drills and CI)
 #   --port P               the fenced server's port, on its private socket (default 5432)
 #   --timeout SECS         how long to wait for recovery to finish (default 3600)
+#   --restore-seconds S    how long the restore tool took (copied into --summary by the path scripts)
+#   --server-log FILE      keep the fenced server's log there (default: shown on failure, removed)
 # Exit: 0 replay clean, fence lifted; 1/3/4 replay's own exit code (fence stays); 2 usage or
 # configuration (replay's 2 as well; fence stays); 5 the restored server did not start, recover or
 # stop (fence stays).
@@ -22,8 +25,8 @@ TOMBSTONE_HOOK_NAME=post-restore-step
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
-receipt="" label="restore" summary="" port=5432 timeout=3600
-usage() { sed -n '6,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+receipt="" label="restore" summary="" port=5432 timeout=3600 restore_seconds="" server_log=""
+usage() { sed -n '6,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --pgdata) pgdata=${2:?}; shift 2 ;;
@@ -39,23 +42,29 @@ while [ $# -gt 0 ]; do
     --summary) summary=${2:?}; shift 2 ;;
     --port) port=${2:?}; shift 2 ;;
     --timeout) timeout=${2:?}; shift 2 ;;
+    --restore-seconds) restore_seconds=${2:?}; shift 2 ;;
+    --server-log) server_log=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     *) log "unable to parse options: unknown option '$1'"; usage ;;
   esac
 done
 
-# --- checks: nothing is started unless every input is there ------------------------------------
-check_inputs() {
-  [ -n "$pgdata" ] && [ -n "$map" ] && [ -n "$store" ] && [ -n "$key_file" ] ||
-    die 2 "unable to run the post-restore step: --pgdata, --map, --store and --key-file are required"
+# --- checks: the data directory is fenced first (fail closed), nothing starts unless all is there --
+check_data_directory() {
+  [ -n "$pgdata" ] || die 2 "unable to run the post-restore step: --pgdata is required"
   [ -f "$pgdata/PG_VERSION" ] || die 2 "unable to use data directory '$pgdata': no PG_VERSION"
+  if [ -f "$pgdata/postmaster.pid" ] && as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
+    die 2 "unable to fence data directory '$pgdata': a server is already running on it"
+  fi
+}
+
+check_inputs() {
+  [ -n "$map" ] && [ -n "$store" ] && [ -n "$key_file" ] ||
+    die 2 "unable to run the post-restore step: --map, --store and --key-file are required"
   [ -f "$map" ] || die 2 "unable to read map '$map': no such file"
   [ -d "$store" ] || die 4 "unable to open store '$store': no such directory"
   [ -f "$key_file" ] || die 4 "unable to read key file '$key_file': no such file"
   [ -x "$tombstone" ] || die 2 "unable to run '$tombstone': not built (set TOMBSTONE_BIN)"
-  if [ -f "$pgdata/postmaster.pid" ] && as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
-    die 2 "unable to fence data directory '$pgdata': a server is already running on it"
-  fi
   [ ! -f "$pgdata/standby.signal" ] ||
     die 2 "unable to restore '$pgdata' as a standby: standby.signal is present" \
       "(restore with a recovery target, or to the end of the archive, instead)"
@@ -89,18 +98,20 @@ start_fenced() {
     "archive_mode=off" "synchronous_standby_names=" "hot_standby=on"
     "logging_collector=off" "log_destination=stderr" "cluster_name=tombstone-fenced"
   )
+  # fsync the restored files with one syncfs() per file system instead of one fsync() per file
+  if [ "$(uname -s)" = Linux ] && [ "$(cut -d. -f1 "$pgdata/PG_VERSION")" -ge 14 ]; then
+    opts+=("recovery_init_sync_method=syncfs")
+  fi
   [ -f "$pgdata/postgresql.conf" ] || { : >"$fence/postgresql.conf"; opts+=("config_file=$fence/postgresql.conf"); }
   [ -z "$restore_command" ] || opts+=("restore_command=$restore_command")
   # RFC 3339 in, PostgreSQL's own form out: the server parses this before time zone names load
-  local target_pg
-  target_pg=$(sed -e 's/^\([0-9-]*\)T/\1 /' -e 's/[Zz]$/+00/' <<<"$target_time")
-  [ -z "$target_time" ] || opts+=("recovery_target_time=$target_pg" "recovery_target_action=promote")
+  [ -z "$target_time" ] || opts+=("recovery_target_time=$(pg_target_time "$target_time")" "recovery_target_action=promote")
   local o="" kv
   for kv in "${opts[@]}"; do o+=" -c $(shell_quote "$kv")"; done
   log "starting '$pgdata' fenced: no TCP listener, private socket '$fence', port $port"
   started=1
   if ! as_user "$owner" "$bindir/pg_ctl" start -w -t "$timeout" -D "$pgdata" -l "$fence/server.log" -o "$o" >/dev/null; then
-    started=0
+    # it may still be starting (a timeout): cleanup stops whatever runs
     tail -n 20 "$fence/server.log" >&2 || true
     die 5 "unable to start restored data directory '$pgdata': see the server log above"
   fi
@@ -109,21 +120,24 @@ start_fenced() {
 sql() { as_user "$owner" "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$fence" -p "$port" -U "$db_user" -d postgres -c "$1"; }
 
 # --- recovery: wait until the server has left recovery; promote when it paused at a target -------
+# Connection refusals while the server starts up are expected; a server that stops is not.
 wait_for_promotion() {
   local deadline state
   deadline=$(($(date +%s) + timeout))
   while :; do
-    if ! state=$(sql "SELECT pg_is_in_recovery() || ' ' || pg_get_wal_replay_pause_state()" 2>&1); then
+    if ! state=$(sql "SELECT CASE WHEN pg_is_in_recovery() THEN 'recovering ' || pg_get_wal_replay_pause_state() ELSE 'promoted' END" 2>/dev/null); then
       if ! as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
         started=0
         tail -n 20 "$fence/server.log" >&2 || true
         die 5 "unable to recover '$pgdata': the server stopped during recovery (see the log above)"
       fi
-      state="retry"
+      state="starting"
     fi
     case "$state" in
-      "false "*) return 0 ;;
-      "true paused") log "recovery paused at its target: promoting"; sql "SELECT pg_promote(true, 600)" >/dev/null ;;
+      promoted) return 0 ;;
+      "recovering paused")
+        log "recovery paused at its target: promoting"
+        sql "SELECT pg_promote(true, 600)" >/dev/null ;;
     esac
     [ "$(date +%s)" -lt "$deadline" ] || die 5 "unable to recover '$pgdata': still in recovery after ${timeout}s"
     sleep 0.2
@@ -133,7 +147,7 @@ wait_for_promotion() {
 # --- the as-of point the server knows only until it restarts ------------------------------------
 record_after_promotion() {
   local row
-  row=$(sql "SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), coalesce(pg_last_wal_replay_lsn()::text, ''), (SELECT timeline_id FROM pg_control_checkpoint())")
+  row=$(sql "SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), coalesce(pg_last_wal_replay_lsn()::text, ''), ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int")
   IFS='|' read -r replay_timestamp replay_lsn timeline <<<"$row"
   log "as of: last replayed transaction ${replay_timestamp:-none}, lsn ${replay_lsn:-none}, system $system_identifier"
 }
@@ -151,15 +165,12 @@ run_replay() {
 }
 
 stop_fenced() {
-  if [ "$started" = 1 ]; then
-    if as_user "$owner" "$bindir/pg_ctl" stop -w -t 300 -m fast -D "$pgdata" >/dev/null; then
-      started=0
-    else
-      as_user "$owner" "$bindir/pg_ctl" stop -w -m immediate -D "$pgdata" >/dev/null 2>&1 || true
-      started=0
-      return 1
-    fi
-  fi
+  [ "$started" = 1 ] || return 0
+  started=0
+  as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1 || return 0
+  as_user "$owner" "$bindir/pg_ctl" stop -w -t 300 -m fast -D "$pgdata" >/dev/null && return 0
+  as_user "$owner" "$bindir/pg_ctl" stop -w -m immediate -D "$pgdata" >/dev/null 2>&1 || true
+  return 1
 }
 
 write_summary() {
@@ -172,6 +183,7 @@ replay_timestamp=${replay_timestamp:-}
 replay_lsn=${replay_lsn:-}
 backup_label=${backup_label_name:-}
 backup_start_time=${backup_start_time:-}
+restore_seconds=$restore_seconds
 recovery_seconds=${recovery_seconds:-}
 replay_seconds=${replay_seconds:-}
 replay_exit=${replay_rc:-}
@@ -184,8 +196,11 @@ EOF
 cleanup() {
   local rc=$?
   if [ "${started:-0}" = 1 ]; then stop_fenced || true; fi
+  if [ -n "$server_log" ] && [ -n "${fence:-}" ] && [ -f "$fence/server.log" ]; then
+    cp "$fence/server.log" "$server_log" || true
+  fi
   [ -z "${fence:-}" ] || rm -rf "$fence"
-  if [ $rc -ne 0 ] && [ -n "$pgdata" ] && [ -f "$pgdata/PG_VERSION" ]; then
+  if [ $rc -ne 0 ] && [ -n "$pgdata" ] && fence_present "$pgdata"; then
     log "the data directory stays fenced (exit $rc): fix the cause and re-run this step, or after review: $hooks_dir/lift-fence.sh $pgdata"
   fi
   write_summary "$rc" || true
@@ -193,7 +208,7 @@ cleanup() {
 
 # --- the checklist ------------------------------------------------------------------------------
 started=0 fence="" replay_rc="" system_identifier=""
-[ -n "$pgdata" ] && pgdata=$(cd "$pgdata" 2>/dev/null && pwd || echo "$pgdata")
+[ -z "$pgdata" ] || pgdata=$(cd "$pgdata" 2>/dev/null && pwd || abs_path "$pgdata")
 bindir=$(pg_bindir_for "$pgdata")
 tombstone=$(tombstone_bin)
 owner=$( [ -d "$pgdata" ] && owner_of "$pgdata" || id -un)
@@ -201,9 +216,10 @@ db_user=${db_user:-$owner}
 [ -n "$receipt" ] || receipt="${summary:+$(dirname "$summary")/}receipt-$(date -u +%Y%m%dT%H%M%SZ).json"
 trap cleanup EXIT
 
+check_data_directory
+fence_write "$pgdata" "fenced by post-restore-step.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) before the first start"
 check_inputs
 record_before_start
-fence_write "$pgdata" "fenced by post-restore-step.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) before the first start"
 t0=$(now)
 start_fenced
 wait_for_promotion

@@ -25,6 +25,13 @@ die() {  # die CODE MESSAGE...
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
+# RFC 3339 in, the form recovery_target_time accepts out: the server parses the setting before it
+# loads time zone abbreviations, so 'Z' becomes '+00' (2026-01-02T03:04:05Z -> 2026-01-02 03:04:05+00).
+pg_target_time() { sed -e 's/^\([0-9-]*\)T/\1 /' -e 's/[Zz]$/+00/' <<<"$1"; }
+
+# An absolute form of a path (not resolved: only made independent of the working directory).
+abs_path() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+
 # Single-quotes a string for sh.
 shell_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
@@ -38,7 +45,9 @@ as_user() {
   if [ "$(id -un)" = "$user" ]; then
     "$@"
   elif [ "$(id -u)" -eq 0 ]; then
-    runuser -u "$user" -- "$@"
+    # from /, so that a working directory the user may not enter (/root/...) is no concern: every
+    # path handed to a command run this way is absolute (abs_path)
+    (cd / && runuser -u "$user" -- "$@")
   else
     die 2 "unable to run '$1' as '$user': run this script as '$user' or as root"
   fi
@@ -74,23 +83,30 @@ tombstone_bin() {
 
 fence_present() { grep -qF "$TOMBSTONE_FENCE_BEGIN" "$1/postgresql.auto.conf" 2>/dev/null; }
 
-# Appends the fence block to PGDATA/postgresql.auto.conf (idempotent), as the directory's owner.
-fence_write() {
-  local pgdata=$1 reason=$2
-  fence_present "$pgdata" && return 0
-  local conf="$pgdata/postgresql.auto.conf"
-  if [ -s "$conf" ] && [ "$(tail -c 1 "$conf" | od -An -c | tr -d ' ')" != '\n' ]; then
-    echo | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
-  fi
-  as_user "$(owner_of "$pgdata")" tee -a "$pgdata/postgresql.auto.conf" >/dev/null <<EOF
+# The fence block itself (text), with the reason in its comment.
+fence_block() {
+  cat <<EOF
 $TOMBSTONE_FENCE_BEGIN: this restored data directory has not been cleared by 'tombstone replay'
-# ($reason). A plain start fails on purpose. Re-run restore-hooks/post-restore-step.sh, or after
+# ($1). A plain start fails on purpose. Re-run restore-hooks/post-restore-step.sh, or after
 # review lift by hand: restore-hooks/lift-fence.sh PGDATA (or delete this block).
 listen_addresses = ''
 unix_socket_directories = '$TOMBSTONE_FENCE_PATH'
 hba_file = '$TOMBSTONE_FENCE_PATH/pg_hba.conf'
 $TOMBSTONE_FENCE_END
 EOF
+}
+
+# Appends the fence block to PGDATA/postgresql.auto.conf (idempotent), as the directory's owner.
+# Returns non-zero when the block is not there afterwards.
+fence_write() {
+  local pgdata=$1 reason=$2
+  fence_present "$pgdata" && return 0
+  local conf="$pgdata/postgresql.auto.conf"
+  if [ -s "$conf" ] && [ -n "$(tail -c 1 "$conf")" ]; then
+    echo | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
+  fi
+  fence_block "$reason" | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
+  fence_present "$pgdata"
 }
 
 # Removes the fence block (and any fence setting ALTER SYSTEM may have kept without its comments).

@@ -16,11 +16,12 @@ using replay::Job;
 
 void Declare(cxxopts::Options& options) {
   replay::DeclareJobOptions(options);
-  options.add_options()
-      ("dry-run", "print the plan and the rows each table would change; change nothing, no fence")
-      ("verify", "counts: every statement changed exactly the rows it was given (default); "
-                 "full: also rescan every table before commit",
-       cxxopts::value<std::string>()->default_value("counts"), "HOW");
+  options.add_options()(
+      "dry-run", "print the plan and the rows each table would change; change nothing, no fence")(
+      "verify",
+      "counts: every statement changed exactly the rows it was given (default); "
+      "full: also rescan every table before commit",
+      cxxopts::value<std::string>()->default_value("counts"), "HOW");
 }
 
 void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& order) {
@@ -59,8 +60,8 @@ Status Verify(Context& ctx, Job& job) {
     if (!rescanned.ok()) return rescanned;
     for (const replay::TableScan& again : changed)
       if (again.counts.to_change > 0)
-        return Status::Residue("unable to verify '" + again.plan->Display() + "': " +
-                                   std::to_string(again.counts.to_change) +
+        return Status::Residue("unable to verify '" + again.plan->Display() +
+                                   "': " + std::to_string(again.counts.to_change) +
                                    " rows still match a tombstone after the changes",
                                "nothing was committed; the database stays fenced");
   }
@@ -87,20 +88,22 @@ Status Run(Context& ctx) {
   if (job.record.verify_method != "counts" && job.record.verify_method != "full")
     return Status::Usage("unable to parse option '--verify': expected counts or full, got '" +
                          job.record.verify_method + "'");
-  if (Status s = replay::Prepare(ctx, "replay", job); !s.ok()) return s;       // map, store, connect, check
-  auto order = replay::OrderTables(*job.session, job.plans);                     // plan
+  if (Status s = replay::Prepare(ctx, "replay", job); !s.ok())
+    return s;                                                 // map, store, connect, check
+  auto order = replay::OrderTables(*job.session, job.plans);  // plan
   if (!order.ok()) return order.status();
   PrintPlan(ctx.io.out, job, order.value());
   if (ctx.Has("dry-run")) return DryRun(ctx, job, order.value());
-  Status s = Fence(ctx, job);                                                      // fence
+  Status s = Fence(ctx, job);  // fence
   if (s.ok()) s = job.session->Begin(/*repeatable_read=*/true);
-  if (s.ok()) s = replay::ScanAll(ctx, job);                                       // scan
+  if (s.ok()) s = replay::ScanAll(ctx, job);  // scan
   if (s.ok()) s = replay::CheckBlockingKeys(*job.session, order.value(), job.plans, job.scans);
-  if (s.ok()) s = replay::ApplyChanges(*job.session, order.value(), job.plans, job.scans,
-                                       *job.store.key);                            // apply
+  if (s.ok())
+    s = replay::ApplyChanges(*job.session, order.value(), job.plans, job.scans,
+                             *job.store.key);  // apply
   if (s.ok()) job.Lap("apply");
-  if (s.ok()) s = Verify(ctx, job);                                                // verify
-  if (s.ok()) s = job.session->Commit();                                           // commit
+  if (s.ok()) s = Verify(ctx, job);       // verify
+  if (s.ok()) s = job.session->Commit();  // commit
   if (!s.ok()) {
     job.session->Rollback();
     if (job.record.fence.raised)
@@ -109,10 +112,10 @@ Status Run(Context& ctx) {
     return replay::Finish(ctx, job, s, false, /*store_best_effort=*/true);
   }
   job.Lap("commit");
-  s = replay::Finish(ctx, job, s, false, false);                                  // receipt
+  s = replay::Finish(ctx, job, s, false, false);  // receipt
   if (!s.ok()) return s;
   if (Status lifted = replay::LiftFence(*job.session, job.record.fence); !lifted.ok())
-    return lifted;                                                                 // unfence
+    return lifted;  // unfence
   ctx.io.out << "replay clean: " << replay::TombstonesBehind(job.record).size()
              << " tombstones applied, verified (" << job.record.verify_method
              << "), committed; fence lifted\n";
@@ -123,7 +126,10 @@ Status Run(Context& ctx) {
 
 const CommandSpec& ReplayCommand() {
   static const CommandSpec spec{
-      "replay", "", 0, 0,
+      "replay",
+      "",
+      0,
+      0,
       "re-apply every erasure to a restored database, verified, with a receipt",
       "The restore runbook's step (docs/replay.md). On the restored database it:\n"
       "  1. checks the data map (--map) against the live schema (exit 2 naming the map line);\n"
@@ -142,7 +148,8 @@ const CommandSpec& ReplayCommand() {
       "changed; 2 usage or map error; 3 residue (rolled back); 4 store error. After 1, 3 or 4\n"
       "the database stays fenced until a run succeeds or a DBA lifts the fence by hand.\n"
       "--dry-run prints the plan and what would change, and changes nothing.\n",
-      Declare, Run};
+      Declare,
+      Run};
   return spec;
 }
 

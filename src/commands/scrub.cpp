@@ -1,17 +1,113 @@
-// STUB: not implemented yet.
+// tombstone scrub IN OUT: a copy of a CSV/TSV export or a plain pg_dump file without the rows of
+// tombstoned subjects (or with the map's anonymize action applied), everything else byte for
+// byte. OUT appears only complete: written to a temporary name beside it, renamed at the end.
 #include "src/commands/scrub.h"
+
+#include <filesystem>
+
+#include "src/cli/output.h"
+#include "src/cli/store_access.h"
+#include "src/exports/export_job.h"
 
 namespace tombstone {
 namespace {
 
-Status Run(Context&) {
-  return Status::Usage("unable to run 'scrub': not implemented in this build");
+namespace fs = std::filesystem;
+using exports::ExportJob;
+using exports::FileReport;
+using exports::OutputFile;
+
+void Declare(cxxopts::Options& options) {
+  exports::DeclareExportOptions(options);
+  options.add_options()("force", "replace OUT when it exists");
+  DeclareFormatOption(options);
+}
+
+// OUT must not be IN, and must not exist unless --force.
+Status CheckTarget(const Context& ctx, const std::string& in, const std::string& out) {
+  std::error_code ec;
+  if (fs::exists(out, ec) && fs::equivalent(in, out, ec))
+    return Status::Usage("unable to scrub '" + in + "': OUT is the same file as IN",
+                         "write the copy elsewhere, check it, then replace the original");
+  if (fs::exists(out, ec) && !ctx.Has("force"))
+    return Status::Usage("unable to scrub '" + in + "' to '" + out + "': OUT exists",
+                         "choose another name, or pass --force to replace it");
+  return Status::Ok();
+}
+
+// The whole copy, then the rename: on any error the temporary file is removed, OUT untouched.
+Status WriteCopy(ExportJob& job, const std::string& in, const std::string& out,
+                 FileReport* report) {
+  auto file = OutputFile::Create(out);
+  if (!file.ok()) return file.status();
+  if (Status s = job.Process(in, file.value().get(), report); !s.ok()) return s;
+  return file.value()->Commit();
+}
+
+void PrintNotes(const Context& ctx, const std::vector<std::string>& notes) {
+  for (const std::string& n : notes) ctx.io.err << "tombstone: note: " << n << '\n';
+}
+
+Status Run(Context& ctx) {
+  const std::string in = ctx.args[0], out = ctx.args[1];
+  auto format = GetFormat(ctx);
+  if (!format.ok()) return format.status();
+  auto options = exports::ReadExportOptions(ctx);
+  if (!options.ok()) return options.status();
+  if (Status s = CheckTarget(ctx, in, out); !s.ok()) return s;
+  auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
+  if (!opened.ok()) return opened.status();
+  auto job = ExportJob::Prepare(options.value(), *opened->store, *opened->key);
+  if (!job.ok()) return job.status();
+  PrintNotes(ctx, job.value()->notes());
+  if (ctx.io.err_is_terminal) job.value()->ShowProgress(&ctx.io.err);
+  std::vector<FileReport> reports(1);
+  const Status s = WriteCopy(*job.value(), in, out, &reports[0]);
+  PrintNotes(ctx, reports[0].warnings);
+  if (!s.ok()) return s;
+  exports::PrintReports(ctx.io.out, reports, format.value(), /*scrubbed=*/true);
+  return Status::Ok();
 }
 
 }  // namespace
 
 const CommandSpec& ScrubCommand() {
-  static const CommandSpec spec{"scrub", "", 0, -1, "(not implemented yet)", "", nullptr, Run};
+  static const CommandSpec spec{
+      "scrub",
+      "IN OUT",
+      2,
+      2,
+      "copy an export or a plain pg_dump without the rows of tombstoned subjects",
+      "Writes OUT, a copy of IN in which every row holding an identifier of a tombstoned\n"
+      "subject is handled, and everything else is kept byte for byte (header, quoting, line\n"
+      "ends; in a dump the DDL, comments, \\restrict lines, other tables and COPY escaping).\n"
+      "IN is read as 'tombstone scan' reads it (same --column, --map and --type).\n"
+      "\n"
+      "What happens to a matching row:\n"
+      "  CSV/TSV: the record is left out (all its lines, when a quoted field spans several).\n"
+      "  pg_dump: the table's action in the map: delete leaves the row out of its COPY block;\n"
+      "    anonymize rewrites the 'set' columns: null -> \\N, redact -> a marker of the\n"
+      "    column's type ('[redacted]' for text, 0, f, {}, 1970-01-01...), hash -> a keyed\n"
+      "    pseudonym (32 hex digits, stable for one key), a literal -> that value; retain\n"
+      "    keeps it. Rows of a tombstone on legal hold, and rows created after the erasure\n"
+      "    (the map's created_at guard) are kept. Rows already anonymized are kept as they are.\n"
+      "The scrubbed dump restores with psql as the original did (rows a foreign key needs\n"
+      "must be deleted in the child tables too: map them).\n"
+      "\n"
+      "OUT is zstd-compressed when its name ends in .zst. It is written to a temporary file\n"
+      "beside it and renamed only when complete: after any error (a truncated .zst, a full\n"
+      "disk) OUT does not exist (or keeps its old content with --force). OUT must not exist\n"
+      "unless --force. The report (like scan's) goes to stdout.\n"
+      "\n"
+      "Exit codes: 0 the copy is written; 2 usage, a malformed or truncated IN (no OUT);\n"
+      "1 OUT could not be written (no OUT); 4 store or key error.\n"
+      "\n"
+      "Examples:\n"
+      "  tombstone scrub --column Email=email finance.csv finance.scrubbed.csv\n"
+      "  tombstone scrub --map map.toml nightly.sql.zst nightly.scrubbed.sql.zst\n"
+      "docs/exports.md has the details and the limits.\n",
+      Declare,
+      Run};
   return spec;
 }
 

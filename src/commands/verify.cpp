@@ -38,9 +38,9 @@ Status Run(Context& ctx) {
   job.record.verify_method = "scan";
   if (Status s = replay::Prepare(ctx, "verify", job); !s.ok()) return s;  // map, store, connect
   job.reached_database = true;
-  Status s = job.session->Begin(/*repeatable_read=*/true);                 // one snapshot
-  if (s.ok()) s = replay::ScanAll(ctx, job);                               // scan and match
-  job.session->Rollback();                                                 // changes nothing
+  Status s = job.session->Begin(/*repeatable_read=*/true);  // one snapshot
+  if (s.ok()) s = replay::ScanAll(ctx, job);                // scan and match
+  job.session->Rollback();                                  // changes nothing
   if (s.ok()) s = Outcome(ctx, job);
   return replay::Finish(ctx, job, s, /*file_only=*/false, /*store_best_effort=*/true);
 }
@@ -49,7 +49,10 @@ Status Run(Context& ctx) {
 
 const CommandSpec& VerifyCommand() {
   static const CommandSpec spec{
-      "verify", "", 0, 0,
+      "verify",
+      "",
+      0,
+      0,
       "check that no tombstoned subject is in a database (changes nothing)",
       "Scans every table of the data map (--map) once, in one snapshot, with the same matching\n"
       "as 'replay' (normalized identifiers, the created_at guard, legal holds), and changes\n"
@@ -59,7 +62,8 @@ const CommandSpec& VerifyCommand() {
       "Use it after a replay, or on a live database as a compliance check.\n"
       "Exit 0 clean; 3 tombstoned subjects present; 1 the database could not be read; 2 usage or\n"
       "map error; 4 store error.\n",
-      Declare, Run};
+      Declare,
+      Run};
   return spec;
 }
 

@@ -11,8 +11,8 @@
 namespace tombstone::exports {
 namespace {
 
-constexpr std::size_t kChunk = 1 << 17;          // 128 KiB
-constexpr std::size_t kOutBuffer = 1 << 20;      // 1 MiB before a write or a compress step
+constexpr std::size_t kChunk = 1 << 17;      // 128 KiB
+constexpr std::size_t kOutBuffer = 1 << 20;  // 1 MiB before a write or a compress step
 constexpr unsigned char kZstdMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
 
 std::string Errno() { return std::strerror(errno); }
@@ -30,8 +30,7 @@ Result<std::unique_ptr<InputFile>> InputFile::Open(const std::string& path) {
   std::unique_ptr<InputFile> in(new InputFile());
   in->path_ = path;
   in->file_ = std::fopen(path.c_str(), "rb");
-  if (in->file_ == nullptr)
-    return Status::Usage("unable to open '" + path + "': " + Errno());
+  if (in->file_ == nullptr) return Status::Usage("unable to open '" + path + "': " + Errno());
   // Compressed when named so or when it starts with the zstd magic number.
   in->raw_.resize(ZSTD_DStreamInSize());
   std::size_t got = 0;
@@ -134,6 +133,7 @@ Status LineReader::Next(std::string_view* line) {
     if (Status s = in_.Read(buf_.data() + end_, buf_.size() - end_, &got); !s.ok()) return s;
     if (got == 0) eof_ = true;
     end_ += got;
+    if (on_chunk_) on_chunk_(in_.raw_bytes());
   }
 }
 
@@ -145,8 +145,7 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
   out->path_ = path;
   std::string pattern = path + ".tmp-XXXXXX";
   out->fd_ = ::mkstemp(pattern.data());
-  if (out->fd_ < 0)
-    return Status::Usage("unable to create '" + pattern + "': " + Errno());
+  if (out->fd_ < 0) return Status::Usage("unable to create '" + pattern + "': " + Errno());
   out->temp_path_ = pattern;
   // mkstemp makes the file 0600; give OUT the mode a new file would get (umask applies).
   const mode_t mask = ::umask(0);
@@ -157,6 +156,9 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
     if (out->cstream_ == nullptr)
       return Status::Failed("unable to write '" + path + "': out of memory for the zstd encoder");
     ZSTD_CCtx_setParameter(out->cstream_, ZSTD_c_compressionLevel, 3);
+    // One worker thread compresses while this one reads and matches (ignored by a libzstd
+    // built without threads: it then compresses inline).
+    ZSTD_CCtx_setParameter(out->cstream_, ZSTD_c_nbWorkers, 1);
     out->zbuf_.resize(ZSTD_CStreamOutSize());
   }
   out->buf_.reserve(kOutBuffer);
@@ -210,8 +212,7 @@ Status OutputFile::FlushBuffer(bool end) {
 
 Status OutputFile::Commit() {
   if (Status s = FlushBuffer(true); !s.ok()) return s;
-  if (::fsync(fd_) != 0)
-    return Status::Failed("unable to sync '" + temp_path_ + "': " + Errno());
+  if (::fsync(fd_) != 0) return Status::Failed("unable to sync '" + temp_path_ + "': " + Errno());
   ::close(fd_);
   fd_ = -1;
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0)

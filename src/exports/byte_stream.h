@@ -5,6 +5,7 @@
 #include <zstd.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,9 +43,9 @@ class InputFile {
   std::string path_;
   std::FILE* file_ = nullptr;
   ZSTD_DStream* dstream_ = nullptr;
-  std::string raw_;            // compressed input buffer
+  std::string raw_;  // compressed input buffer
   ZSTD_inBuffer in_{nullptr, 0, 0};
-  std::size_t last_ret_ = 0;   // last ZSTD_decompressStream result: 0 at a frame's end
+  std::size_t last_ret_ = 0;  // last ZSTD_decompressStream result: 0 at a frame's end
   bool raw_eof_ = false;
   bool any_input_ = false;
   std::uint64_t raw_bytes_ = 0;
@@ -59,9 +60,13 @@ class LineReader {
   Status Next(std::string_view* line);
   // Bytes of decompressed data handed out so far.
   std::uint64_t bytes() const { return bytes_; }
+  // Called after each chunk read from the file (about every 128 KiB), with the bytes read from
+  // the file itself so far (compressed size when compressed): for progress reports.
+  void OnChunk(std::function<void(std::uint64_t raw_bytes)> f) { on_chunk_ = std::move(f); }
 
  private:
   InputFile& in_;
+  std::function<void(std::uint64_t)> on_chunk_;
   std::string buf_;
   std::size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
@@ -69,8 +74,8 @@ class LineReader {
 };
 
 // Writes OUT through a temporary file in the same directory, renamed over OUT by Commit():
-// OUT appears only complete. zstd-compressed when OUT ends in ".zst". Destroying an
-// uncommitted OutputFile removes the temporary file. Not thread-safe.
+// OUT appears only complete. zstd-compressed (level 3, in one worker thread) when OUT ends in
+// ".zst". Destroying an uncommitted OutputFile removes the temporary file. Not thread-safe.
 class OutputFile {
  public:
   // kUsage when the temporary file cannot be created.
@@ -90,8 +95,8 @@ class OutputFile {
   std::string path_, temp_path_;
   int fd_ = -1;
   ZSTD_CStream* cstream_ = nullptr;
-  std::string buf_;    // pending uncompressed bytes
-  std::string zbuf_;   // compressed output chunk
+  std::string buf_;   // pending uncompressed bytes
+  std::string zbuf_;  // compressed output chunk
   bool committed_ = false;
 };
 

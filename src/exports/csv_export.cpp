@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace tombstone::exports {
 namespace {
@@ -14,42 +15,65 @@ class RecordParser {
 
   void Begin() {
     count_ = 0;
+    chars_ = record_chars_ = 0;
     quoted_ = was_quoted_ = false;
     Field().clear();
   }
+  // From now on only the fields marked true are stored (the others are still parsed).
+  void KeepOnly(std::vector<bool> keep) { keep_ = std::move(keep); }
+  // A record of one empty, unquoted field: a blank line.
+  bool blank() const { return count_ == 1 && record_chars_ == 0 && !was_quoted_; }
   // Feeds one line (with its newline, if any). Returns true when the record ends with it.
+  // Runs of ordinary bytes are copied at once: this loop is the CSV reader's hot path.
   bool Feed(std::string_view line, long line_no, std::string* error) {
     std::string* field = &fields_[count_];
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
+    const char* p = line.data();
+    const std::size_t n = line.size();
+    std::size_t i = 0;
+    while (i < n) {
       if (quoted_) {
-        if (c == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field->push_back('"');
-            ++i;
-          } else {
-            quoted_ = false;
-          }
+        const void* q = std::memchr(p + i, '"', n - i);
+        if (q == nullptr) {
+          Put(field, p + i, n - i);
+          i = n;
+          break;
+        }
+        const std::size_t at = static_cast<const char*>(q) - p;
+        Put(field, p + i, at - i);
+        if (at + 1 < n && p[at + 1] == '"') {
+          Put(field, "\"", 1);
+          i = at + 2;
         } else {
-          field->push_back(c);
+          quoted_ = false;
+          i = at + 1;
         }
         continue;
       }
-      if (c == delimiter_) {
+      std::size_t j = i;
+      while (j < n && p[j] != delimiter_ && p[j] != '\n' && p[j] != '\r' && p[j] != '"') ++j;
+      const char c = p[i];
+      if (j > i || (c == '\r' && i + 1 < n && p[i + 1] != '\n') ||
+          (c == '"' && (chars_ != 0 || was_quoted_))) {
+        if (was_quoted_) {
+          *error = "text after a closing quote on line " + std::to_string(line_no);
+          return false;
+        }
+        if (j == i) j = i + 1;  // a lone '\r' or a quote inside an unquoted field
+        Put(field, p + i, j - i);
+        i = j;
+      } else if (c == delimiter_) {
         ++count_;
         field = &Field();
         field->clear();
+        chars_ = 0;
         was_quoted_ = false;
-      } else if (c == '\n' || (c == '\r' && (i + 1 == line.size() || line[i + 1] == '\n'))) {
+        ++i;
+      } else if (c == '"') {
+        quoted_ = was_quoted_ = true;
+        ++i;
+      } else {  // '\n', or '\r' ending the line
         ++count_;
         return true;
-      } else if (c == '"' && field->empty() && !was_quoted_) {
-        quoted_ = was_quoted_ = true;
-      } else if (was_quoted_) {
-        *error = "text after a closing quote on line " + std::to_string(line_no);
-        return false;
-      } else {
-        field->push_back(c);
       }
     }
     if (line.empty() || line.back() != '\n') {  // the last line of the file, unterminated
@@ -64,6 +88,12 @@ class RecordParser {
   const std::string& operator[](std::size_t i) const { return fields_[i]; }
 
  private:
+  // Appends to the current field when it is kept; counts the bytes either way.
+  void Put(std::string* field, const char* data, std::size_t n) {
+    chars_ += n;
+    record_chars_ += n;
+    if (keep_.empty() || (count_ < keep_.size() && keep_[count_])) field->append(data, n);
+  }
   std::string& Field() {
     if (fields_.size() <= count_) fields_.resize(count_ + 1);
     return fields_[count_];
@@ -71,6 +101,8 @@ class RecordParser {
   char delimiter_;
   std::vector<std::string> fields_{1};
   std::size_t count_ = 0;
+  std::size_t chars_ = 0, record_chars_ = 0;  // bytes of the current field, of the record
+  std::vector<bool> keep_;                    // empty: keep every field
   bool quoted_ = false, was_quoted_ = false;
 };
 
@@ -100,16 +132,17 @@ Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const C
         if (pass == 0 ? name == c.header : SameIgnoringCase(name, c.header)) at = i;
       }
     if (!at) {
-      if (!spec.all_required) continue;
-      return Status::Usage("unable to scan '" + path + "': no column '" + c.header +
-                               "' in its header",
-                           "name the columns with --column HEADER=KIND");
+      if (!c.required) continue;
+      return Status::Usage(
+          "unable to read '" + path + "': no column '" + c.header + "' in its header",
+          "name the columns with --column HEADER=KIND");
     }
     bound.push_back({*at, c.header, index.ForKind(c.kind)});
   }
   if (bound.empty())
-    return Status::Usage("unable to scan '" + path + "': none of the map's [csv] columns is in "
-                         "its header",
+    return Status::Usage("unable to read '" + path +
+                             "': none of the map's [csv] columns is in "
+                             "its header",
                          "name the columns with --column HEADER=KIND");
   return bound;
 }
@@ -151,12 +184,18 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
       auto bound = BindColumns(parser, spec, index, path);
       if (!bound.ok()) return bound.status();
       columns = std::move(bound.value());
+      std::vector<bool> keep;
+      for (const BoundColumn& c : columns) {
+        if (keep.size() <= c.index) keep.resize(c.index + 1);
+        keep[c.index] = true;
+      }
+      parser.KeepOnly(std::move(keep));
       have_header = true;
       if (out != nullptr)
         if (Status s = out->Write(raw); !s.ok()) return s;
       continue;
     }
-    const bool blank = parser.size() == 1 && parser[0].empty() && !parser.in_quotes();
+    const bool blank = parser.blank();
     if (!blank) ++report->counts.rows;
     hits.clear();
     const BoundColumn* where = nullptr;
@@ -168,7 +207,7 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
     }
     if (!hits.empty()) {
       const Verdict v = Decide(hits, index.refs(), std::nullopt);
-      const Outcome o = v.kind == Verdict::kApply ? Outcome::kRemoved
+      const Outcome o = v.kind == Verdict::kApply  ? Outcome::kRemoved
                         : v.kind == Verdict::kHeld ? Outcome::kHeld
                                                    : Outcome::kKeptByGuard;
       report->Record(first_line, where->header, index.refs()[v.ref].request_id, o, nullptr);
@@ -177,7 +216,8 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
     if (out != nullptr)
       if (Status s = out->Write(raw); !s.ok()) return s;
   }
-  if (!have_header) return Status::Usage("unable to scan '" + path + "': no header row");
+  if (!have_header) return Status::Usage("unable to read '" + path + "': no header row");
+  report->bytes = lines.bytes();
   return Status::Ok();
 }
 

@@ -13,16 +13,16 @@
 namespace tombstone::exports {
 
 struct CsvColumn {
-  std::string header;  // as in the file's header row
+  std::string header;  // as in the file's header row (matched exactly, else ignoring case)
   std::string kind;
+  // Columns named by --column must be in the header; the map's [csv] section may describe
+  // several exports, so its columns are used where present (at least one column must be).
+  bool required = true;
 };
 
 struct CsvSpec {
   char delimiter = ',';
   std::vector<CsvColumn> columns;
-  // Every column must be in the header (given by --column); otherwise (from the map's [csv]
-  // section, which may describe several exports) those present are used, at least one.
-  bool all_required = true;
 };
 
 // Reads `lines` to the end. `out`, when not null, receives every record that stays (scrub).

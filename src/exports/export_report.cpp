@@ -6,11 +6,18 @@ namespace tombstone::exports {
 
 std::string_view OutcomeName(Outcome o, bool scrubbed) {
   switch (o) {
-    case Outcome::kRemoved: return scrubbed ? "removed" : "remove";
-    case Outcome::kChanged: return scrubbed ? "anonymized" : "anonymize";
-    case Outcome::kRetained: return "retained";
-    case Outcome::kHeld: return "held";
-    case Outcome::kKeptByGuard: return "kept-by-guard";
+    case Outcome::kRemoved:
+      return scrubbed ? "removed" : "remove";
+    case Outcome::kChanged:
+      return scrubbed ? "anonymized" : "anonymize";
+    case Outcome::kRetained:
+      return "retained";
+    case Outcome::kHeld:
+      return "held";
+    case Outcome::kKeptByGuard:
+      return "kept-by-guard";
+    case Outcome::kAnonymizedBefore:
+      return "already-anonymized";
   }
   return "?";
 }
@@ -33,11 +40,24 @@ Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<Tombsto
 void Counts::Add(Outcome o) {
   ++matched;
   switch (o) {
-    case Outcome::kRemoved: ++removed; break;
-    case Outcome::kChanged: ++changed; break;
-    case Outcome::kRetained: ++retained; break;
-    case Outcome::kHeld: ++held; break;
-    case Outcome::kKeptByGuard: ++guarded; break;
+    case Outcome::kRemoved:
+      ++removed;
+      break;
+    case Outcome::kChanged:
+      ++changed;
+      break;
+    case Outcome::kRetained:
+      ++retained;
+      break;
+    case Outcome::kHeld:
+      ++held;
+      break;
+    case Outcome::kKeptByGuard:
+      ++guarded;
+      break;
+    case Outcome::kAnonymizedBefore:
+      ++anonymized_before;
+      break;
   }
 }
 
@@ -55,9 +75,14 @@ void FileReport::Record(long line, const std::string& where, const std::string& 
 namespace {
 
 nlohmann::json CountsJson(const Counts& c) {
-  return {{"rows", c.rows},         {"matched", c.matched}, {"removed", c.removed},
-          {"anonymized", c.changed}, {"retained", c.retained}, {"held", c.held},
-          {"kept_by_guard", c.guarded}};
+  return {{"rows", c.rows},
+          {"matched", c.matched},
+          {"removed", c.removed},
+          {"anonymized", c.changed},
+          {"retained", c.retained},
+          {"held", c.held},
+          {"kept_by_guard", c.guarded},
+          {"already_anonymized", c.anonymized_before}};
 }
 
 void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool scrubbed) {
@@ -96,14 +121,31 @@ void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, For
                   bool scrubbed) {
   if (format == Format::kJson) return PrintJson(out, reports, scrubbed);
   Table summary({"file", "format", "rows", "matched", scrubbed ? "removed" : "to remove",
-                 scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard"});
+                 scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard",
+                 "already anonymized"});
   for (const FileReport& r : reports) {
     const Counts& c = r.counts;
     summary.Add({r.path, r.format + (r.compressed ? "+zstd" : ""), std::to_string(c.rows),
                  std::to_string(c.matched), std::to_string(c.removed), std::to_string(c.changed),
-                 std::to_string(c.retained), std::to_string(c.held), std::to_string(c.guarded)});
+                 std::to_string(c.retained), std::to_string(c.held), std::to_string(c.guarded),
+                 std::to_string(c.anonymized_before)});
   }
   summary.Print(out, format);
+  Table tables({"file", "table", "rows", "matched", scrubbed ? "removed" : "to remove",
+                scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard",
+                "already anonymized"});
+  for (const FileReport& r : reports)
+    for (const TableReport& t : r.tables) {
+      const Counts& c = t.counts;
+      tables.Add({r.path, t.name, std::to_string(c.rows), std::to_string(c.matched),
+                  std::to_string(c.removed), std::to_string(c.changed), std::to_string(c.retained),
+                  std::to_string(c.held), std::to_string(c.guarded),
+                  std::to_string(c.anonymized_before)});
+    }
+  if (!tables.empty()) {
+    out << '\n';
+    tables.Print(out, format);
+  }
   Table matches({"file", "line", "table or column", "request", "action"});
   for (const FileReport& r : reports)
     for (const MatchRecord& m : r.matches)

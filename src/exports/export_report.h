@@ -15,11 +15,13 @@ namespace tombstone::exports {
 
 // What happened (scrub) or would happen (scan) to a row that holds a tombstoned identifier.
 enum class Outcome {
-  kRemoved,     // action delete (CSV rows are always removed)
-  kChanged,     // action anonymize
-  kRetained,    // action retain: kept on purpose, reported
-  kHeld,        // every matching tombstone is on legal hold: kept
-  kKeptByGuard  // created after erased_at (the map's created_at guard): a new sign-up, kept
+  kRemoved,          // action delete (CSV rows are always removed)
+  kChanged,          // action anonymize
+  kRetained,         // action retain: kept on purpose, reported
+  kHeld,             // every matching tombstone is on legal hold: kept
+  kKeptByGuard,      // created after erased_at (the map's created_at guard): a new sign-up, kept
+  kAnonymizedBefore  // action anonymize, and every 'set' column already holds its strategy's
+                     // value (an earlier scrub or replay): kept as is
 };
 std::string_view OutcomeName(Outcome o, bool scrubbed);
 
@@ -33,15 +35,15 @@ Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<Tombsto
                std::optional<Micros> created_at);
 
 struct MatchRecord {
-  long line = 0;            // 1-based line of the row in the (decompressed) file
-  std::string where;        // CSV column header, or the dump's table
+  long line = 0;      // 1-based line of the row in the (decompressed) file
+  std::string where;  // CSV column header, or the dump's table
   std::string request_id;
   Outcome outcome = Outcome::kRemoved;
 };
 
 struct Counts {
   std::uint64_t rows = 0, matched = 0, removed = 0, changed = 0, retained = 0, held = 0,
-                guarded = 0;
+                guarded = 0, anonymized_before = 0;
   void Add(Outcome o);
 };
 
@@ -52,16 +54,16 @@ struct TableReport {
 
 struct FileReport {
   std::string path;
-  std::string format;                 // "csv", "tsv", "pg_dump"
+  std::string format;  // "csv", "tsv", "pg_dump"
   bool compressed = false;
-  std::uint64_t bytes = 0;            // decompressed bytes read
+  std::uint64_t bytes = 0;  // decompressed bytes read
   Counts counts;
-  std::vector<TableReport> tables;    // pg_dump: the mapped tables met in the dump
-  std::vector<MatchRecord> matches;   // the first `max_matches`
+  std::vector<TableReport> tables;   // pg_dump: the mapped tables met in the dump
+  std::vector<MatchRecord> matches;  // the first `max_matches`
   std::uint64_t matches_omitted = 0;
-  std::uint64_t not_evaluable = 0;    // rows with a match expression that a dump cannot evaluate
+  std::uint64_t not_evaluable = 0;  // rows with a match expression that a dump cannot evaluate
   std::vector<std::string> warnings;
-  std::size_t max_matches = 1000;     // 0: all
+  std::size_t max_matches = 1000;  // 0: all
 
   // Counts the row's outcome (in the table's counts too, when given) and lists it.
   void Record(long line, const std::string& where, const std::string& request_id, Outcome o,

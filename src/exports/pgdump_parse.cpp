@@ -1,9 +1,8 @@
 #include "src/exports/pgdump_parse.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 namespace tombstone::exports {
 namespace {
@@ -85,6 +84,12 @@ bool ParseCopyHeader(std::string_view line, CopyHeader* out) {
   return StartsWith(line.substr(i), "FROM stdin;");
 }
 
+bool ParseInsertTable(std::string_view line, std::string* schema, std::string* table) {
+  if (!StartsWith(line, "INSERT INTO ")) return false;
+  std::size_t i = 12;
+  return ReadQualifiedName(line, &i, schema, table);
+}
+
 bool ParseCreateTable(std::string_view line, std::string* schema, std::string* table) {
   std::size_t i = 0;
   if (StartsWith(line, "CREATE TABLE "))
@@ -96,18 +101,39 @@ bool ParseCreateTable(std::string_view line, std::string* schema, std::string* t
   return ReadQualifiedName(line, &i, schema, table);
 }
 
-bool ParseColumnLine(std::string_view line, std::string* name, bool* is_text) {
+bool ParseColumnLine(std::string_view line, std::string* name, std::string* type) {
   std::size_t i = 0;
   SkipSpaces(line, &i);
   if (i == 0 || i >= line.size() || line[i] == ')') return false;
   if (StartsWith(line.substr(i), "CONSTRAINT ")) return false;
   if (!ReadIdentifier(line, &i, name)) return false;
   SkipSpaces(line, &i);
-  const std::string_view type = line.substr(i);
-  *is_text = StartsWith(type, "text") || StartsWith(type, "character") ||
-             StartsWith(type, "varchar") || StartsWith(type, "citext") ||
-             StartsWith(type, "public.citext") || StartsWith(type, "char");
+  std::string_view rest = line.substr(i);
+  while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r' || rest.back() == ','))
+    rest.remove_suffix(1);
+  for (std::string_view stop :
+       {" NOT NULL", " DEFAULT ", " COLLATE ", " GENERATED ", " CONSTRAINT ", " NULL", " CHECK "}) {
+    const std::size_t at = rest.find(stop);
+    if (at != std::string_view::npos) rest = rest.substr(0, at);
+  }
+  if (rest.empty()) return false;
+  type->assign(rest);
   return true;
+}
+
+bool ParseAttachPartition(std::string_view line, std::string* parent_schema, std::string* parent,
+                          std::string* child_schema, std::string* child) {
+  std::size_t i = 0;
+  if (StartsWith(line, "ALTER TABLE ONLY "))
+    i = 17;
+  else if (StartsWith(line, "ALTER TABLE "))
+    i = 12;
+  else
+    return false;
+  if (!ReadQualifiedName(line, &i, parent_schema, parent)) return false;
+  if (!StartsWith(line.substr(i), " ATTACH PARTITION ")) return false;
+  i += 18;
+  return ReadQualifiedName(line, &i, child_schema, child);
 }
 
 bool UnescapeCopyField(std::string_view raw, std::string* out) {
@@ -121,21 +147,37 @@ bool UnescapeCopyField(std::string_view raw, std::string* out) {
     }
     const char e = raw[++i];
     switch (e) {
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
-      case 'v': out->push_back('\v'); break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'v':
+        out->push_back('\v');
+        break;
       case 'x': {
         int v = 0, n = 0;
-        while (n < 2 && i + 1 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
+        while (n < 2 && i + 1 < raw.size() &&
+               std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
           const char h = raw[++i];
-          v = v * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (h | 0x20) - 'a' + 10);
+          v = v * 16 +
+              (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (h | 0x20) - 'a' + 10);
           ++n;
         }
-        if (n == 0) out->push_back('x');
-        else out->push_back(static_cast<char>(v));
+        if (n == 0)
+          out->push_back('x');
+        else
+          out->push_back(static_cast<char>(v));
         break;
       }
       default:
@@ -157,11 +199,20 @@ bool UnescapeCopyField(std::string_view raw, std::string* out) {
 void AppendCopyEscaped(std::string_view value, std::string* out) {
   for (const char c : value) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\t': out->append("\\t"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      default: out->push_back(c);
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }

@@ -19,11 +19,19 @@ struct CopyHeader {
 };
 bool ParseCopyHeader(std::string_view line, CopyHeader* out);
 
+// "INSERT INTO public.users VALUES (...);" or "INSERT INTO public.users (id, ...) VALUES" ->
+// schema, table. False for other lines.
+bool ParseInsertTable(std::string_view line, std::string* schema, std::string* table);
+
 // "CREATE TABLE public.users (" -> schema, table. False for other lines.
 bool ParseCreateTable(std::string_view line, std::string* schema, std::string* table);
-// A column line inside CREATE TABLE ("    email text NOT NULL,") -> name and whether its type
-// is a character type (text, varchar, char, citext). False for constraints and the end line.
-bool ParseColumnLine(std::string_view line, std::string* name, bool* is_text);
+// A column line inside CREATE TABLE ("    email character varying(80) NOT NULL,") -> its name
+// and type as pg_dump prints it ("character varying(80)"). False for constraints and the end.
+bool ParseColumnLine(std::string_view line, std::string* name, std::string* type);
+// "ALTER TABLE ONLY public.events ATTACH PARTITION public.events_2024 FOR VALUES ..." -> the
+// parent and the partition. False for other lines.
+bool ParseAttachPartition(std::string_view line, std::string* parent_schema, std::string* parent,
+                          std::string* child_schema, std::string* child);
 
 // A field of COPY's text format: false for NULL (\N); otherwise the unescaped value.
 bool UnescapeCopyField(std::string_view raw, std::string* out);

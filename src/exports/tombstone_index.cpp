@@ -1,12 +1,33 @@
 #include "src/exports/tombstone_index.h"
 
+#include <algorithm>
+
 namespace tombstone::exports {
 
 void KindMatcher::Find(std::string_view raw, std::vector<std::uint32_t>* hits) {
-  if (hashes_.empty()) return;
+  if (entries_.empty()) return;
   if (!tombstones::Normalize(normalizer_, raw, &scratch_)) return;
-  const auto [first, last] = hashes_.equal_range(hasher_.Hash(scratch_));
-  for (auto it = first; it != last; ++it) hits->push_back(it->second);
+  const tombstones::Hash128 h = hasher_.Hash(scratch_);
+  for (std::size_t i = h.Low64() & mask_; slots_[i] != 0; i = (i + 1) & mask_) {
+    std::size_t e = slots_[i] - 1;
+    if (!(entries_[e].first == h)) continue;
+    for (; e < entries_.size() && entries_[e].first == h; ++e) hits->push_back(entries_[e].second);
+    return;
+  }
+}
+
+void KindMatcher::Seal() {
+  std::sort(entries_.begin(), entries_.end());
+  std::size_t size = 16;
+  while (size < 2 * entries_.size()) size *= 2;
+  slots_.assign(size, 0);
+  mask_ = size - 1;
+  for (std::size_t e = 0; e < entries_.size(); ++e) {
+    if (e > 0 && entries_[e].first == entries_[e - 1].first) continue;
+    std::size_t i = entries_[e].first.Low64() & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = static_cast<std::uint32_t>(e + 1);
+  }
 }
 
 KindMatcher* TombstoneIndex::ForKind(std::string_view kind) {
@@ -32,13 +53,14 @@ Result<std::unique_ptr<TombstoneIndex>> TombstoneIndex::Load(
     for (const auto& id : t.identifiers) {
       KindMatcher* m = index->ForKind(id.kind);
       if (m == nullptr) continue;
-      m->hashes_.emplace(id.hash, ref);
+      m->entries_.emplace_back(id.hash, ref);
       used = true;
     }
     if (used) index->refs_.push_back({t.request_id, t.erased_at, t.hold_reason.has_value()});
     return true;
   });
   if (!s.ok()) return s;
+  for (auto& m : index->matchers_) m->Seal();
   return index;
 }
 

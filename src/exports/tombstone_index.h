@@ -5,7 +5,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "tombstones/tombstones.h"
@@ -36,13 +35,17 @@ class KindMatcher {
 
  private:
   friend class TombstoneIndex;
-  struct HashOf {
-    std::size_t operator()(const tombstones::Hash128& h) const { return h.Low64(); }
-  };
+  // Sorts the entries and builds the open-addressing table over them (after loading).
+  void Seal();
+
   std::string kind_;
   tombstones::Normalizer normalizer_;
   tombstones::Key::KindHasher hasher_;
-  std::unordered_multimap<tombstones::Hash128, std::uint32_t, HashOf> hashes_;
+  // (hash, tombstone) sorted by hash; slots_ (a power of two, at most half full) holds 1 + the
+  // index of the first entry of each distinct hash, 0 when empty; probed linearly from Low64.
+  std::vector<std::pair<tombstones::Hash128, std::uint32_t>> entries_;
+  std::vector<std::uint32_t> slots_;
+  std::size_t mask_ = 0;
   std::string scratch_;
 };
 

@@ -7,7 +7,8 @@ namespace {
 
 std::vector<std::string> JsonStrings(const pqxx::field& field) {
   std::vector<std::string> out;
-  for (const auto& item : nlohmann::json::parse(field.c_str())) out.push_back(item.get<std::string>());
+  for (const auto& item : nlohmann::json::parse(field.c_str()))
+    out.push_back(item.get<std::string>());
   return out;
 }
 
@@ -48,13 +49,13 @@ Result<std::optional<Relation>> FindRelation(Session& session, const std::string
   if (!columns.ok()) return columns.status();
   for (const auto& row : columns.value())
     r.columns.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str()[0], row[3].as<bool>()});
-  auto key = session.Query(
-      "read the primary key of '" + r.Display() + "'",
-      "SELECT a.attname FROM pg_index i"
-      "  CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord)"
-      "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-      " WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.ord",
-      {oid});
+  auto key =
+      session.Query("read the primary key of '" + r.Display() + "'",
+                    "SELECT a.attname FROM pg_index i"
+                    "  CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord)"
+                    "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                    " WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.ord",
+                    {oid});
   if (!key.ok()) return key.status();
   for (const auto& row : key.value()) r.primary_key.emplace_back(row[0].c_str());
   return std::optional<Relation>(std::move(r));
@@ -62,11 +63,16 @@ Result<std::optional<Relation>> FindRelation(Session& session, const std::string
 
 std::string_view ForeignKey::OnDeleteName() const {
   switch (on_delete) {
-    case 'r': return "RESTRICT";
-    case 'c': return "CASCADE";
-    case 'n': return "SET NULL";
-    case 'd': return "SET DEFAULT";
-    default: return "NO ACTION";
+    case 'r':
+      return "RESTRICT";
+    case 'c':
+      return "CASCADE";
+    case 'n':
+      return "SET NULL";
+    case 'd':
+      return "SET DEFAULT";
+    default:
+      return "NO ACTION";
   }
 }
 
@@ -79,9 +85,11 @@ Result<std::vector<ForeignKey>> ForeignKeysInto(Session& session,
   auto keys = session.Query(
       "read the foreign keys that reference the mapped tables",
       "SELECT con.conname, con.conrelid, con.confrelid, n.nspname, c.relname, con.confdeltype,"
-      "  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(n, ord)"
+      "  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(n, "
+      "ord)"
       "     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n),"
-      "  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(n, ord)"
+      "  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(n, "
+      "ord)"
       "     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n)"
       "  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
       "  JOIN pg_namespace n ON n.oid = c.relnamespace"

@@ -21,11 +21,11 @@ struct Column {
 struct Relation {
   std::uint32_t oid = 0;
   std::string schema, name;
-  char kind = 'r';                        // 'r' table, 'p' partitioned table
-  bool is_partition = false;              // a partition of another table
-  double estimated_rows = 0;              // sum of the leaf partitions' reltuples, 0 when unknown
-  std::vector<Column> columns;            // in attribute order
-  std::vector<std::string> primary_key;   // empty when the table has none
+  char kind = 'r';                       // 'r' table, 'p' partitioned table
+  bool is_partition = false;             // a partition of another table
+  double estimated_rows = 0;             // sum of the leaf partitions' reltuples, 0 when unknown
+  std::vector<Column> columns;           // in attribute order
+  std::vector<std::string> primary_key;  // empty when the table has none
 
   const Column* Find(const std::string& column) const;
   std::string Display() const { return schema + "." + name; }

@@ -18,10 +18,10 @@ std::string FirstLine(std::string_view text) {
 
 std::string RedactDsn(std::string_view dsn) {
   // key=value form: password=secret or password='se cret'; URI form: scheme://user:secret@host.
-  static const std::regex kv(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
+  static const std::regex kv(R"((^|\s)(password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
   static const std::regex uri(R"((://[^:/@\s]*:)[^@/\s]*@)");
   static const std::regex query(R"(([?&]password=)[^&\s]*)", std::regex::icase);
-  std::string out = std::regex_replace(std::string(dsn), kv, "$1<redacted>");
+  std::string out = std::regex_replace(std::string(dsn), kv, "$1$2<redacted>");
   out = std::regex_replace(out, uri, "$1<redacted>@");
   return std::regex_replace(out, query, "$1<redacted>");
 }

@@ -8,8 +8,8 @@ namespace {
 // ALTER DATABASE takes no parameters: the database name is quoted by the driver and the only
 // values written are integers read from the catalog.
 Result<std::string> QuotedDatabase(pg::Session& session) {
-  auto row = session.Query("read the database name", "SELECT current_database()", {},
-                           pg::Shape::kOneRow);
+  auto row =
+      session.Query("read the database name", "SELECT current_database()", {}, pg::Shape::kOneRow);
   if (!row.ok()) return row.status();
   return session.QuoteName(row.value()[0][0].c_str());
 }
@@ -53,8 +53,7 @@ Result<FenceState> RaiseFence(pg::Session& session) {
   if (!db.ok()) return db.status();
   const std::string record = "ALTER DATABASE " + db.value() + " SET tombstone.fence = '" +
                              std::to_string(state->original_limit) + "'";
-  for (const std::string& sql :
-       {record, "ALTER DATABASE " + db.value() + " CONNECTION LIMIT 0"}) {
+  for (const std::string& sql : {record, "ALTER DATABASE " + db.value() + " CONNECTION LIMIT 0"}) {
     auto done = session.Query("fence the database", sql);
     if (!done.ok()) return done.status();
   }
@@ -74,9 +73,9 @@ Status LiftFence(pg::Session& session, const FenceState& state) {
   if (!state.raised) return Status::Ok();
   auto db = QuotedDatabase(session);
   if (!db.ok()) return db.status();
-  for (const std::string& sql :
-       {"ALTER DATABASE " + db.value() + " CONNECTION LIMIT " + std::to_string(state.original_limit),
-        "ALTER DATABASE " + db.value() + " RESET tombstone.fence"}) {
+  for (const std::string& sql : {"ALTER DATABASE " + db.value() + " CONNECTION LIMIT " +
+                                     std::to_string(state.original_limit),
+                                 "ALTER DATABASE " + db.value() + " RESET tombstone.fence"}) {
     auto done = session.Query("lift the fence", sql);
     if (!done.ok()) return done.status();
   }

@@ -18,9 +18,9 @@ using tombstones::Result;
 using tombstones::Status;
 
 struct FenceState {
-  bool raised = false;            // a fence was found or put up
-  int original_limit = -1;        // the connection limit to restore when lifting
-  int sessions_ended = 0;         // sessions of other roles ended when raising
+  bool raised = false;      // a fence was found or put up
+  int original_limit = -1;  // the connection limit to restore when lifting
+  int sessions_ended = 0;   // sessions of other roles ended when raising
 };
 
 // The fence on the session's database as recorded, or raised=false when there is none.

@@ -15,7 +15,8 @@ Status WriteReceiptFile(const std::string& path, const std::string& body) {
     out.flush();
     if (!out) {
       std::remove(temporary.c_str());
-      return Status::Failed("unable to write receipt '" + path + "': cannot write '" + temporary + "'");
+      return Status::Failed("unable to write receipt '" + path + "': cannot write '" + temporary +
+                            "'");
     }
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
@@ -44,16 +45,17 @@ void Job::Lap(const std::string& step) {
 }
 
 void DeclareJobOptions(cxxopts::Options& options) {
-  options.add_options()
-      ("dsn", "libpq connection string or URI of the database (default: the libpq environment, "
-              "PGHOST, PGPORT, PGUSER, PGDATABASE, as with psql)",
-       cxxopts::value<std::string>()->default_value(""), "DSN")
-      ("map", "the data map (TOML): where each identifier kind lives and what to do there",
-       cxxopts::value<std::string>(), "FILE")
-      ("receipt", "also write the receipt (JSON) to FILE, replaced only when complete",
-       cxxopts::value<std::string>(), "FILE")
-      ("snapshot-label", "a label for the restored snapshot, recorded in the receipt",
-       cxxopts::value<std::string>()->default_value(""), "TEXT");
+  options.add_options()(
+      "dsn",
+      "libpq connection string or URI of the database (default: the libpq environment, "
+      "PGHOST, PGPORT, PGUSER, PGDATABASE, as with psql)",
+      cxxopts::value<std::string>()->default_value(""),
+      "DSN")("map", "the data map (TOML): where each identifier kind lives and what to do there",
+             cxxopts::value<std::string>(), "FILE")(
+      "receipt", "also write the receipt (JSON) to FILE, replaced only when complete",
+      cxxopts::value<std::string>(),
+      "FILE")("snapshot-label", "a label for the restored snapshot, recorded in the receipt",
+              cxxopts::value<std::string>()->default_value(""), "TEXT");
 }
 
 Status Prepare(Context& ctx, const std::string& command, Job& job) {

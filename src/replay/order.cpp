@@ -26,16 +26,19 @@ std::string Note(const std::vector<TablePlan>& plans, const pg::ForeignKey& fk,
                  const TablePlan& parent) {
   const TablePlan* child = PlanOf(plans, fk.child_oid);
   const std::string head = "foreign key '" + fk.name + "' from '" + fk.ChildDisplay() + "' to '" +
-                           parent.Display() + "' (ON DELETE " + std::string(fk.OnDeleteName()) + "): ";
+                           parent.Display() + "' (ON DELETE " + std::string(fk.OnDeleteName()) +
+                           "): ";
   if (child != nullptr && Deletes(*child))
     return head + (child == &parent ? "rows of the same table" : "deleted first, as a child");
-  const std::string whose = child == nullptr ? "an unmapped table"
-                                             : "a table whose rows stay (" +
-                                                   std::string(ActionName(child->map->action)) + ")";
+  const std::string whose =
+      child == nullptr
+          ? "an unmapped table"
+          : "a table whose rows stay (" + std::string(ActionName(child->map->action)) + ")";
   if (fk.on_delete == 'c') return head + "the server deletes the referencing rows of " + whose;
   if (fk.on_delete == 'n' || fk.on_delete == 'd')
     return head + "the server clears the reference in the rows of " + whose;
-  return head + "from " + whose + ": checked before anything changes; a deleted row still referenced stops the replay";
+  return head + "from " + whose +
+         ": checked before anything changes; a deleted row still referenced stops the replay";
 }
 
 }  // namespace
@@ -103,9 +106,9 @@ Status CheckBlockingKeys(pg::Session& session, const ApplyOrder& order,
     std::uint64_t referencing = 0;
     for (std::size_t b = 0; b < scan.rows.size(); b += kBatchRows) {
       const std::size_t e = std::min(scan.rows.size(), b + kBatchRows);
-      auto count = session.Query("check foreign key '" + fk.name + "'", sql,
-                                 LocatorParams(scan.rows, b, e, parent.locator.size()),
-                                 pg::Shape::kOneRow);
+      auto count =
+          session.Query("check foreign key '" + fk.name + "'", sql,
+                        LocatorParams(scan.rows, b, e, parent.locator.size()), pg::Shape::kOneRow);
       if (!count.ok()) return count.status();
       referencing += count.value()[0][0].as<std::uint64_t>();
     }
@@ -113,8 +116,9 @@ Status CheckBlockingKeys(pg::Session& session, const ApplyOrder& order,
       const TablePlan* child = PlanOf(plans, fk.child_oid);
       return Status::Failed(
           "unable to delete from '" + parent.Display() + "': " + std::to_string(referencing) +
-              " rows of '" + fk.ChildDisplay() + "' reference rows to delete through foreign key '" +
-              fk.name + "' (ON DELETE " + std::string(fk.OnDeleteName()) + ")" +
+              " rows of '" + fk.ChildDisplay() +
+              "' reference rows to delete through foreign key '" + fk.name + "' (ON DELETE " +
+              std::string(fk.OnDeleteName()) + ")" +
               (child == nullptr ? ", and the data map does not cover that table"
                                 : ", and the data map keeps those rows (" +
                                       std::string(ActionName(child->map->action)) + ")"),

@@ -14,9 +14,9 @@
 namespace tombstone::replay {
 
 struct ApplyOrder {
-  std::vector<std::size_t> tables;     // indices into the plans, in the order to change them
-  std::vector<pg::ForeignKey> keys;    // every foreign key into a table whose rows are deleted
-  std::vector<std::string> notes;      // for people: what each such key means for the replay
+  std::vector<std::size_t> tables;   // indices into the plans, in the order to change them
+  std::vector<pg::ForeignKey> keys;  // every foreign key into a table whose rows are deleted
+  std::vector<std::string> notes;    // for people: what each such key means for the replay
 };
 
 Result<ApplyOrder> OrderTables(pg::Session& session, const std::vector<TablePlan>& plans);

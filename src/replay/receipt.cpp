@@ -36,10 +36,12 @@ Result<Snapshot> ReadSnapshot(pg::Session& session, const std::string& label) {
   // pg_control_* may be restricted to superusers: each is optional.
   s.system_identifier = Probe(session, "read the system identifier",
                               "SELECT system_identifier::text FROM pg_control_system()");
-  if (auto tl = Probe(session, "read the timeline", "SELECT timeline_id FROM pg_control_checkpoint()"))
+  if (auto tl =
+          Probe(session, "read the timeline", "SELECT timeline_id FROM pg_control_checkpoint()"))
     s.timeline = std::stol(*tl);
-  if (auto ts = Probe(session, "read the replay timestamp",
-                      "SELECT floor(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000000)::bigint"))
+  if (auto ts = Probe(
+          session, "read the replay timestamp",
+          "SELECT floor(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000000)::bigint"))
     s.replay_timestamp = tombstones::FormatTime(std::stoll(*ts));
   s.lsn = Probe(session, "read the replay position", "SELECT pg_last_wal_replay_lsn()::text");
   return s;
@@ -82,7 +84,8 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
       {"exit_code", run.exit_code},
       {"verification", run.verification},
       {"verification_method", run.verify_method},
-      {"database", {{"name", run.snapshot.database}, {"server_version", run.snapshot.server_version}}},
+      {"database",
+       {{"name", run.snapshot.database}, {"server_version", run.snapshot.server_version}}},
       {"snapshot",
        {{"system_identifier", Optional(run.snapshot.system_identifier)},
         {"timeline", run.snapshot.timeline ? json(*run.snapshot.timeline) : json(nullptr)},
@@ -98,9 +101,7 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
       {run.command == "verify" ? "tombstones_present" : "tombstones_applied", behind.size()},
       {"held_requests", tombstones.held_count()},
       {"timings", run.timings},
-      {"fence",
-       {{"raised", run.fence.raised},
-        {"sessions_ended", run.fence.sessions_ended}}}};
+      {"fence", {{"raised", run.fence.raised}, {"sessions_ended", run.fence.sessions_ended}}}};
   if (run.command == "verify") body["residue_requests"] = requests;
   if (!run.message.empty()) body["message"] = run.message;
   return body.dump(2) + "\n";
@@ -108,8 +109,8 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
 
 void PrintTables(std::ostream& out, const RunRecord& run) {
   const bool verify = run.command == "verify";
-  Table table(verify ? std::vector<std::string>{"table", "action", "scanned", "matched",
-                                                "present", "retained", "kept_by_guard", "held"}
+  Table table(verify ? std::vector<std::string>{"table", "action", "scanned", "matched", "present",
+                                                "retained", "kept_by_guard", "held"}
                      : std::vector<std::string>{"table", "action", "scanned", "matched",
                                                 run.dry_run ? "would_change" : "deleted",
                                                 run.dry_run ? "already_done" : "anonymized",

@@ -27,13 +27,13 @@ struct Snapshot {
 Result<Snapshot> ReadSnapshot(pg::Session& session, const std::string& label);
 
 struct RunRecord {
-  std::string command;                 // "replay" or "verify"
+  std::string command;  // "replay" or "verify"
   bool dry_run = false;
-  std::string verify_method;           // "counts", "full", or "scan" (verify)
+  std::string verify_method;  // "counts", "full", or "scan" (verify)
   tombstones::Micros started_at = 0, finished_at = 0;
   int exit_code = 0;
-  std::string verification;            // "clean", "residue", "not run", "failed"
-  std::string message;                 // the error, when there was one (no identifiers)
+  std::string verification;  // "clean", "residue", "not run", "failed"
+  std::string message;       // the error, when there was one (no identifiers)
   Snapshot snapshot;
   std::vector<const TableScan*> scans;
   FenceState fence;  // a clean replay lifts it right after the receipt is recorded

@@ -14,19 +14,26 @@ class Checker {
                          std::to_string(line) + ": " + cause);
   }
 
-  // The server's text form of `value` cast to `type`, or a usage error naming the line.
+  // The server's text form of `value` cast to the column's type, or a usage error naming the
+  // line. A string type must hold the value whole (an explicit cast would silently cut it).
   Result<std::string> Cast(int line, const std::string& what, const std::string& value,
-                           const std::string& type) {
-    auto row = session_.Query("cast " + what, "SELECT ($1::text)::" + type + "::text", {value},
+                           const pg::Column& column) {
+    const std::string query = "cast " + what;
+    auto row = session_.Query(query, "SELECT ($1::text)::" + column.type + "::text", {value},
                               pg::Shape::kOneRow, tombstones::ExitCode::kUsage);
-    if (!row.ok()) return At(line, what + " does not fit type '" + type + "': " + Cause(row.status()));
-    return std::string(row.value()[0][0].c_str());
+    const std::string fails = what + " does not fit type '" + column.type + "'";
+    if (!row.ok()) return At(line, fails + ": " + Cause(row.status(), query));
+    std::string text = row.value()[0][0].c_str();
+    if (column.category == 'S' && text != value)
+      return At(line, fails + ": it would be cut to '" + text + "'");
+    return text;
   }
 
-  static std::string Cause(const Status& s) {
+  // The server's message without the "unable to <what>: " this session put in front of it.
+  static std::string Cause(const Status& s, const std::string& what) {
+    const std::string prefix = "unable to " + what + ": ";
     const std::string& m = s.message();
-    const auto colon = m.find("': ");
-    return colon == std::string::npos ? m : m.substr(colon + 3);
+    return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;
   }
 
   pg::Session& session_;
@@ -36,11 +43,16 @@ class Checker {
 // The fixed marker 'redact' writes into a column of this type; empty when there is none.
 std::string RedactMarker(const pg::Column& c) {
   switch (c.category) {
-    case 'S': return "[redacted]";
-    case 'N': return "0";
-    case 'B': return "false";
-    case 'T': return "0";
-    case 'I': return "0.0.0.0";
+    case 'S':
+      return "[redacted]";
+    case 'N':
+      return "0";
+    case 'B':
+      return "false";
+    case 'T':
+      return "0";
+    case 'I':
+      return "0.0.0.0";
     case 'D':
       if (c.type == "date") return "1970-01-01";
       if (c.type.rfind("time ", 0) == 0 || c.type.rfind("time(", 0) == 0) return "00:00:00";
@@ -52,8 +64,7 @@ std::string RedactMarker(const pg::Column& c) {
   }
 }
 
-Status CheckSet(Checker& check, const TableMap& t, const pg::Relation& r, const AnonymizeSet& set,
-                SetTarget* target) {
+Status CheckSet(Checker& check, const pg::Relation& r, const AnonymizeSet& set, SetTarget* target) {
   const pg::Column* c = r.Find(set.column);
   const std::string where = "column '" + set.column + "' of table '" + r.Display() + "'";
   if (c == nullptr) return check.At(set.line, where + " does not exist");
@@ -64,14 +75,15 @@ Status CheckSet(Checker& check, const TableMap& t, const pg::Relation& r, const 
   target->strategy = set.strategy;
   switch (set.strategy) {
     case Strategy::kNull:
-      if (c->not_null) return check.At(set.line, where + " is NOT NULL: strategy 'null' cannot be stored");
+      if (c->not_null)
+        return check.At(set.line, where + " is NOT NULL: strategy 'null' cannot be stored");
       return Status::Ok();
     case Strategy::kRedact: {
       const std::string marker = RedactMarker(*c);
       if (marker.empty())
         return check.At(set.line, "strategy 'redact' has no marker for type '" + c->type + "' of " +
                                       where + "; use 'null' or a quoted literal");
-      auto value = check.Cast(set.line, "the redact marker for " + where, marker, c->type);
+      auto value = check.Cast(set.line, "the redact marker for " + where, marker, *c);
       if (!value.ok()) return value.status();
       target->value = value.value();
       return Status::Ok();
@@ -81,20 +93,16 @@ Status CheckSet(Checker& check, const TableMap& t, const pg::Relation& r, const 
         return check.At(set.line, "strategy 'hash' needs a text column, but " + where + " is '" +
                                       c->type + "'");
       const std::string sample(32, 'f');  // a pseudonym is 32 hex digits
-      auto value = check.Cast(set.line, "a 32-character pseudonym for " + where, sample, c->type);
-      if (!value.ok()) return value.status();
-      if (value.value() != sample)
-        return check.At(set.line, "strategy 'hash' needs room for 32 characters in " + where);
-      return Status::Ok();
+      auto value = check.Cast(set.line, "a 32-character pseudonym for " + where, sample, *c);
+      return value.ok() ? Status::Ok() : value.status();
     }
     case Strategy::kLiteral: {
-      auto value = check.Cast(set.line, "the literal for " + where, set.literal, c->type);
+      auto value = check.Cast(set.line, "the literal for " + where, set.literal, *c);
       if (!value.ok()) return value.status();
       target->value = value.value();
       return Status::Ok();
     }
   }
-  (void)t;
   return Status::Ok();
 }
 
@@ -104,7 +112,8 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
   const std::string name = t.schema + "." + t.name;
   auto found = pg::FindRelation(session, t.schema, t.name);
   if (!found.ok()) return found.status();
-  if (!found.value()) return check.At(t.line, "table '" + name + "' does not exist in the database");
+  if (!found.value())
+    return check.At(t.line, "table '" + name + "' does not exist in the database");
   TablePlan plan;
   plan.map = &t;
   plan.relation = std::move(*found.value());
@@ -135,12 +144,12 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
       expr = "(" + session.QuoteName(m.column) + ")::text";
     } else {
       expr = "(" + m.expr + ")::text";
-      auto runs = session.Query("run the expression of line " + std::to_string(m.line),
-                                "SELECT " + expr + " FROM " + plan.quoted + " LIMIT 1", {},
+      const std::string query = "run the expression of line " + std::to_string(m.line);
+      auto runs = session.Query(query, "SELECT " + expr + " FROM " + plan.quoted + " LIMIT 1", {},
                                 pg::Shape::kAnyRows, tombstones::ExitCode::kUsage);
       if (!runs.ok())
-        return check.At(m.line, "expression on table '" + name + "' fails to run: " +
-                                    Checker::Cause(runs.status()));
+        return check.At(m.line, "expression on table '" + name +
+                                    "' fails to run: " + Checker::Cause(runs.status(), query));
     }
     KeySource source;
     source.field = static_cast<int>(fields.size());
@@ -161,10 +170,11 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
   if (!t.created_at.empty()) {
     const pg::Column* c = r.Find(t.created_at);
     if (c == nullptr)
-      return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name + "' does not exist");
+      return check.At(t.line,
+                      "guard column '" + t.created_at + "' of table '" + name + "' does not exist");
     if (c->type != "date" && c->type.rfind("timestamp", 0) != 0)
-      return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name +
-                                  "' is '" + c->type + "', not a date or timestamp");
+      return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name + "' is '" +
+                                  c->type + "', not a date or timestamp");
     plan.guard_field = static_cast<int>(fields.size());
     fields.push_back("floor(extract(epoch FROM " + session.QuoteName(t.created_at) +
                      ") * 1000000)::bigint");
@@ -172,7 +182,7 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
 
   for (const AnonymizeSet& set : t.set) {
     SetTarget target;
-    if (Status s = CheckSet(check, t, r, set, &target); !s.ok()) return s;
+    if (Status s = CheckSet(check, r, set, &target); !s.ok()) return s;
     target.field = static_cast<int>(fields.size());
     fields.push_back("(" + session.QuoteName(set.column) + ")::text");
     plan.sets.push_back(std::move(target));

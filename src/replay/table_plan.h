@@ -35,15 +35,15 @@ struct SetTarget {
 struct TablePlan {
   const TableMap* map = nullptr;
   pg::Relation relation;
-  std::string quoted;                        // "schema"."name", quoted by the driver
+  std::string quoted;  // "schema"."name", quoted by the driver
   // How a row is found again to change it: the primary key, else ctid (with tableoid for a
   // partitioned table). SQL expressions (quoted) and their types; fields 0..k-1 of a row.
   std::vector<std::string> locator;
   std::vector<std::string> locator_types;
   std::vector<KeySource> sources;
-  int guard_field = -1;                      // created_at in microseconds since the epoch
+  int guard_field = -1;  // created_at in microseconds since the epoch
   std::vector<SetTarget> sets;
-  std::string select;                        // the query whose COPY is scanned
+  std::string select;  // the query whose COPY is scanned
 
   std::string Display() const { return relation.Display(); }
 };

@@ -25,8 +25,8 @@ void RecordIntegrationTombstones(const StoreFixture& store) {
   subjects.push_back(kHeldSubject);
   for (int s : subjects) {
     const std::string n = std::to_string(s);
-    std::vector<std::string> args = {"add", "--request", "R-" + n, "--ids-from", "-",
-                                     "--erased-at", "2024-06-01T00:00:00Z"};
+    std::vector<std::string> args = {
+        "add", "--request", "R-" + n, "--ids-from", "-", "--erased-at", "2024-06-01T00:00:00Z"};
     if (s == kHeldSubject) args.insert(args.end(), {"--hold", "litigation 2024-17"});
     const RunResult r = store.Run(args, "user_id:" + n + "\nemail:User" + n + "@Example.com\n");
     if (r.code != 0) throw std::runtime_error("add failed: " + r.err);

@@ -1,11 +1,10 @@
 // tombstone replay against a real PostgreSQL: the integration fixture (tests/data/integration)
 // with its six tombstones; every other row must come out unchanged.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/support/cli_runner.h"
@@ -26,26 +25,31 @@ const char* kErasedEmails =
 // Rows of snap.TABLE minus those the replay deletes must equal TABLE exactly (both ways).
 std::string Difference(const IntegrationDb& db, const std::string& table,
                        const std::string& deleted) {
-  const std::string kept = "(SELECT * FROM snap." + table + " WHERE NOT coalesce(" + deleted + ", false))";
+  const std::string kept =
+      "(SELECT * FROM snap." + table + " WHERE NOT coalesce(" + deleted + ", false))";
   return db.Value("SELECT (SELECT count(*) FROM (" + kept + " EXCEPT ALL SELECT * FROM " + table +
-                  ") a) || '/' || (SELECT count(*) FROM (SELECT * FROM " + table +
-                  " EXCEPT ALL " + kept + ") b)");
+                  ") a) || '/' || (SELECT count(*) FROM (SELECT * FROM " + table + " EXCEPT ALL " +
+                  kept + ") b)");
 }
 
 void Snapshot(const IntegrationDb& db) {
-  db.Psql("CREATE SCHEMA snap;"
-          "CREATE TABLE snap.users AS TABLE users; CREATE TABLE snap.orders AS TABLE orders;"
-          "CREATE TABLE snap.events AS TABLE events; CREATE TABLE snap.invoices AS TABLE invoices;"
-          "CREATE TABLE snap.audit_log AS TABLE audit_log;"
-          "CREATE TABLE snap.page_views AS TABLE page_views;");
+  db.Psql(
+      "CREATE SCHEMA snap;"
+      "CREATE TABLE snap.users AS TABLE users; CREATE TABLE snap.orders AS TABLE orders;"
+      "CREATE TABLE snap.events AS TABLE events; CREATE TABLE snap.invoices AS TABLE invoices;"
+      "CREATE TABLE snap.audit_log AS TABLE audit_log;"
+      "CREATE TABLE snap.page_views AS TABLE page_views;");
 }
 
 // A checksum of every mapped table, to show that nothing changed.
 std::string Checksum(const IntegrationDb& db) {
   std::string sum;
   for (const char* t : {"users", "orders", "events", "invoices", "audit_log", "page_views"})
-    sum += db.Value(std::string("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), ''))"
-                                " FROM ") + t + " x") + " ";
+    sum +=
+        db.Value(std::string("SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), ''))"
+                             " FROM ") +
+                 t + " x") +
+        " ";
   return sum;
 }
 
@@ -70,13 +74,15 @@ const json& TableOf(const json& receipt, const std::string& table) {
 }
 
 std::vector<std::string> ReplayArgs(const IntegrationDb& db, const std::string& receipt) {
-  return {"replay", "--dsn", db.dsn, "--map", IntegrationMap(), "--receipt", receipt,
-          "--snapshot-label", "test restore"};
+  return {"replay",         "--dsn",     db.dsn,  "--map",
+          IntegrationMap(), "--receipt", receipt, "--snapshot-label",
+          "test restore"};
 }
 
 }  // namespace
 
-TEST_CASE("replay erases every tombstoned subject and leaves every other row unchanged", "[pg][replay]") {
+TEST_CASE("replay erases every tombstoned subject and leaves every other row unchanged",
+          "[pg][replay]") {
   PgCluster& pg = PgCluster::Shared();
   TempDir dir;
   StoreFixture store(dir.path());
@@ -91,11 +97,12 @@ TEST_CASE("replay erases every tombstoned subject and leaves every other row unc
   SECTION("deleted tables lose exactly the subjects' rows, children before parents") {
     CHECK(Difference(db, "users", std::string("id IN ") + kErased) == "0/0");
     CHECK(Difference(db, "orders", std::string("user_id IN ") + kErased) == "0/0");
-    CHECK(Difference(db, "events", std::string("(user_id IN ") + kErased +
-                                       " OR lower(trim(payload->>'email')) IN " + kErasedEmails +
-                                       ") AND created_at <= '2024-06-01'") == "0/0");
-    CHECK(Difference(db, "page_views", std::string("lower(trim(user_email)) IN ") + kErasedEmails) ==
-          "0/0");
+    CHECK(Difference(db, "events",
+                     std::string("(user_id IN ") + kErased +
+                         " OR lower(trim(payload->>'email')) IN " + kErasedEmails +
+                         ") AND created_at <= '2024-06-01'") == "0/0");
+    CHECK(Difference(db, "page_views",
+                     std::string("lower(trim(user_email)) IN ") + kErasedEmails) == "0/0");
     CHECK(db.Value("SELECT count(*) FROM snap.users WHERE id IN (3, 7, 10, 19, 23)") == "5");
     CHECK(db.Value("SELECT count(*) FROM events WHERE payload->>'n' = '-1'") == "0");  // jsonb copy
   }
@@ -108,17 +115,21 @@ TEST_CASE("replay erases every tombstoned subject and leaves every other row unc
   SECTION("anonymized rows hold each strategy's value; other invoices are unchanged") {
     const std::string matched = std::string("customer_id IN ") + kErased +
                                 " OR lower(trim(billing_email)) IN " + kErasedEmails;
-    CHECK(Difference(db, "invoices", matched) == "0/" +
-          db.Value("SELECT count(*) FROM snap.invoices WHERE " + matched));
+    CHECK(Difference(db, "invoices", matched) ==
+          "0/" + db.Value("SELECT count(*) FROM snap.invoices WHERE " + matched));
     CHECK(db.Value("SELECT count(*) FROM snap.invoices WHERE " + matched) == "11");
     CHECK(db.Value("SELECT count(*) FROM invoices i JOIN snap.invoices s USING (id) WHERE " +
-                   std::string("(s.customer_id IN ") + kErased + " OR lower(trim(s.billing_email)) IN " +
-                   kErasedEmails + ") AND NOT (i.billing_name IS NULL AND i.billing_email = '[redacted]'"
+                   std::string("(s.customer_id IN ") + kErased +
+                   " OR lower(trim(s.billing_email)) IN " + kErasedEmails +
+                   ") AND NOT (i.billing_name IS NULL AND i.billing_email = '[redacted]'"
                    " AND i.country = 'XX' AND i.amount = s.amount AND i.customer_id = s.customer_id"
-                   " AND (i.vat_number ~ '^[0-9a-f]{32}$' OR (s.vat_number IS NULL AND i.vat_number IS NULL)))") == "0");
+                   " AND (i.vat_number ~ '^[0-9a-f]{32}$' OR (s.vat_number IS NULL AND "
+                   "i.vat_number IS NULL)))") == "0");
     // The pseudonym is stable: the same VAT number gets the same one.
-    CHECK(db.Value("SELECT count(DISTINCT vat_number) FROM invoices WHERE country = 'XX' AND vat_number IS NOT NULL") ==
-          db.Value("SELECT count(DISTINCT s.vat_number) FROM invoices i JOIN snap.invoices s USING (id) WHERE i.country = 'XX' AND s.vat_number IS NOT NULL"));
+    CHECK(db.Value("SELECT count(DISTINCT vat_number) FROM invoices WHERE country = 'XX' AND "
+                   "vat_number IS NOT NULL") ==
+          db.Value("SELECT count(DISTINCT s.vat_number) FROM invoices i JOIN snap.invoices s USING "
+                   "(id) WHERE i.country = 'XX' AND s.vat_number IS NOT NULL"));
   }
   SECTION("retained rows are counted and untouched") {
     CHECK(Difference(db, "audit_log", "false") == "0/0");
@@ -146,11 +157,24 @@ TEST_CASE("replay erases every tombstoned subject and leaves every other row unc
     CHECK(TableOf(receipt, "public.audit_log")["rows_held"] == 2);
     CHECK(TableOf(receipt, "public.invoices")["rows_anonymized"] == 11);
     CHECK(TableOf(receipt, "public.events")["rows_kept_by_guard"] == 1);
-    CHECK(TableOf(receipt, "public.page_views")["rows_deleted"] ==
-          std::stoi(db.Value(std::string("SELECT count(*) FROM snap.page_views WHERE lower(trim(user_email)) IN ") + kErasedEmails)));
+    CHECK(
+        TableOf(receipt, "public.page_views")["rows_deleted"] ==
+        std::stoi(db.Value(
+            std::string("SELECT count(*) FROM snap.page_views WHERE lower(trim(user_email)) IN ") +
+            kErasedEmails)));
     const RunResult list = store.Run({"receipts", "list"});
     CHECK(list.code == 0);
     CHECK(list.out.find("replay") != std::string::npos);
+    CHECK(store.Run({"receipts", "verify"}).code == 0);
+    // The compliance officer's list shows the replay that re-applied each pending tombstone.
+    REQUIRE(store
+                .Run({"backups", "add", "--id", "b1", "--taken-at", "2024-01-01T00:00:00Z",
+                      "--expires-at", "2099-01-01T00:00:00Z"})
+                .code == 0);
+    const RunResult pending = store.Run({"pending"});
+    CHECK(pending.code == 0);
+    CHECK(pending.out.find("R-3 ") != std::string::npos);
+    CHECK(pending.out.find("#1 ") != std::string::npos);
   }
   SECTION("a second replay changes nothing and exits 0") {
     const std::string before = Checksum(db);
@@ -205,23 +229,26 @@ TEST_CASE("replay --dry-run prints the plan and the counts, and changes nothing"
   CHECK(list.out.find("replay") == std::string::npos);  // a dry run is not recorded in the store
 }
 
-TEST_CASE("a foreign key from an unmapped table that blocks a delete stops replay before any change",
-          "[pg][replay]") {
+TEST_CASE(
+    "a foreign key from an unmapped table that blocks a delete stops replay before any change",
+    "[pg][replay]") {
   PgCluster& pg = PgCluster::Shared();
   EnsureAppRole(pg);
   TempDir dir;
   StoreFixture store(dir.path());
   RecordIntegrationTombstones(store);
   IntegrationDb db(pg, "blocked");
-  db.Psql("CREATE TABLE tickets (id serial PRIMARY KEY, user_id bigint REFERENCES users (id));"
-          "INSERT INTO tickets (user_id) VALUES (7), (8), (7);");
+  db.Psql(
+      "CREATE TABLE tickets (id serial PRIMARY KEY, user_id bigint REFERENCES users (id));"
+      "INSERT INTO tickets (user_id) VALUES (7), (8), (7);");
   const std::string before = Checksum(db);
   const RunResult r = store.Run(ReplayArgs(db, dir / "r.json"));
   INFO(r.out << r.err);
   CHECK(r.code == 1);
-  CHECK(r.err.find("unable to delete from 'public.users': 2 rows of 'public.tickets' reference rows "
-                   "to delete through foreign key 'tickets_user_id_fkey' (ON DELETE NO ACTION)") !=
-        std::string::npos);
+  CHECK(
+      r.err.find("unable to delete from 'public.users': 2 rows of 'public.tickets' reference rows "
+                 "to delete through foreign key 'tickets_user_id_fkey' (ON DELETE NO ACTION)") !=
+      std::string::npos);
   CHECK(r.out.find("checked before anything changes") != std::string::npos);  // in the plan
   CHECK(Checksum(db) == before);
   SECTION("the database stays fenced for other roles until a run succeeds") {
@@ -232,12 +259,15 @@ TEST_CASE("a foreign key from an unmapped table that blocks a delete stops repla
     INFO(again.out << again.err);
     CHECK(again.code == 0);
     CHECK(AppCanConnect(pg, db.name));
-    CHECK(db.Value("SELECT datconnlimit FROM pg_database WHERE datname = current_database()") == "-1");
+    CHECK(db.Value("SELECT datconnlimit FROM pg_database WHERE datname = current_database()") ==
+          "-1");
   }
 }
 
-TEST_CASE("replay fences out other roles while it runs, and a connection killed mid-replay changes nothing",
-          "[pg][replay]") {
+TEST_CASE(
+    "replay fences out other roles while it runs, and a connection killed mid-replay changes "
+    "nothing",
+    "[pg][replay]") {
   PgCluster& pg = PgCluster::Shared();
   EnsureAppRole(pg);
   TempDir dir;
@@ -253,13 +283,15 @@ TEST_CASE("replay fences out other roles while it runs, and a connection killed 
   auto app_session = std::async(std::launch::async, [&] {
     const auto start = std::chrono::steady_clock::now();
     const int rc = std::system((psql + " -c 'SELECT pg_sleep(60) FROM users LIMIT 1' '" + host +
-                                " user=app dbname=" + db.name + "' > /dev/null 2>&1").c_str());
+                                " user=app dbname=" + db.name + "' > /dev/null 2>&1")
+                                   .c_str());
     return std::make_pair(rc, std::chrono::steady_clock::now() - start);
   });
   auto locker = std::async(std::launch::async, [&] {
-    return std::system((psql + " -c 'BEGIN; LOCK TABLE users IN SHARE MODE; SELECT pg_sleep(60); COMMIT;' '" +
-                        host + " user=" + pg.superuser() + " dbname=" + db.name +
-                        "' > /dev/null 2>&1").c_str());
+    return std::system(
+        (psql + " -c 'BEGIN; LOCK TABLE users IN SHARE MODE; SELECT pg_sleep(60); COMMIT;' '" +
+         host + " user=" + pg.superuser() + " dbname=" + db.name + "' > /dev/null 2>&1")
+            .c_str());
   });
   const auto wait_for = [&](const std::string& sql) {
     for (int i = 0; i < 300; ++i) {
@@ -268,9 +300,13 @@ TEST_CASE("replay fences out other roles while it runs, and a connection killed 
     }
     return false;
   };
-  REQUIRE(wait_for("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                   "WHERE a.datname = current_database() AND l.mode = 'ShareLock' AND l.granted AND l.relation = 'users'::regclass"));
-  REQUIRE(wait_for("SELECT count(*) FROM pg_stat_activity WHERE usename = 'app' AND datname = current_database()"));
+  REQUIRE(
+      wait_for("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+               "WHERE a.datname = current_database() AND l.mode = 'ShareLock' AND l.granted AND "
+               "l.relation = 'users'::regclass"));
+  REQUIRE(
+      wait_for("SELECT count(*) FROM pg_stat_activity WHERE usename = 'app' AND datname = "
+               "current_database()"));
 
   auto replay = std::async(std::launch::async, [&] {
     const std::string cmd = Binary() + " --store " + store.store + " --key-file " + store.key +
@@ -279,26 +315,33 @@ TEST_CASE("replay fences out other roles while it runs, and a connection killed 
     return WEXITSTATUS(std::system(cmd.c_str()));
   });
   // Replay is waiting on the lock: it has scanned every table and deleted the children.
-  REQUIRE(wait_for("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tombstone replay' "
-                   "AND wait_event_type = 'Lock'"));
+  REQUIRE(
+      wait_for("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tombstone replay' "
+               "AND wait_event_type = 'Lock'"));
   const auto app = app_session.get();
-  CHECK(app.first != 0);                                   // the application session was ended
+  CHECK(app.first != 0);  // the application session was ended
   CHECK(app.second < std::chrono::seconds(50));
-  CHECK_FALSE(AppCanConnect(pg, db.name));                 // and cannot come back while replay runs
-  db.Psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tombstone replay';");
+  CHECK_FALSE(AppCanConnect(pg, db.name));  // and cannot come back while replay runs
+  db.Psql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tombstone "
+      "replay';");
   const int code = replay.get();
   INFO(ReadFile(dir / "killed.out"));
   CHECK(code == 1);
-  CHECK(ReadFile(dir / "killed.out").find("the connection to the server was lost") != std::string::npos);
-  db.Psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%LOCK TABLE users%' AND pid <> pg_backend_pid();");
+  CHECK(ReadFile(dir / "killed.out").find("the connection to the server was lost") !=
+        std::string::npos);
+  db.Psql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%LOCK TABLE "
+      "users%' AND pid <> pg_backend_pid();");
   locker.get();
-  CHECK(Checksum(db) == before);                           // rolled back: nothing changed
-  CHECK_FALSE(AppCanConnect(pg, db.name));                 // still fenced
+  CHECK(Checksum(db) == before);            // rolled back: nothing changed
+  CHECK_FALSE(AppCanConnect(pg, db.name));  // still fenced
 
   const RunResult again = store.Run(ReplayArgs(db, dir / "r.json"));
   INFO(again.out << again.err);
   CHECK(again.code == 0);
   CHECK(db.Value("SELECT count(*) FROM users WHERE id IN (3, 7, 10, 19, 23)") == "0");
   CHECK(AppCanConnect(pg, db.name));
-  CHECK(db.Value("SELECT datconnlimit FROM pg_database WHERE datname = current_database()") == "50");
+  CHECK(db.Value("SELECT datconnlimit FROM pg_database WHERE datname = current_database()") ==
+        "50");
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The disaster-recovery drill (docs/drill.md). On a fresh Debian 12 machine, as root or as a user
+# who may sudo apt-get: installs what is missing, builds into build/, then
+#   1. starts a throwaway primary (WAL archive on) with a demo application: thousands of subjects
+#      across related tables, some identifiers inside jsonb;
+#   2. takes a base backup (pg_basebackup), writes a little more, notes a target time;
+#   3. erases some subjects live: the application's DELETE/UPDATE, then `tombstone add` for each;
+#   4. restores the backup into a second data directory to the target time (before the erasures:
+#      the erased subjects come back) with restore-hooks/pgbasebackup-pitr.sh, which runs the
+#      post-restore step: fenced start, recovery, promote, `tombstone replay`;
+#   5. opens the restored database, runs `tombstone verify`, compares every table with the
+#      primary, checks that an application role can connect;
+#   6. prints the drill report, appends one CSV line to the drill log, cleans up.
+#
+# Usage: restore-hooks/drill.sh [--subjects N] [--erase N] [--out DIR] [--map FILE] [--no-setup] [--keep]
+#   --subjects N  demo subjects (default 5000)          --erase N  subjects to erase (default 50)
+#   --out DIR     receipts and drill-log.csv (default build/drill)
+#   --map FILE    the data map replay and verify use (default restore-hooks/drill/map.toml; a map
+#                 that misses a table of the demo schema makes the drill fail, as it should)
+#   --no-setup    skip tests/install-deps.sh and the build (use build/tombstone as it is)
+#   --keep        keep the temporary directory (servers are stopped anyway)
+# Exit: 0 every check passed; 1 a check failed (the report says which); 2 usage; 5 set-up failed.
+set -euo pipefail
+TOMBSTONE_HOOK_NAME=drill
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+subjects=5000 erase=50 out="" setup=yes keep=no map=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --subjects) subjects=${2:?}; shift 2 ;;
+    --erase) erase=${2:?}; shift 2 ;;
+    --out) out=${2:?}; shift 2 ;;
+    --map) map=${2:?}; shift 2 ;;
+    --no-setup) setup=no; shift ;;
+    --keep) keep=yes; shift ;;
+    -h|--help) sed -n '2,/^# Exit:/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) log "unable to parse options: unknown option '$1'"; sed -n '/^# Usage:/,/^# Exit:/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+done
+[[ "$subjects" =~ ^[0-9]+$ && "$erase" =~ ^[0-9]+$ && "$subjects" -ge 100 && "$erase" -ge 1 && "$erase" -le $((subjects / 10)) ]] ||
+  die 2 "unable to run the drill: --subjects must be at least 100 and --erase between 1 and subjects/10"
+out=${out:-$top_dir/build/drill}
+map=${map:-$hooks_dir/drill/map.toml}
+[ -f "$map" ] || die 2 "unable to read map '$map': no such file"
+map=$(cd "$(dirname "$map")" && pwd)/$(basename "$map")
+source "$hooks_dir/lib/drill_steps.sh"
+
+# --- the checklist ------------------------------------------------------------------------------
+trap cleanup EXIT
+run_id=$(date -u +%Y%m%dT%H%M%SZ)
+drill_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+setup_machine                 # install-deps, build
+t_begin=$(now)
+make_workspace                # temp dir, store, key, the server's OS user
+start_primary                 # initdb, WAL archive, private socket
+load_demo_data                # thousands of subjects
+take_base_backup              # pg_basebackup, then a few more sign-ups, then the target time
+erase_live                    # DELETE/UPDATE in the application + tombstone add
+t_restore=$(now)
+restore_and_replay            # pgbasebackup-pitr.sh: restore, fenced start, recovery, replay
+open_restored                 # a normal start on the drill's socket
+verify_restored               # tombstone verify, application login: the database is open
+t_open=$(now)
+compare_with_primary          # every table against the primary, the erased ids, the point in time
+stop_servers
+report
+append_log
+[ "$failed" -eq 0 ] || exit 1

@@ -1,0 +1,75 @@
+// What 'scan' and 'scrub' share: the options that say where identifiers sit in an export, the
+// tombstones loaded once for every file, and the choice between the CSV/TSV and pg_dump readers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/cli/command.h"
+#include "src/exports/byte_stream.h"
+#include "src/exports/csv_export.h"
+#include "src/exports/export_report.h"
+#include "src/exports/tombstone_index.h"
+#include "src/map/data_map.h"
+
+namespace tombstone::exports {
+
+enum class FileType { kDetect, kCsv, kTsv, kPgDump };
+
+// Declares --map, --column, --type and --all-matches (the options both commands take).
+void DeclareExportOptions(cxxopts::Options& options);
+
+struct ExportOptions {
+  std::string map_path;               // --map FILE ("" when not given)
+  std::vector<CsvColumn> columns;     // --column HEADER=KIND
+  FileType type = FileType::kDetect;  // --type csv|tsv|pg_dump
+  bool all_matches = false;           // --all-matches
+};
+// kUsage for a malformed --column (no '=', an invalid kind name) or an unknown --type.
+Result<ExportOptions> ReadExportOptions(const Context& ctx);
+
+// The type of `path`: --type when given; otherwise by name (.csv, .tsv/.tab, .sql, after any
+// .zst), otherwise by its first line (a pg_dump starts with "--", "\restrict" or "SET"; a
+// header with a tab and no comma is TSV; anything else CSV). kUsage when it cannot be read.
+Result<FileType> DetectType(const std::string& path, FileType given);
+std::string_view TypeName(FileType t);
+
+// The map and the tombstones, loaded once and used for every file. Not thread-safe.
+class ExportJob {
+ public:
+  // Loads the map (when given) and every tombstone holding a kind that the columns or the map
+  // use. kUsage for a bad map, or when neither --column nor --map says where identifiers are.
+  // `key` must outlive the job. Notes for people (a kind the store never recorded) go to
+  // notes().
+  static Result<std::unique_ptr<ExportJob>> Prepare(const ExportOptions& options,
+                                                    tombstones::Store& store,
+                                                    const tombstones::Key& key);
+
+  // Reads `path` (plain or zstd) to the end; `out`, when not null, receives the scrubbed copy
+  // (not committed here). kUsage when the file needs what was not given (a CSV without column
+  // kinds, a dump without --map), when it is malformed or truncated; *report holds what was
+  // read up to then.
+  Status Process(const std::string& path, OutputFile* out, FileReport* report);
+
+  // When set, Process() reports progress there: "\r<file>: NN% of M MB", at most twice a
+  // second, cleared at the end (for a terminal).
+  void ShowProgress(std::ostream* terminal) { progress_ = terminal; }
+
+  const std::vector<std::string>& notes() const { return notes_; }
+  std::size_t tombstones() const { return index_->size(); }
+
+ private:
+  ExportJob(const ExportOptions& options, const tombstones::Key& key)
+      : options_(options), key_(key) {}
+  CsvSpec SpecFor(FileType type) const;
+
+  ExportOptions options_;
+  const tombstones::Key& key_;
+  std::optional<DataMap> map_;
+  std::unique_ptr<TombstoneIndex> index_;
+  std::vector<std::string> notes_;
+  std::ostream* progress_ = nullptr;
+};
+
+}  // namespace tombstone::exports

@@ -1,0 +1,146 @@
+// restore-hooks/barman-post-recovery.sh: a real `barman recover` on one machine (Barman 3.4 with
+// backup_method = postgres and archiver = on, both local), and the hook's exit codes when it is
+// called the way Barman calls a post_recovery_retry_script (environment, shell).
+#include <catch2/catch.hpp>
+
+#include "tests/restore-hooks/restore_support.h"
+
+using namespace tombstone::testing;
+using namespace tombstone::testing::restore;
+
+namespace {
+
+// The environment Barman 3.4 gives a post_recovery_retry_script (barman/hooks.py).
+std::string BarmanEnv(const std::string& dest, const std::string& hook = "recovery_retry_script",
+                      const std::string& phase = "post", const std::string& remote = "") {
+  return "BARMAN_VERSION=3.4.0 BARMAN_SERVER=main BARMAN_CONFIGURATION=/etc/barman.conf "
+         "BARMAN_HOOK=" +
+         hook + " BARMAN_RETRY=1 BARMAN_PHASE=" + phase +
+         " BARMAN_ERROR= BARMAN_BACKUP_ID=20260101T000000" +
+         " BARMAN_STATUS=DONE BARMAN_DESTINATION_DIRECTORY=" + Q(dest) +
+         " BARMAN_TABLESPACES=" + " BARMAN_REMOTE_COMMAND=" + Q(remote) +
+         " BARMAN_RECOVER_OPTIONS= ";
+}
+
+}  // namespace
+
+TEST_CASE("Barman: barman recover runs the post_recovery_retry_script, which fences and replays",
+          "[pg][restore-hooks]") {
+  REQUIRE(Shell("barman --version").code == 0);  // tests/install-deps.sh installs it
+  TempDir dir;
+  OpenToServerUser(dir);
+  // Barman's incoming directory for archive_command, made before the first segment is archived
+  std::filesystem::create_directories(dir / "barman/main/incoming");
+  GiveToServerUser(dir / "barman");
+  SourceCluster source(dir.path(), 54431, "cp %p " + dir / "barman/main/incoming/%f");
+  source.Psql("CREATE DATABASE app");
+  source.PsqlFile(TestData("schema.sql"), "app");
+  StoreFixture store(dir.path());
+  GiveToServerUser(dir.path());  // Barman runs as its barman_user, and so does the hook
+  const std::string conf = dir / "barman.conf";
+  WriteFile(conf, "[barman]\nbarman_user = " + ServerUser() + "\nbarman_home = " + dir / "barman" +
+                      "\nlog_file = " + dir / "barman.log" + "\nlog_level = INFO\n\n[main]\n" +
+                      "conninfo = " + source.Dsn() + "\nstreaming_conninfo = " + source.Dsn() +
+                      "\nbackup_method = postgres\narchiver = on\nimmediate_checkpoint = true\n" +
+                      "path_prefix = " + PgBinDir() +
+                      "\npost_recovery_retry_script = " + Hook("barman-post-recovery.sh") +
+                      " --map " + TestData("map.toml") + " --store " + store.store +
+                      " --key-file " + store.key + " --dbname app --port 54432 --summary " +
+                      dir / "step.summary" + " --receipt " + dir / "receipt.json" + "\n");
+  GiveToServerUser(conf);
+  const std::string barman = Env(dir) + "barman -c " + Q(conf) + " ";
+  source.ArchiveAll();
+  SourceCluster::Must(barman + "archive-wal main", "archive WAL");
+  Sh backup = Shell(barman + "backup --wait main");
+  INFO(backup.out);
+  REQUIRE(backup.code == 0);
+  source.Psql("INSERT INTO marker VALUES ('written after the backup')", "app");
+  const std::string target = source.TargetTime();
+  EraseLive(source, "app");
+  RecordErasures(store);
+  GiveToServerUser(store.store);
+  source.ArchiveAll();
+  SourceCluster::Must(barman + "archive-wal main", "archive WAL");
+  const std::string id =
+      SourceCluster::Must(barman + "list-backups --minimal main", "list backups");
+
+  // Barman copies --target-time verbatim into recovery_target_time, which PostgreSQL parses before
+  // it knows time zone abbreviations: '...Z' is refused there, '+00' is not (docs/runbook.md)
+  std::string pg_target = target;
+  pg_target[10] = ' ';
+  pg_target.back() = '+';
+  pg_target += "00";
+  Sh r = Shell(barman + "recover main " + id.substr(0, id.find('\n')) + " " + Q(dir / "restored") +
+               " --target-time " + Q(pg_target));
+  INFO(r.out + ReadFile(dir / "barman.log"));
+  REQUIRE(r.code == 0);
+  const std::string log = ReadFile(dir / "barman.log");
+  CHECK(log.find("barman-post-recovery: fenced") != std::string::npos);
+  CHECK(log.find("replay verified clean; fence lifted") != std::string::npos);
+  CHECK_FALSE(FenceIn(dir / "restored"));
+  auto summary = ReadSummary(dir / "step.summary");
+  CHECK(summary["replay_exit"] == "0");
+  CHECK(summary["system_identifier"] == source.SystemIdentifier());
+  auto receipt = ReadJson(dir / "receipt.json");
+  CHECK(receipt["verification"] == "clean");
+  CHECK(receipt["tombstones_applied"] == 2);
+  CHECK(receipt["snapshot"]["label"].get<std::string>().find("barman backup") == 0);
+
+  Opened opened(dir / "restored", dir / "open-sock", 54433);
+  REQUIRE(opened.up());
+  CHECK(opened.Psql("SELECT string_agg(note, ',') FROM marker", "app").out ==
+        "written after the backup\n");
+  CHECK(opened.Psql("SELECT count(*) FROM users", "app").out == "38\n");
+}
+
+TEST_CASE("Barman: the hook's exit codes when called as Barman calls a retry hook",
+          "[pg][restore-hooks]") {
+  TempDir dir;
+  OpenToServerUser(dir);
+  const std::string pgdata = dir / "restored";
+  SourceCluster::Must(
+      AsServerUser(PgBinDir() + "/initdb -N -A trust -U " + ServerUser() + " -D " + Q(pgdata)),
+      "initdb");
+  const std::string hook = Hook("barman-post-recovery.sh");
+
+  SECTION("not the post phase of recovery_retry_script: 62 (abort, continue), nothing written") {
+    CHECK(Shell(BarmanEnv(pgdata, "recovery_retry_script", "pre") + hook).code == 62);
+    CHECK(Shell(BarmanEnv(pgdata, "recovery_script", "post") + hook).code == 62);
+    CHECK(Shell(BarmanEnv("") + hook).code == 62);
+    CHECK(Shell(BarmanEnv(dir / "nowhere") + hook).code == 62);
+    CHECK(Shell(BarmanEnv(pgdata) + hook + " --pgdata /x").code == 62);
+    CHECK_FALSE(FenceIn(pgdata));
+  }
+
+  SECTION("no --map: 0, the directory is fenced and stays so; a second call is idempotent") {
+    Sh r = Shell(BarmanEnv(pgdata) + hook);
+    INFO(r.out);
+    CHECK(r.code == 0);
+    CHECK(FenceIn(pgdata));
+    CHECK(Shell(BarmanEnv(pgdata) + hook).code == 0);
+    const std::string conf = ReadFile(pgdata + "/postgresql.auto.conf");
+    CHECK(conf.find("# BEGIN tombstone fence") == conf.rfind("# BEGIN tombstone fence"));
+  }
+
+  SECTION("the post-restore step fails: 63 (abort, stop), the directory stays fenced") {
+    StoreFixture store(dir.path());
+    Sh r = Shell(Env(dir) + BarmanEnv(pgdata) + hook + " --map " + Q(dir / "missing.toml") +
+                 " --store " + Q(store.store) + " --key-file " + Q(store.key));
+    INFO(r.out);
+    CHECK(r.code == 63);
+    CHECK(r.out.find("stays fenced") != std::string::npos);
+    CHECK(FenceIn(pgdata));
+  }
+
+  SECTION("a remote destination: fenced through BARMAN_REMOTE_COMMAND; 1 (retry) when that fails") {
+    // Barman runs `$BARMAN_REMOTE_COMMAND "COMMAND"` (ssh user@host "COMMAND"); sh -c stands in for
+    // ssh
+    Sh r = Shell(BarmanEnv(pgdata, "recovery_retry_script", "post", "sh -c") + hook);
+    INFO(r.out);
+    CHECK(r.code == 0);
+    CHECK(FenceIn(pgdata));
+    CHECK(r.out.find("run post-restore-step.sh") != std::string::npos);
+    CHECK(Shell(BarmanEnv(dir / "nowhere", "recovery_retry_script", "post", "sh -c") + hook).code ==
+          1);
+  }
+}

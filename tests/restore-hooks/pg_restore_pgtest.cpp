@@ -1,0 +1,118 @@
+// restore-hooks/pg-restore.sh: a logical dump restored into a new database that applications
+// cannot reach until replay has verified it clean.
+#include <catch2/catch.hpp>
+
+#include "tests/restore-hooks/restore_support.h"
+
+using namespace tombstone::testing;
+using namespace tombstone::testing::restore;
+
+namespace {
+
+std::string Field(PgCluster& pg, const std::string& sql) {
+  std::string s = pg.Psql(sql);
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is clean",
+          "[pg][restore-hooks]") {
+  PgCluster& pg = PgCluster::Shared();
+  TempDir dir;
+  OpenToServerUser(dir);
+  const std::string source = pg.CreateDatabase("dumped");
+  pg.Psql(ReadFile(TestData("schema.sql")), source);
+  pg.Psql(
+      "DO $$ BEGIN CREATE ROLE restore_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END "
+      "$$;");
+  SourceCluster::Must(
+      PgBinDir() + "/pg_dump -Fc -f " + Q(dir / "app.dump") + " " + Q(pg.Dsn(source)), "dump");
+  StoreFixture store(dir.path());
+  RecordErasures(store);  // erased after the dump was taken: the dump still holds them
+  static int runs = 0;
+  const std::string db = "restored_" + std::to_string(::getpid()) + "_" + std::to_string(++runs);
+  const std::string run = Env(dir) + Hook("pg-restore.sh") + " --dump " + Q(dir / "app.dump") +
+                          " --dsn " + Q(pg.Dsn()) + " --dbname ";
+  const std::string rest = " --store " + Q(store.store) + " --key-file " + Q(store.key) +
+                           " --summary " + Q(dir / "summary") + " --receipt " +
+                           Q(dir / "receipt.json");
+  auto app_login = [&](const std::string& name) {
+    return PgBinDir() + "/psql -X -A -t -c 'SELECT count(*) FROM pg_class' " +
+           Q("host=" + pg.socket_dir() + " port=" + std::to_string(pg.port()) +
+             " user=restore_app dbname=" + name);
+  };
+
+  SECTION("replay clean: the erased subjects are gone and the database opens") {
+    Sh r = Shell(run + db + " --map " + Q(TestData("map.toml")) + rest);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    CHECK(Field(pg, "SELECT datconnlimit FROM pg_database WHERE datname = '" + db + "'") == "-1");
+    CHECK(Field(pg,
+                "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = "
+                "s.setdatabase WHERE d.datname = '" +
+                    db + "'") == "0");
+    CHECK(pg.Psql("SELECT count(*) FROM users", db) == "38\n");
+    CHECK(pg.Psql("SELECT count(*) FROM users WHERE id IN (3, 7)", db) == "0\n");
+    CHECK(pg.Psql("SELECT count(*) FROM users", source) == "40\n");  // the source is untouched
+    auto summary = ReadSummary(dir / "summary");
+    CHECK(summary["replay_exit"] == "0");
+    CHECK(summary["fenced"] == "no");
+    CHECK_FALSE(summary["dump_created"].empty());
+    auto receipt = ReadJson(dir / "receipt.json");
+    CHECK(receipt["verification"] == "clean");
+    CHECK(receipt["tombstones_applied"] == 2);
+    CHECK(receipt["snapshot"]["label"].get<std::string>().find("dump 'app.dump' created") !=
+          std::string::npos);
+    Sh app = Shell(app_login(db));
+    INFO(app.out);
+    CHECK(app.code == 0);
+    pg.Psql("DROP DATABASE " + db);
+  }
+
+  SECTION("a plain SQL dump goes through psql, the same way") {
+    SourceCluster::Must(
+        PgBinDir() + "/pg_dump -Fp -f " + Q(dir / "app.sql") + " " + Q(pg.Dsn(source)),
+        "dump as SQL");
+    Sh r = Shell(Env(dir) + Hook("pg-restore.sh") + " --dump " + Q(dir / "app.sql") + " --dsn " +
+                 Q(pg.Dsn()) + " --dbname " + db + " --map " + Q(TestData("map.toml")) + rest);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    CHECK(pg.Psql("SELECT count(*) FROM users", db) == "38\n");
+    CHECK(ReadJson(dir / "receipt.json")["tombstones_applied"] == 2);
+    CHECK(Field(pg, "SELECT datconnlimit FROM pg_database WHERE datname = '" + db + "'") == "-1");
+    pg.Psql("DROP DATABASE " + db);
+  }
+
+  SECTION("replay fails: the database stays fenced until lift-fence.sh --dsn") {
+    Sh r = Shell(run + db + " --map " + Q(dir / "bad.toml") + rest);
+    CHECK(r.code == 2);  // no map: nothing created
+    CHECK(Field(pg, "SELECT count(*) FROM pg_database WHERE datname = '" + db + "'") == "0");
+
+    WriteFile(dir / "bad.toml",
+              ReadFile(TestData("map.toml")) +
+                  "\n[[table]]\nname = \"public.no_such_table\"\n"
+                  "match = [ { column = \"id\", kind = \"user_id\" } ]\naction = \"delete\"\n");
+    r = Shell(run + db + " --map " + Q(dir / "bad.toml") + rest);
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(r.out.find("stays fenced") != std::string::npos);
+    CHECK(Field(pg, "SELECT datconnlimit FROM pg_database WHERE datname = '" + db + "'") == "0");
+    CHECK(ReadSummary(dir / "summary")["fenced"] == "yes");
+    Sh app = Shell(app_login(db));
+    CHECK(app.code != 0);
+    CHECK(app.out.find("permission denied for database") != std::string::npos);
+
+    Sh again = Shell(run + db + " --map " + Q(TestData("map.toml")) + rest);
+    CHECK(again.code == 2);  // never into an existing database
+    CHECK(again.out.find("already exists") != std::string::npos);
+
+    Sh lift = Shell(Hook("lift-fence.sh") + " --dsn " + Q(pg.Dsn()) + " --dbname " + db);
+    INFO(lift.out);
+    CHECK(lift.code == 0);
+    CHECK(Field(pg, "SELECT datconnlimit FROM pg_database WHERE datname = '" + db + "'") == "-1");
+    CHECK(Shell(app_login(db)).code == 0);
+    pg.Psql("DROP DATABASE " + db);
+  }
+}

@@ -1,0 +1,197 @@
+// A real pg_dump of an application schema, scrubbed and restored with psql: the tombstoned
+// subjects are gone, anonymized columns hold the strategy's value, every other row is unchanged.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <iterator>
+#include <set>
+
+#include "tests/src/exports/export_fixture.h"
+#include "tests/support/pg_cluster.h"
+
+using tombstone::testing::ExportFixture;
+using tombstone::testing::PgBinDir;
+using tombstone::testing::PgCluster;
+using tombstone::testing::ReadFile;
+using tombstone::testing::ReadMaybeZstd;
+using tombstone::testing::RunResult;
+using tombstone::testing::WriteFile;
+
+namespace {
+
+// users (mixed-case, padded emails; a name with tab, newline and backslash), orders (a child
+// with a RESTRICT foreign key), events (partitioned, the email inside jsonb), invoices
+// (anonymized), audit_log (retained), and 200 innocent neighbours in each.
+const char* kSchema = R"SQL(
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name text,
+                    created_at timestamptz NOT NULL);
+CREATE TABLE orders (id serial PRIMARY KEY,
+                     user_id bigint NOT NULL REFERENCES users(id) ON DELETE RESTRICT,
+                     total numeric(10,2));
+CREATE TABLE events (id bigint NOT NULL, user_id bigint, payload jsonb) PARTITION BY RANGE (id);
+CREATE TABLE events_a PARTITION OF events FOR VALUES FROM (0) TO (1000);
+CREATE TABLE events_b PARTITION OF events FOR VALUES FROM (1000) TO (100000);
+CREATE TABLE invoices (id serial PRIMARY KEY, customer_id bigint, billing_name text,
+                       billing_email varchar(80), vat_number text, note text, amount numeric(10,2));
+CREATE TABLE audit_log (id serial PRIMARY KEY, actor_id bigint, action text);
+
+INSERT INTO users VALUES
+  (1, '  Alice@Example.COM ', E'Alice\tL.\nwith \\ backslash', '2024-01-01 00:00:00+00'),
+  (2, 'bob@example.com', 'Bob', '2024-01-01 00:00:00+00'),
+  (3, 'Carol@example.com', 'Carol', '2024-01-01 00:00:00+00'),
+  (4, 'HELD@example.com', 'Held', '2024-01-01 00:00:00+00'),
+  (5, 'zed@EXAMPLE.com', 'Zed again', '2026-03-01 00:00:00+00');
+INSERT INTO users SELECT g, 'User' || g || '@Example.com', 'n' || g, '2024-02-01'
+  FROM generate_series(10, 209) g;
+INSERT INTO orders (user_id, total) SELECT u, u * 1.5 FROM generate_series(1, 5) u;
+INSERT INTO orders (user_id, total) SELECT g, 2 FROM generate_series(10, 209) g;
+INSERT INTO events VALUES (1, 1, '{"email": "ALICE@example.com"}'), (2, 2, '{"email": "bob@example.com"}'),
+  (1500, 2, '{"email": "alice@EXAMPLE.com", "via": "partition b"}'), (1501, 3, '{}');
+INSERT INTO events SELECT g, g, jsonb_build_object('email', 'user' || g || '@example.com')
+  FROM generate_series(10, 209) g;
+INSERT INTO invoices (customer_id, billing_name, billing_email, vat_number, note, amount) VALUES
+  (3, 'Carol C', 'carol@example.com', 'DE123', 'paid', 10),
+  (2, 'Bob B', 'bob@example.com', 'DE456', NULL, 20);
+INSERT INTO invoices (customer_id, billing_name, billing_email, vat_number, note, amount)
+  SELECT g, 'n' || g, 'user' || g || '@example.com', 'VAT' || g, 'ok', g FROM generate_series(10, 209) g;
+INSERT INTO audit_log (actor_id, action) VALUES (1, 'login'), (3, 'login'), (2, 'login');
+)SQL";
+
+const char* kMap = R"MAP([kinds]
+email = "email"
+user_id = "exact"
+
+[[table]]
+name = "public.users"
+match = [ { column = "id", kind = "user_id" }, { column = "email", kind = "email" } ]
+action = "delete"
+created_at = "created_at"
+
+[[table]]
+name = "public.orders"
+match = [ { column = "user_id", kind = "user_id" } ]
+action = "delete"
+
+[[table]]
+name = "public.events"
+match = [ { column = "user_id", kind = "user_id" }, { expr = "payload->>'email'", kind = "email" } ]
+action = "delete"
+
+[[table]]
+name = "public.invoices"
+match = [ { column = "customer_id", kind = "user_id" } ]
+action = "anonymize"
+set = { billing_name = "null", billing_email = "redact", vat_number = "hash", note = "'erased'" }
+
+[[table]]
+name = "public.audit_log"
+match = [ { column = "actor_id", kind = "user_id" } ]
+action = "retain"
+reason = "security log"
+)MAP";
+
+int Shell(const std::string& command) { return std::system(command.c_str()); }
+
+std::string Q(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subjects", "[pg]") {
+  PgCluster& pg = PgCluster::Shared();
+  const std::string source = pg.CreateDatabase("scrub_src");
+  pg.Psql(kSchema, source);
+
+  ExportFixture f;
+  f.Add("REQ-ALICE", {"email:alice@example.com", "user_id:1"});
+  f.Add("REQ-CAROL", {"user_id:3"});
+  f.Add("REQ-HELD", {"email:held@example.com", "user_id:4"}, {"--hold", "litigation"});
+  f.Add("REQ-ZED", {"email:zed@example.com", "user_id:9999"},
+        {"--erased-at", "2025-01-01T00:00:00Z"});
+  WriteFile(f.Path("map.toml"), kMap);
+
+  const std::string dump = f.Path("source.sql");
+  REQUIRE(Shell(PgBinDir() + "/pg_dump -Fp -f " + Q(dump) + " " + Q(pg.Dsn(source))) == 0);
+  REQUIRE(Shell("zstd -q -3 " + Q(dump) + " -o " + Q(dump + ".zst")) == 0);
+
+  // Scan finds them (exit 3); scrub writes plain and zstd copies.
+  const RunResult scan = f.fx.Run({"scan", "--map", f.Path("map.toml"), dump});
+  INFO(scan.out << scan.err);
+  CHECK(scan.code == 3);
+  const std::string clean = f.Path("clean.sql");
+  const RunResult scrub = f.fx.Run({"scrub", "--map", f.Path("map.toml"), dump, clean});
+  INFO(scrub.out << scrub.err);
+  REQUIRE(scrub.code == 0);
+  const RunResult scrub_z =
+      f.fx.Run({"scrub", "--map", f.Path("map.toml"), dump + ".zst", f.Path("clean.sql.zst")});
+  REQUIRE(scrub_z.code == 0);
+  CHECK(ReadMaybeZstd(f.Path("clean.sql.zst")) == ReadFile(clean));
+  CHECK(f.fx.Run({"scan", "--map", f.Path("map.toml"), clean}).code == 0);
+
+  // Restore into a fresh database, stopping at the first error.
+  const std::string restored = pg.CreateDatabase("scrub_dst");
+  REQUIRE(Shell(PgBinDir() + "/psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -f " + Q(clean) + " " +
+                Q(pg.Dsn(restored)) + " > " + Q(f.Path("restore.log")) + " 2>&1") == 0);
+  INFO(ReadFile(f.Path("restore.log")));
+
+  auto both = [&](const std::string& sql_source, const std::string& sql_restored) {
+    CHECK(pg.Psql(sql_restored, restored) == pg.Psql(sql_source, source));
+  };
+  SECTION("deleted: every row of Alice and Carol, in parents, children and partitions") {
+    CHECK(pg.Psql("SELECT count(*) FROM users WHERE id IN (1, 3)", restored) == "0\n");
+    CHECK(pg.Psql("SELECT count(*) FROM orders WHERE user_id IN (1, 3)", restored) == "0\n");
+    CHECK(pg.Psql("SELECT count(*) FROM events WHERE user_id IN (1, 3) "
+                  "OR lower(payload->>'email') = 'alice@example.com'",
+                  restored) == "0\n");
+  }
+  SECTION("every other row unchanged, byte for byte (held, re-registered, neighbours)") {
+    both("SELECT * FROM users WHERE id NOT IN (1, 3) ORDER BY id",
+         "SELECT * FROM users ORDER BY id");
+    both("SELECT * FROM orders WHERE user_id NOT IN (1, 3) ORDER BY id",
+         "SELECT * FROM orders ORDER BY id");
+    both(
+        "SELECT tableoid::regclass, * FROM events WHERE coalesce(user_id, 0) NOT IN (1, 3) "
+        "AND lower(payload->>'email') IS DISTINCT FROM 'alice@example.com' ORDER BY id",
+        "SELECT tableoid::regclass, * FROM events ORDER BY id");
+    both("SELECT * FROM invoices WHERE customer_id <> 3 ORDER BY id",
+         "SELECT * FROM invoices WHERE customer_id <> 3 ORDER BY id");
+    both("SELECT * FROM audit_log ORDER BY id", "SELECT * FROM audit_log ORDER BY id");
+    CHECK(pg.Psql("SELECT count(*) FROM users WHERE id IN (4, 5)", restored) == "2\n");
+    CHECK(pg.Psql("SELECT name FROM users WHERE id = 2", restored) == "Bob\n");
+  }
+  SECTION("anonymized: the strategies' values, other columns kept") {
+    auto key = tombstones::Key::Load(f.fx.key);
+    REQUIRE(key.ok());
+    CHECK(pg.Psql("SELECT id, customer_id, billing_name IS NULL, billing_email, vat_number, note, "
+                  "amount FROM invoices WHERE customer_id = 3",
+                  restored) ==
+          "1|3|t|[redacted]|" + key.value().Pseudonym("DE123") + "|erased|10.00\n");
+  }
+  SECTION("the dump's text is kept: only the 7 removed rows and the 1 anonymized row differ") {
+    auto lines = [](const std::string& text) {
+      std::multiset<std::string> set;
+      std::size_t start = 0;
+      for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        set.insert(text.substr(start, nl - start + 1));
+      return set;
+    };
+    const auto before = lines(ReadFile(dump)), after = lines(ReadFile(clean));
+    std::vector<std::string> only_before, only_after;
+    std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                        std::back_inserter(only_before));
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                        std::back_inserter(only_after));
+    CHECK(only_before.size() == 7 + 1);
+    CHECK(only_after.size() == 1);
+    CHECK_THAT(ReadFile(clean), Catch::Contains("\n\\restrict "));
+    CHECK_THAT(ReadFile(clean), Catch::Contains("\n\\unrestrict "));
+  }
+  SECTION("the report names tables and requests, never an identifier") {
+    CHECK(scrub.out.find("example.com") == std::string::npos);
+    CHECK(scrub.out.find("Example.com") == std::string::npos);
+    CHECK_THAT(scrub.out, Catch::Contains("REQ-ALICE"));
+    CHECK_THAT(scrub.out, Catch::Contains("public.invoices"));
+    // file summary: removed 7, anonymized 1, retained 2
+    // (audit_log), held 2 (users and orders of REQ-HELD), kept-by-guard 1 (Zed re-registered).
+    CHECK_THAT(scrub.out, Catch::Matches("(.|\n)*pg_dump +[0-9]+ +13 +7 +1 +2 +2 +1 +0\n(.|\n)*"));
+  }
+}

@@ -1,0 +1,275 @@
+// Plain pg_dump files: COPY rows of tombstoned subjects dropped, anonymized or kept by the map's
+// action; every other byte of the dump kept.
+#include "src/exports/pgdump_export.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/src/exports/export_fixture.h"
+
+using namespace tombstone::exports;
+using tombstone::testing::ExportFixture;
+using tombstone::testing::ReadFile;
+using tombstone::testing::WriteFile;
+
+namespace {
+
+const char* kMap = R"MAP([kinds]
+email = "email"
+user_id = "exact"
+
+[[table]]
+name = "public.users"
+match = [ { column = "id", kind = "user_id" }, { column = "email", kind = "email" } ]
+action = "delete"
+created_at = "created_at"
+
+[[table]]
+name = "public.events"
+match = [ { column = "user_id", kind = "user_id" }, { expr = "payload->>'email'", kind = "email" } ]
+action = "delete"
+
+[[table]]
+name = "public.invoices"
+match = [ { column = "customer_id", kind = "user_id" } ]
+action = "anonymize"
+set = { billing_name = "null", billing_email = "redact", vat_number = "hash", note = "'gone'" }
+
+[[table]]
+name = "public.audit_log"
+match = [ { column = "actor_id", kind = "user_id" }, { expr = "lower(detail)", kind = "email" } ]
+action = "retain"
+reason = "security log"
+)MAP";
+
+// The head of a pg_dump 15 plain dump, shortened, with the parts scrub must keep.
+const std::string kHead =
+    "--\n-- PostgreSQL database dump\n--\n\n"
+    "\\restrict AbCdEf0123\n\n"
+    "SET statement_timeout = 0;\n"
+    "SET client_encoding = 'UTF8';\n\n"
+    "CREATE TABLE public.users (\n"
+    "    id bigint NOT NULL,\n"
+    "    email text NOT NULL,\n"
+    "    created_at timestamp with time zone DEFAULT now() NOT NULL\n"
+    ");\n\n"
+    "CREATE TABLE public.events (\n"
+    "    user_id bigint,\n"
+    "    payload jsonb\n"
+    ")\nPARTITION BY RANGE (user_id);\n\n"
+    "CREATE TABLE public.events_low (\n"
+    "    user_id bigint,\n"
+    "    payload jsonb\n"
+    ");\n"
+    "ALTER TABLE ONLY public.events ATTACH PARTITION public.events_low FOR VALUES FROM (0) TO "
+    "(1000);\n\n"
+    "CREATE TABLE public.invoices (\n"
+    "    id integer NOT NULL,\n"
+    "    customer_id bigint,\n"
+    "    billing_name text,\n"
+    "    billing_email character varying(80),\n"
+    "    vat_number text,\n"
+    "    note text,\n"
+    "    amount numeric(10,2)\n"
+    ");\n\n";
+
+const std::string kUsers =
+    "--\n-- Data for Name: users; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
+    "COPY public.users (id, email, created_at) FROM stdin;\n"
+    "1\t Alice@Example.COM\t2024-01-01 10:00:00+00\n"  // tombstone REQ-A (by email)
+    "2\tbob@example.com\t2024-01-01 10:00:00+00\n"
+    "42\tcarol@example.com\t2024-01-01 10:00:00+00\n"     // REQ-C (by id)
+    "43\tdan\\\\x@example.com\t2024-01-01 10:00:00+00\n"  // escaped backslash, innocent
+    "44\tNEW@example.com\t2030-06-01 00:00:00+00\n"       // REQ-N erased 2026: kept by guard
+    "45\tHeld@example.com\t2024-01-01 10:00:00+00\n"      // REQ-H on hold
+    "\\.\n\n";
+
+const std::string kEvents =
+    "COPY public.events_low (user_id, payload) FROM stdin;\n"
+    "2\t{\"email\": \"ALICE@example.com\", \"n\": 1}\n"  // REQ-A inside jsonb
+    "2\t{\"email\": \"bob@example.com\"}\n"
+    "42\t\\N\n"  // REQ-C
+    "\\.\n\n";
+
+const std::string kInvoices =
+    "COPY public.invoices (id, customer_id, billing_name, billing_email, vat_number, note, amount) "
+    "FROM stdin;\n"
+    "10\t42\tCarol C\tcarol@example.com\tDE123\tpaid\\tin full\t9.50\n"  // REQ-C: anonymize
+    "11\t2\tBob B\tbob@example.com\tDE456\t\\N\t1.00\n"
+    "12\t42\t\\N\t[redacted]\t0123456789abcdef0123456789abcdef\tgone\t3.00\n"  // already done
+    "\\.\n\n";
+
+const std::string kTail =
+    "COPY public.audit_log (actor_id, detail) FROM stdin;\n"
+    "42\tlogin\n"
+    "7\tother\n"
+    "\\.\n\n"
+    "COPY public.unmapped (email) FROM stdin;\n"
+    "alice@example.com\n"
+    "\\.\n\n"
+    "--\n-- PostgreSQL database dump complete\n--\n\n"
+    "\\unrestrict AbCdEf0123\n";
+
+const std::string kDump = kHead + kUsers + kEvents + kInvoices + kTail;
+
+struct Run {
+  Status status;
+  FileReport report;
+  std::string copy;
+};
+
+Run Process(ExportFixture& f, const std::string& dump, bool scrub, const char* map = kMap) {
+  WriteFile(f.Path("map.toml"), map);
+  auto m = tombstone::LoadDataMap(f.Path("map.toml"));
+  REQUIRE(m.ok());
+  WriteFile(f.Path("in.sql"), dump);
+  auto index = f.Index({"email", "user_id"});
+  auto in = InputFile::Open(f.Path("in.sql"));
+  REQUIRE(in.ok());
+  LineReader lines(*in.value());
+  Run r;
+  r.report.path = f.Path("in.sql");
+  std::unique_ptr<OutputFile> out;
+  if (scrub) out = std::move(OutputFile::Create(f.Path("out.sql")).value());
+  r.status = ProcessDump(lines, m.value(), *index, *f.key, out.get(), &r.report);
+  if (r.status.ok() && out) {
+    REQUIRE(out->Commit().ok());
+    r.copy = ReadFile(f.Path("out.sql"));
+  }
+  return r;
+}
+
+void AddSubjects(ExportFixture& f) {
+  f.Add("REQ-A", {"email:alice@example.com", "user_id:1"});
+  f.Add("REQ-C", {"user_id:42", "email:carol@example.com"});
+  f.Add("REQ-N", {"email:new@example.com"}, {"--erased-at", "2026-01-01T00:00:00Z"});
+  f.Add("REQ-H", {"email:held@example.com"}, {"--hold", "litigation"});
+}
+
+const TableReport* Table(const FileReport& r, const std::string& name) {
+  for (const TableReport& t : r.tables)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a plain pg_dump is scrubbed by the map's actions, everything else kept") {
+  ExportFixture f;
+  AddSubjects(f);
+  const Run r = Process(f, kDump, /*scrub=*/true);
+  INFO(r.status.message());
+  REQUIRE(r.status.ok());
+
+  SECTION("delete drops the rows, guard and hold keep theirs") {
+    const std::string users_after =
+        "--\n-- Data for Name: users; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
+        "COPY public.users (id, email, created_at) FROM stdin;\n"
+        "2\tbob@example.com\t2024-01-01 10:00:00+00\n"
+        "43\tdan\\\\x@example.com\t2024-01-01 10:00:00+00\n"
+        "44\tNEW@example.com\t2030-06-01 00:00:00+00\n"
+        "45\tHeld@example.com\t2024-01-01 10:00:00+00\n"
+        "\\.\n\n";
+    const std::string events_after =
+        "COPY public.events_low (user_id, payload) FROM stdin;\n"
+        "2\t{\"email\": \"bob@example.com\"}\n"
+        "\\.\n\n";
+    // vat_number: a keyed pseudonym of "DE123"; literal note; redact in varchar(80); null.
+    const std::string invoices_after =
+        "COPY public.invoices (id, customer_id, billing_name, billing_email, vat_number, note, "
+        "amount) FROM stdin;\n"
+        "10\t42\t\\N\t[redacted]\t" +
+        f.key->Pseudonym("DE123") +
+        "\tgone\t9.50\n"
+        "11\t2\tBob B\tbob@example.com\tDE456\t\\N\t1.00\n"
+        "12\t42\t\\N\t[redacted]\t0123456789abcdef0123456789abcdef\tgone\t3.00\n"
+        "\\.\n\n";
+    CHECK(r.copy == kHead + users_after + events_after + invoices_after + kTail);
+  }
+  SECTION("the report counts per table, and names rows by line and request") {
+    CHECK(r.report.format == "pg_dump");
+    CHECK(r.report.counts.rows == 6 + 3 + 3 + 2);
+    CHECK(r.report.counts.removed == 4);
+    CHECK(r.report.counts.changed == 1);
+    CHECK(r.report.counts.anonymized_before == 1);
+    CHECK(r.report.counts.retained == 1);
+    CHECK(r.report.counts.held == 1);
+    CHECK(r.report.counts.guarded == 1);
+    const TableReport* events = Table(r.report, "public.events");
+    REQUIRE(events != nullptr);  // the partition counts as its parent
+    CHECK(events->counts.rows == 3);
+    CHECK(events->counts.removed == 2);
+    REQUIRE_FALSE(r.report.matches.empty());
+    CHECK(r.report.matches[0].line == 43);  // kHead has 37 lines, then 5 of comment and COPY
+    CHECK(r.report.matches[0].where == "public.users");
+    CHECK(r.report.matches[0].request_id == "REQ-A");
+  }
+  SECTION("an expression a dump cannot evaluate is skipped and said so") {
+    REQUIRE(r.report.warnings.size() == 1);
+    CHECK(r.report.warnings[0] == "table public.audit_log: the match expression on " +
+                                      f.Path("map.toml") +
+                                      ":24 cannot be evaluated in a dump; skipped");
+    CHECK(r.report.not_evaluable == 2);
+  }
+}
+
+TEST_CASE("scrubbing twice changes nothing more, and a scan of the copy finds nothing to do") {
+  ExportFixture f;
+  AddSubjects(f);
+  const Run first = Process(f, kDump, true);
+  REQUIRE(first.status.ok());
+  const Run second = Process(f, first.copy, true);
+  REQUIRE(second.status.ok());
+  CHECK(second.copy == first.copy);
+  CHECK(second.report.residue() == 0);
+  CHECK(second.report.counts.anonymized_before == 2);
+  const Run scan = Process(f, kDump, false);
+  CHECK(scan.report.residue() == 5);
+}
+
+TEST_CASE("dumps the map does not fit are refused with the table and the map line") {
+  ExportFixture f;
+  AddSubjects(f);
+  SECTION("a mapped column missing from the COPY column list") {
+    const Run r = Process(f, "COPY public.users (id, mail, created_at) FROM stdin;\n\\.\n", false);
+    CHECK(r.status.code() == tombstones::ExitCode::kUsage);
+    CHECK(r.status.message() == "unable to read '" + f.Path("in.sql") + "': table public.users (" +
+                                    f.Path("map.toml") +
+                                    ":7): its COPY block has no column 'email'");
+  }
+  SECTION("a dump made with --inserts") {
+    const Run r =
+        Process(f,
+                "--\n-- Data for Name: users; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
+                "INSERT INTO public.users VALUES (1, 'a@b', now());\n",
+                false);
+    CHECK(r.status.code() == tombstones::ExitCode::kUsage);
+    CHECK_THAT(r.status.message(),
+               Catch::Contains("its rows are INSERT statements (pg_dump --inserts)"));
+  }
+  SECTION("an INSERT inside a function body is not taken for table data") {
+    const Run r = Process(f,
+                          "--\n-- Name: f(); Type: FUNCTION; Schema: public; Owner: app\n--\n\n"
+                          "CREATE FUNCTION public.f() RETURNS void AS $$\n"
+                          "INSERT INTO public.users VALUES (1, 'a@b', now());\n$$ LANGUAGE sql;\n",
+                          false);
+    CHECK(r.status.ok());
+  }
+  SECTION("a COPY block cut short (a truncated dump)") {
+    const Run r = Process(f, kHead + "COPY public.unmapped (a) FROM stdin;\n1\n2\n", false);
+    CHECK(r.status.message() ==
+          "unable to read '" + f.Path("in.sql") +
+              "': the COPY block opened on line 38 never ends (a truncated dump?)");
+  }
+  SECTION("redact on a type without a marker") {
+    const Run r =
+        Process(f,
+                "CREATE TABLE public.invoices (\n    customer_id bigint,\n    billing_name text,\n"
+                "    billing_email point,\n    vat_number text,\n    note text\n);\n"
+                "COPY public.invoices (customer_id, billing_name, billing_email, vat_number, note) "
+                "FROM stdin;\n\\.\n",
+                true);
+    CHECK_THAT(
+        r.status.message(),
+        Catch::Contains("no redact marker is known for column 'billing_email' of type 'point'"));
+  }
+}

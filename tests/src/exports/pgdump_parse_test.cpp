@@ -1,0 +1,120 @@
+// The pieces of a plain pg_dump that scan and scrub read.
+#include "src/exports/pgdump_parse.h"
+
+#include <catch2/catch.hpp>
+
+#include "src/exports/pgdump_export.h"
+
+using namespace tombstone::exports;
+
+TEST_CASE("COPY headers name the table and its columns") {
+  CopyHeader h;
+  SECTION("plain") {
+    REQUIRE(ParseCopyHeader("COPY public.users (id, email, created_at) FROM stdin;\n", &h));
+    CHECK(h.schema == "public");
+    CHECK(h.table == "users");
+    CHECK(h.columns == std::vector<std::string>{"id", "email", "created_at"});
+  }
+  SECTION("quoted identifiers") {
+    REQUIRE(
+        ParseCopyHeader("COPY \"My Schema\".\"Users\" (\"E-Mail\", \"a\"\"b\") FROM stdin;\n", &h));
+    CHECK(h.schema == "My Schema");
+    CHECK(h.table == "Users");
+    CHECK(h.columns == std::vector<std::string>{"E-Mail", "a\"b"});
+  }
+  SECTION("no schema, no column list") {
+    REQUIRE(ParseCopyHeader("COPY users FROM stdin;\n", &h));
+    CHECK(h.schema == "public");
+    CHECK(h.columns.empty());
+  }
+  SECTION("not a COPY FROM stdin") {
+    CHECK_FALSE(ParseCopyHeader("COPY users TO stdout;\n", &h));
+    CHECK_FALSE(ParseCopyHeader("-- COPY users FROM stdin;\n", &h));
+    CHECK_FALSE(ParseCopyHeader("COPY users (id FROM stdin;\n", &h));
+  }
+}
+
+TEST_CASE("CREATE TABLE, column types, partitions and INSERT lines are recognized") {
+  std::string a, b, c, d;
+  REQUIRE(ParseCreateTable("CREATE TABLE public.users (\n", &a, &b));
+  CHECK(a + "." + b == "public.users");
+  REQUIRE(ParseColumnLine("    email character varying(80) NOT NULL,\n", &a, &b));
+  CHECK(a == "email");
+  CHECK(b == "character varying(80)");
+  REQUIRE(
+      ParseColumnLine("    created_at timestamp with time zone DEFAULT now() NOT NULL\n", &a, &b));
+  CHECK(b == "timestamp with time zone");
+  REQUIRE(ParseColumnLine("    note text,\n", &a, &b));
+  CHECK(b == "text");
+  CHECK_FALSE(ParseColumnLine(");\n", &a, &b));
+  CHECK_FALSE(ParseColumnLine("    CONSTRAINT positive CHECK ((id > 0))\n", &a, &b));
+  REQUIRE(ParseAttachPartition(
+      "ALTER TABLE ONLY public.events ATTACH PARTITION public.events_2024 FOR VALUES FROM "
+      "('2024-01-01') TO ('2025-01-01');\n",
+      &a, &b, &c, &d));
+  CHECK(a + "." + b + " <- " + c + "." + d == "public.events <- public.events_2024");
+  REQUIRE(ParseInsertTable("INSERT INTO public.users VALUES (1, 'x');\n", &a, &b));
+  CHECK(b == "users");
+  CHECK_FALSE(ParseInsertTable("SELECT 1;\n", &a, &b));
+}
+
+TEST_CASE("COPY text fields unescape and escape back") {
+  std::string v;
+  CHECK_FALSE(UnescapeCopyField("\\N", &v));
+  REQUIRE(UnescapeCopyField("a\\tb\\nc\\\\d\\x41\\101\\r", &v));
+  CHECK(v == "a\tb\nc\\dAA\r");
+  std::string escaped;
+  AppendCopyEscaped("x\ty\nz\\w\r", &escaped);
+  CHECK(escaped == "x\\ty\\nz\\\\w\\r");
+  REQUIRE(UnescapeCopyField(escaped, &v));
+  CHECK(v == "x\ty\nz\\w\r");
+}
+
+TEST_CASE("only column->>'key' expressions can be evaluated in a dump") {
+  auto e = ParseJsonKeyExpr("payload->>'email'");
+  REQUIRE(e);
+  CHECK(e->column == "payload");
+  CHECK(e->key == "email");
+  e = ParseJsonKeyExpr(" ( \"Payload\" ->> 'it''s' ) ");
+  REQUIRE(e);
+  CHECK(e->column == "Payload");
+  CHECK(e->key == "it's");
+  CHECK_FALSE(ParseJsonKeyExpr("lower(email)"));
+  CHECK_FALSE(ParseJsonKeyExpr("payload->'a'->>'b'"));
+  CHECK_FALSE(ParseJsonKeyExpr("payload->>'email' || 'x'"));
+
+  CHECK(JsonKeyText(R"({"email": "Bob@Example.com", "n": 4})", "email") == "Bob@Example.com");
+  CHECK(JsonKeyText(R"({"n": 4})", "n") == "4");
+  CHECK_FALSE(JsonKeyText(R"({"email": null})", "email"));
+  CHECK_FALSE(JsonKeyText("[1,2]", "email"));
+  CHECK_FALSE(JsonKeyText("not json", "email"));
+}
+
+TEST_CASE("PostgreSQL timestamps are read in their dump forms") {
+  CHECK(ParsePgTimestamp("2026-01-31 12:00:00+00") ==
+        tombstones::ParseTime("2026-01-31T12:00:00Z").value());
+  CHECK(ParsePgTimestamp("2026-01-31 12:00:00.5+05:30") ==
+        tombstones::ParseTime("2026-01-31T12:00:00.5+05:30").value());
+  CHECK(ParsePgTimestamp("2026-01-31 12:00:00") ==
+        tombstones::ParseTime("2026-01-31T12:00:00Z").value());
+  CHECK(ParsePgTimestamp("infinity") == std::numeric_limits<tombstones::Micros>::max());
+  CHECK_FALSE(ParsePgTimestamp("yesterday"));
+}
+
+TEST_CASE("redact writes a marker of the column's type") {
+  CHECK(RedactMarker("text") == "[redacted]");
+  CHECK(RedactMarker("character varying(80)") == "[redacted]");
+  CHECK(RedactMarker("character varying(4)") == "[red");
+  CHECK(RedactMarker("bigint") == "0");
+  CHECK(RedactMarker("numeric(12,2)") == "0");
+  CHECK(RedactMarker("boolean") == "f");
+  CHECK(RedactMarker("jsonb") == "{}");
+  CHECK(RedactMarker("text[]") == "{}");
+  CHECK(RedactMarker("timestamp with time zone") == "1970-01-01 00:00:00+00");
+  CHECK(RedactMarker("uuid") == "00000000-0000-0000-0000-000000000000");
+  CHECK(RedactMarker("time without time zone") == "00:00:00");
+  CHECK(RedactMarker("interval") == "0");
+  CHECK_FALSE(RedactMarker("point"));
+  CHECK(IsTextType("character varying(80)"));
+  CHECK_FALSE(IsTextType("bigint"));
+}

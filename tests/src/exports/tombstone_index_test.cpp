@@ -1,0 +1,73 @@
+// The tombstones indexed for exports: normalized, keyed-hashed lookups per kind.
+#include "src/exports/tombstone_index.h"
+
+#include <catch2/catch.hpp>
+
+#include "src/exports/export_report.h"
+#include "tests/src/exports/export_fixture.h"
+
+using namespace tombstone::exports;
+using tombstone::testing::ExportFixture;
+
+namespace {
+
+std::vector<std::string> Requests(TombstoneIndex& index, const std::string& kind,
+                                  std::string_view raw) {
+  std::vector<std::uint32_t> hits;
+  index.ForKind(kind)->Find(raw, &hits);
+  std::vector<std::string> out;
+  for (std::uint32_t h : hits) out.push_back(index.refs()[h].request_id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("values are found by their normalized keyed hash, every tombstone that holds them") {
+  ExportFixture f;
+  f.Add("REQ-1", {"email:alice@example.com", "user_id:1"});
+  f.Add("REQ-2", {"email:Alice@Example.com"});  // the same subject erased twice
+  f.Add("REQ-3", {"phone:+49 (30) 1234"}, {"--hold", "litigation"});
+  std::string bulk = "request,kind,value,erased_at\n";
+  for (int i = 0; i < 2000; ++i)
+    bulk += "BULK-" + std::to_string(i) + ",user_id," + std::to_string(1000 + i) +
+            ",2026-01-01T00:00:00Z\n";
+  REQUIRE(f.fx.Run({"import", "--format", "csv", "-"}, bulk).code == 0);
+  auto index = f.Index({"email", "user_id", "phone", "never_used"});
+  CHECK(index->size() == 2003);
+  CHECK(Requests(*index, "email", "  ALICE@example.COM ") ==
+        std::vector<std::string>{"REQ-1", "REQ-2"});
+  CHECK(Requests(*index, "email", "bob@example.com").empty());
+  CHECK(Requests(*index, "email", "").empty());
+  CHECK(Requests(*index, "user_id", "1") == std::vector<std::string>{"REQ-1"});
+  CHECK(Requests(*index, "user_id", "2999") == std::vector<std::string>{"BULK-1999"});
+  CHECK(Requests(*index, "user_id", "3000").empty());
+  CHECK(Requests(*index, "user_id", " 1").empty());  // exact: no trimming
+  CHECK(Requests(*index, "phone", "+4930-1234") == std::vector<std::string>{"REQ-3"});  // digits
+  CHECK(Requests(*index, "never_used", "x").empty());
+  CHECK(index->ForKind("unloaded") == nullptr);
+  std::vector<std::uint32_t> hits;
+  index->ForKind("phone")->Find("4930 1234", &hits);
+  REQUIRE(hits.size() == 1);
+  CHECK(index->refs()[hits[0]].held);
+}
+
+TEST_CASE("the tombstone that decides: applicable over guarded over held") {
+  std::vector<TombstoneRef> refs{{"HELD", 100, true}, {"OLD", 100, false}, {"NEW", 500, false}};
+  SECTION("no guard: the first applicable") {
+    const Verdict v = Decide({0, 1}, refs, std::nullopt);
+    CHECK(v.kind == Verdict::kApply);
+    CHECK(refs[v.ref].request_id == "OLD");
+  }
+  SECTION("a row created after one erasure but before another is still erased") {
+    const Verdict v = Decide({1, 2}, refs, 300);
+    CHECK(v.kind == Verdict::kApply);
+    CHECK(refs[v.ref].request_id == "NEW");
+  }
+  SECTION("created after every erasure: kept by the guard") {
+    CHECK(Decide({1, 0}, refs, 200).kind == Verdict::kGuarded);
+  }
+  SECTION("only held tombstones: held") {
+    CHECK(Decide({0}, refs, std::nullopt).kind == Verdict::kHeld);
+  }
+}
