@@ -52,4 +52,25 @@ std::vector<std::string> LocatorParams(const RowsToChange& rows, std::size_t beg
   return params;
 }
 
+std::vector<std::string> LocatorParams(const std::vector<RowToChange>& rows, std::size_t begin,
+                                       std::size_t end, std::size_t columns) {
+  const std::size_t width = rows.empty() ? columns : rows.front().locator.size() + rows.front().hashed.size();
+  RowsToChange packed(width);
+  std::vector<std::string_view> values(width);
+  std::vector<const std::string_view*> pointers(width);
+  for (const RowToChange& row : rows) {
+    for (std::size_t i = 0; i < row.locator.size(); ++i) {
+      values[i] = row.locator[i];
+      pointers[i] = &values[i];
+    }
+    for (std::size_t s = 0; s < row.hashed.size(); ++s) {
+      const std::size_t i = row.locator.size() + s;
+      if (row.hashed[s]) values[i] = *row.hashed[s];
+      pointers[i] = row.hashed[s] ? &values[i] : nullptr;
+    }
+    packed.Add(pointers.data());
+  }
+  return LocatorParams(packed, begin, end, columns);
+}
+
 }  // namespace tombstone::replay

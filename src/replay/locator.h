@@ -21,6 +21,10 @@ std::string LocatorCondition(const TablePlan& plan, const std::string& alias, in
 std::vector<std::string> LocatorParams(const RowsToChange& rows, std::size_t begin,
                                        std::size_t end, std::size_t columns);
 
+// The same for rows in their plain form (packed first, then read back like the scan's rows).
+std::vector<std::string> LocatorParams(const std::vector<RowToChange>& rows, std::size_t begin,
+                                       std::size_t end, std::size_t columns);
+
 // A PostgreSQL array literal of text values ({"a","b"}); null elements become NULL.
 std::string ArrayLiteral(const std::vector<const std::string*>& values);
 // Appends one element to an array literal under construction (the caller writes '{', the

@@ -4,11 +4,20 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tombstone::replay {
+
+// One row to change in its plain form (tests and small lists; the scan packs rows straight into
+// RowsToChange): locator values, and per SetTarget the value 'hash' pseudonymizes.
+struct RowToChange {
+  std::vector<std::string> locator;
+  std::vector<std::optional<std::string>> hashed;
+  std::uint32_t tombstone = 0;
+};
 
 // The rows a scan found to change, packed into one buffer (no allocation per row): per row its
 // locator values (one per locator column) and, per SetTarget, the value 'hash' pseudonymizes
