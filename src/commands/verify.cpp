@@ -26,7 +26,11 @@ Status Outcome(Context& ctx, Job& job) {
   const std::vector<std::uint32_t> behind = replay::TombstonesBehind(job.record);
   ctx.io.out << "tombstoned subjects present: " << present << " rows, " << behind.size()
              << " requests:";
-  for (std::uint32_t t : behind) ctx.io.out << " " << job.tombstones->request_id(t);
+  constexpr std::size_t kShown = 100;  // the receipt has more (docs/receipt.md)
+  for (std::size_t i = 0; i < behind.size() && i < kShown; ++i)
+    ctx.io.out << " " << job.tombstones->request_id(behind[i]);
+  if (behind.size() > kShown)
+    ctx.io.out << " ... and " << behind.size() - kShown << " more (--receipt FILE)";
   ctx.io.out << "\n";
   return Status::Residue(std::to_string(present) + " rows of " + std::to_string(behind.size()) +
                              " tombstoned subjects are still in the database",

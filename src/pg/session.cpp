@@ -33,10 +33,16 @@ Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
   try {
     session->conn_ = std::make_unique<pqxx::connection>(dsn);
     pqxx::nontransaction setup(*session->conn_);
-    setup.exec_params("SELECT set_config('application_name', $1, false)", application_name);
+    // ISO dates in UTC: the created_at guard is read in that form (replay/guard_time.h).
+    setup.exec_params(
+        "SELECT set_config('application_name', $1, false), set_config('DateStyle', 'ISO, YMD', "
+        "false),"
+        " set_config('TimeZone', 'UTC', false)",
+        application_name);
   } catch (const std::exception& e) {
-    return Status::Failed("unable to connect to '" + session->redacted_dsn_ + "': " + FirstLine(e.what()),
-                          "check --dsn (or PGHOST, PGPORT, PGUSER, PGDATABASE) and that the server runs");
+    return Status::Failed(
+        "unable to connect to '" + session->redacted_dsn_ + "': " + FirstLine(e.what()),
+        "check --dsn (or PGHOST, PGPORT, PGUSER, PGDATABASE) and that the server runs");
   }
   return session;
 }
@@ -60,10 +66,14 @@ Status Session::Convert(const std::string& what, ExitCode code, const std::excep
   }
   const std::string cause = FirstLine(e.what());
   switch (code) {
-    case ExitCode::kUsage: return Status::Usage("unable to " + what + ": " + cause);
-    case ExitCode::kResidue: return Status::Residue("unable to " + what + ": " + cause);
-    case ExitCode::kStoreError: return Status::StoreError("unable to " + what + ": " + cause);
-    default: return Status::Failed("unable to " + what + ": " + cause);
+    case ExitCode::kUsage:
+      return Status::Usage("unable to " + what + ": " + cause);
+    case ExitCode::kResidue:
+      return Status::Residue("unable to " + what + ": " + cause);
+    case ExitCode::kStoreError:
+      return Status::StoreError("unable to " + what + ": " + cause);
+    default:
+      return Status::Failed("unable to " + what + ": " + cause);
   }
 }
 

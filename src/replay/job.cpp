@@ -73,6 +73,7 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   auto set = TombstoneSet::Load(*job.store.store);
   if (!set.ok()) return set.status();
   job.tombstones.emplace(std::move(set.value()));
+  job.store.store.reset();  // the tombstones are in memory: free the reader's memtables
   job.Lap("load");
 
   auto session = pg::Session::Connect(ctx.Get<std::string>("dsn"), "tombstone " + command);
@@ -85,7 +86,8 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   auto snapshot = ReadSnapshot(*job.session, ctx.Get<std::string>("snapshot-label"));
   if (!snapshot.ok()) return snapshot.status();
   job.record.snapshot = std::move(snapshot.value());
-  auto plans = PlanTables(*job.session, job.map, *job.tombstones, *job.store.key);
+  auto plans = PlanTables(*job.session, job.map, *job.tombstones, *job.store.key,
+                          command == "verify" ? PlanFor::kCounting : PlanFor::kChanges);
   if (!plans.ok()) return plans.status();
   job.plans = std::move(plans.value());
   job.Lap("plan");

@@ -1,7 +1,7 @@
 #include "src/replay/receipt.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "src/cli/output.h"
 
@@ -48,9 +48,12 @@ Result<Snapshot> ReadSnapshot(pg::Session& session, const std::string& label) {
 }
 
 std::vector<std::uint32_t> TombstonesBehind(const RunRecord& run) {
-  std::set<std::uint32_t> all;
-  for (const TableScan* scan : run.scans) all.insert(scan->requests.begin(), scan->requests.end());
-  return {all.begin(), all.end()};
+  std::vector<std::uint32_t> all;
+  for (const TableScan* scan : run.scans)
+    all.insert(all.end(), scan->requests.begin(), scan->requests.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
 }
 
 std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
@@ -73,7 +76,8 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
   const std::vector<std::uint32_t> behind = TombstonesBehind(run);
   json requests = json::array();
   if (run.command == "verify")
-    for (std::uint32_t t : behind) requests.push_back(tombstones.request_id(t));
+    for (std::size_t i = 0; i < behind.size() && i < kReceiptRequestIds; ++i)
+      requests.push_back(tombstones.request_id(behind[i]));
   json body = {
       {"receipt_version", 1},
       {"command", run.command},
@@ -102,7 +106,10 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
       {"held_requests", tombstones.held_count()},
       {"timings", run.timings},
       {"fence", {{"raised", run.fence.raised}, {"sessions_ended", run.fence.sessions_ended}}}};
-  if (run.command == "verify") body["residue_requests"] = requests;
+  if (run.command == "verify") {
+    body["residue_requests"] = requests;
+    body["residue_requests_truncated"] = behind.size() > kReceiptRequestIds;
+  }
   if (!run.message.empty()) body["message"] = run.message;
   return body.dump(2) + "\n";
 }

@@ -40,6 +40,10 @@ struct RunRecord {
   std::map<std::string, double> timings;  // step -> seconds
 };
 
+// A verify receipt lists the request ids still present up to this many (tombstones_present has
+// the count): enough for any real residue, bounded when a whole unreplayed backup is verified.
+inline constexpr std::size_t kReceiptRequestIds = 10000;
+
 // Distinct tombstones behind the rows changed (replay) or still present (verify).
 std::vector<std::uint32_t> TombstonesBehind(const RunRecord& run);
 

@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <ostream>
 
 #include <fmt/format.h>
+
+#include "src/replay/guard_time.h"
 
 namespace tombstone::replay {
 namespace {
@@ -182,7 +185,11 @@ class Scanner {
     fields_.Split(std::string_view(arena_).substr(lines_[r].first, lines_[r].second));
     if (plan_.guard_field >= 0) {
       const auto g = static_cast<std::size_t>(plan_.guard_field);
-      if (!fields_.Null(g) && std::stoll(std::string(fields_.Value(g))) > tombstones_.erased_at(applicable)) {
+      // Created after the erasure: a new sign-up with a reused identifier. A value that cannot
+      // be read counts as created after it: the row is kept rather than lost.
+      const auto created = fields_.Null(g) ? std::optional<Micros>(std::numeric_limits<Micros>::min())
+                                           : ParseGuardTime(fields_.Value(g));
+      if (!created || *created > tombstones_.erased_at(applicable)) {
         ++counts_.kept_by_guard;
         return;
       }

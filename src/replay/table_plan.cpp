@@ -1,5 +1,7 @@
 #include "src/replay/table_plan.h"
 
+#include <map>
+
 namespace tombstone::replay {
 namespace {
 
@@ -108,7 +110,7 @@ Status CheckSet(Checker& check, const pg::Relation& r, const AnonymizeSet& set, 
 
 Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap& map,
                             const TableMap& t, const TombstoneSet& tombstones,
-                            const tombstones::Key& key) {
+                            const tombstones::Key& key, PlanFor plan_for) {
   const std::string name = t.schema + "." + t.name;
   auto found = pg::FindRelation(session, t.schema, t.name);
   if (!found.ok()) return found.status();
@@ -122,7 +124,9 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
     return check.At(t.line, "table '" + name + "' is a partition: map its partitioned parent");
   plan.quoted = session.QuoteTable(t.schema, t.name);
 
-  if (!r.primary_key.empty()) {
+  if (plan_for == PlanFor::kCounting) {
+    // verify changes nothing: no locator to stream
+  } else if (!r.primary_key.empty()) {
     for (const std::string& column : r.primary_key) {
       plan.locator.push_back(session.QuoteName(column));
       plan.locator_types.push_back(r.Find(column)->type);
@@ -135,24 +139,41 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
     plan.locator_types = {"tid"};
   }
   std::vector<std::string> fields = plan.locator;
+  // A plain column is streamed once, whatever uses it (users.id: locator and match source).
+  std::map<std::string, int> streamed;
+  if (plan_for == PlanFor::kChanges)
+    for (std::size_t i = 0; i < r.primary_key.size(); ++i)
+      if (r.Find(r.primary_key[i])->type.rfind("character(", 0) != 0)
+        streamed[r.primary_key[i]] = static_cast<int>(i);
+  // COPY prints a column with its type's output function; character(n) is cast to text so that
+  // its padding goes, as in any comparison with text.
+  const auto stream_column = [&](const std::string& column) {
+    auto [it, added] = streamed.emplace(column, static_cast<int>(fields.size()));
+    if (added) {
+      const bool padded = r.Find(column)->type.rfind("character(", 0) == 0;
+      fields.push_back(padded ? "(" + session.QuoteName(column) + ")::text"
+                              : session.QuoteName(column));
+    }
+    return it->second;
+  };
 
   for (const MatchSource& m : t.match) {
-    std::string expr;
+    KeySource source;
     if (!m.column.empty()) {
       if (r.Find(m.column) == nullptr)
         return check.At(m.line, "column '" + m.column + "' of table '" + name + "' does not exist");
-      expr = "(" + session.QuoteName(m.column) + ")::text";
+      source.field = stream_column(m.column);  // COPY prints a column in its text form
     } else {
-      expr = "(" + m.expr + ")::text";
+      const std::string expr = "(" + m.expr + ")::text";
       const std::string query = "run the expression of line " + std::to_string(m.line);
       auto runs = session.Query(query, "SELECT " + expr + " FROM " + plan.quoted + " LIMIT 1", {},
                                 pg::Shape::kAnyRows, tombstones::ExitCode::kUsage);
       if (!runs.ok())
         return check.At(m.line, "expression on table '" + name +
                                     "' fails to run: " + Checker::Cause(runs.status(), query));
+      source.field = static_cast<int>(fields.size());
+      fields.push_back(expr);
     }
-    KeySource source;
-    source.field = static_cast<int>(fields.size());
     source.kind = m.kind;
     source.normalizer = map.kinds.at(m.kind);
     auto stored = tombstones.kinds().find(m.kind);
@@ -164,7 +185,6 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
                                   "' by the store");
     source.hasher = key.ForKind(m.kind);
     plan.sources.push_back(std::move(source));
-    fields.push_back(expr);
   }
 
   if (!t.created_at.empty()) {
@@ -175,14 +195,13 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
     if (c->type != "date" && c->type.rfind("timestamp", 0) != 0)
       return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name + "' is '" +
                                   c->type + "', not a date or timestamp");
-    plan.guard_field = static_cast<int>(fields.size());
-    fields.push_back("floor(extract(epoch FROM " + session.QuoteName(t.created_at) +
-                     ") * 1000000)::bigint");
+    plan.guard_field = stream_column(t.created_at);  // parsed only for matched rows
   }
 
   for (const AnonymizeSet& set : t.set) {
     SetTarget target;
     if (Status s = CheckSet(check, r, set, &target); !s.ok()) return s;
+    // In the server's text form (boolean 'false', not 'f'), as the targets were computed.
     target.field = static_cast<int>(fields.size());
     fields.push_back("(" + session.QuoteName(set.column) + ")::text");
     plan.sets.push_back(std::move(target));
@@ -198,11 +217,11 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
 
 Result<std::vector<TablePlan>> PlanTables(pg::Session& session, const DataMap& map,
                                           const TombstoneSet& tombstones,
-                                          const tombstones::Key& key) {
+                                          const tombstones::Key& key, PlanFor plan_for) {
   Checker check(session, map);
   std::vector<TablePlan> plans;
   for (const TableMap& t : map.tables) {
-    auto plan = PlanTable(check, session, map, t, tombstones, key);
+    auto plan = PlanTable(check, session, map, t, tombstones, key, plan_for);
     if (!plan.ok()) return plan.status();
     plans.push_back(std::move(plan.value()));
   }

@@ -48,12 +48,15 @@ struct TablePlan {
   std::string Display() const { return relation.Display(); }
 };
 
+// What the plan is for: replay needs each row's locator to change it; verify only counts.
+enum class PlanFor { kChanges, kCounting };
+
 // Checks every [[table]] of `map` against the database and the store's kinds, in map order.
 // kUsage (exit 2) for: a table that does not exist or is a partition, an unknown column, a kind
 // whose normalizer differs from the store's, an expression that fails to run, a guard column that
 // is not a date or timestamp, an anonymize strategy the column's type cannot hold.
 Result<std::vector<TablePlan>> PlanTables(pg::Session& session, const DataMap& map,
                                           const TombstoneSet& tombstones,
-                                          const tombstones::Key& key);
+                                          const tombstones::Key& key, PlanFor plan_for);
 
 }  // namespace tombstone::replay
