@@ -174,8 +174,8 @@ limit_events="SELECT user_id, payload->>'email' FROM public.events"
 # locator first, then each match source as text, then the guard in microseconds), timed the same
 # way: how much of replay's scan is the server producing a wider stream. Keep in step with
 # table_plan.cpp.
-replay_users='SELECT "id", ("id")::text, ("email")::text, floor(extract(epoch FROM "created_at") * 1000000)::bigint FROM "public"."users"'
-replay_events='SELECT "id", ("user_id")::text, (payload->>'"'email'"')::text FROM "public"."events"'
+replay_users='SELECT "id", "email", "created_at" FROM "public"."users"'
+replay_events='SELECT "id", "user_id", (payload->>'"'email'"')::text FROM "public"."events"'
 
 # --- tombstones --------------------------------------------------------------------------
 # N subjects spread over the users (id = 1 + k*U/N), each one tombstone with two identifiers:
