@@ -52,13 +52,13 @@ Status Fence(Context& ctx, Job& job) {
 // every table is scanned again inside the transaction and must show nothing left to change.
 Status Verify(Context& ctx, Job& job) {
   if (job.record.verify_method == "full") {
-    std::vector<replay::TableScan> changed = std::move(job.scans);
+    std::vector<replay::TableScan> rescan = std::move(job.scans);  // first pass, kept below
     Status rescanned = replay::ScanAll(ctx, job);
-    std::swap(changed, job.scans);  // the receipt reports the first pass and its changes
+    std::swap(rescan, job.scans);  // the receipt reports the first pass and its changes
     job.record.scans.clear();
     for (const replay::TableScan& scan : job.scans) job.record.scans.push_back(&scan);
     if (!rescanned.ok()) return rescanned;
-    for (const replay::TableScan& again : changed)
+    for (const replay::TableScan& again : rescan)
       if (again.counts.to_change > 0)
         return Status::Residue("unable to verify '" + again.plan->Display() +
                                    "': " + std::to_string(again.counts.to_change) +
