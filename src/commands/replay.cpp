@@ -127,7 +127,7 @@ Status Run(Context& ctx) {
 const CommandSpec& ReplayCommand() {
   static const CommandSpec spec{
       "replay",
-      "",
+      "[--dsn DSN] --map FILE",
       0,
       0,
       "re-apply every erasure to a restored database, verified, with a receipt",

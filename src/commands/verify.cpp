@@ -54,7 +54,7 @@ Status Run(Context& ctx) {
 const CommandSpec& VerifyCommand() {
   static const CommandSpec spec{
       "verify",
-      "",
+      "[--dsn DSN] --map FILE",
       0,
       0,
       "check that no tombstoned subject is in a database (changes nothing)",
