@@ -163,6 +163,13 @@ Hash128 Key::HashIdentifier(std::string_view kind, std::string_view normalized) 
   return ForKind(kind).Hash(normalized);
 }
 
+bool Key::LooksLikePseudonym(std::string_view text) {
+  if (text.size() != 32) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
 std::string Key::Pseudonym(std::string_view value) const {
   std::array<unsigned char, 16> out{};
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(value.data()),

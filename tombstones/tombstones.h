@@ -144,6 +144,9 @@ class Key {
 
   // Keyed pseudonym for anonymize strategy "hash": hex of a keyed hash of `value`, stable.
   std::string Pseudonym(std::string_view value) const;
+  // Whether `text` has the form Pseudonym() gives (32 lowercase hex digits): how an anonymized
+  // value is recognized, so that anonymizing twice changes nothing.
+  static bool LooksLikePseudonym(std::string_view text);
   // Public fingerprint, stored in the store to refuse a wrong key. Hex, 64 digits.
   const std::string& Fingerprint() const { return fingerprint_; }
   // Key for MACs over receipts (derived, never the identifier-hash key).

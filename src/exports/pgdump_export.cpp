@@ -288,11 +288,7 @@ class DumpProcessor {
   }
 
   bool LooksLikePseudonym(std::string_view raw) const {
-    if (raw == "\\N") return true;
-    if (raw.size() != 32) return false;
-    for (char c : raw)
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
+    return raw == "\\N" || tombstones::Key::LooksLikePseudonym(raw);
   }
 
   bool AlreadyAnonymized(const ActiveTable& a) const {

@@ -2,6 +2,8 @@
 // escaping, CREATE TABLE column types, simple jsonb expressions and timestamps.
 #pragma once
 
+#include "src/pg/copy_text.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,10 +35,9 @@ bool ParseColumnLine(std::string_view line, std::string* name, std::string* type
 bool ParseAttachPartition(std::string_view line, std::string* parent_schema, std::string* parent,
                           std::string* child_schema, std::string* child);
 
-// A field of COPY's text format: false for NULL (\N); otherwise the unescaped value.
-bool UnescapeCopyField(std::string_view raw, std::string* out);
-// Appends `value` escaped for COPY's text format.
-void AppendCopyEscaped(std::string_view value, std::string* out);
+// COPY's text format (src/pg/copy_text.h).
+using pg::AppendCopyEscaped;
+using pg::UnescapeCopyField;
 
 // The form "column->>'key'" (spaces, a quoted column and outer parentheses allowed): the only
 // expressions a dump can evaluate. nullopt for any other expression.

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "src/pg/copy_text.h"
 #include "src/replay/guard_time.h"
 
 namespace tombstone::replay {
@@ -17,35 +18,6 @@ using Strategy = AnonymizeSet::Strategy;
 
 double Seconds() {
   return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-}
-
-bool IsPseudonym(std::string_view v) {
-  if (v.size() != 32) return false;
-  for (char c : v)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
-// COPY text format: a backslash escapes the next character (\b \f \n \r \t \v stand for
-// control characters, any other character for itself).
-void Unescape(std::string_view raw, std::string* out) {
-  out->clear();
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\\' && i + 1 < raw.size()) {
-      c = raw[++i];
-      switch (c) {
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'v': c = '\v'; break;
-        default: break;  // \\ and any other escaped character stand for themselves
-      }
-    }
-    out->push_back(c);
-  }
 }
 
 // One COPY text row split into fields: views into the line; a field is unescaped (into a buffer
@@ -73,7 +45,7 @@ class Fields {
   std::string_view Value(std::size_t i) {
     const std::string_view r = raw_[i];
     if (std::memchr(r.data(), '\\', r.size()) == nullptr) return r;
-    Unescape(r, &scratch_[i]);
+    pg::UnescapeCopyField(r, &scratch_[i]);
     return scratch_[i];
   }
 
@@ -93,7 +65,7 @@ bool AlreadyAnonymized(const TablePlan& plan, Fields& fields) {
         if (!null) return false;
         break;
       case Strategy::kHash:
-        if (!null && !IsPseudonym(value)) return false;
+        if (!null && !tombstones::Key::LooksLikePseudonym(value)) return false;
         break;
       case Strategy::kRedact:
       case Strategy::kLiteral:
