@@ -33,7 +33,8 @@ Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
   try {
     session->conn_ = std::make_unique<pqxx::connection>(dsn);
     pqxx::nontransaction setup(*session->conn_);
-    // ISO dates in UTC: the created_at guard is read in that form (replay/guard_time.h).
+    // ISO dates in UTC: a value the scan reads as text (an identifier of a type printed by its
+    // output function, an anonymized column) reads the same whatever the server's defaults.
     setup.exec_params(
         "SELECT set_config('application_name', $1, false), set_config('DateStyle', 'ISO, YMD', "
         "false),"
@@ -133,18 +134,22 @@ Result<pqxx::result> Session::Query(const std::string& what, const std::string& 
 }
 
 Status Session::Copy(const std::string& what, const std::string& select,
-                     const std::function<void(std::string_view row)>& row) {
+                     const std::function<void(std::string_view row)>& row, CopyFormat format) {
   try {
     std::unique_ptr<pqxx::nontransaction> autocommit;
     if (!work_) autocommit = std::make_unique<pqxx::nontransaction>(*conn_);
     pqxx::transaction_base& txn = work_ ? *work_ : *autocommit;
-    // libpqxx 6.4's stream_from pastes its "table" argument after COPY as given, so a
-    // parenthesized query streams `COPY (query) TO STDOUT` through the library's COPY path.
-    pqxx::stream_from stream(txn, "(" + select + ")");
+    // libpqxx 6.4's stream_from pastes its "table" argument between "COPY " and " TO STDOUT",
+    // so a parenthesized query streams `COPY (query) TO STDOUT` through the library's COPY
+    // path. It has no way to add options: for the binary format the statement is completed here
+    // and the library's suffix, on the same line, becomes a comment.
+    const bool binary = format == CopyFormat::kBinary;
+    pqxx::stream_from stream(txn, "(" + select + ")" +
+                                      (binary ? " TO STDOUT (FORMAT binary) --" : ""));
     std::string line;
     while (stream.get_raw_line(line)) {
       std::string_view view(line);
-      if (!view.empty() && view.back() == '\n') view.remove_suffix(1);
+      if (!binary && !view.empty() && view.back() == '\n') view.remove_suffix(1);
       row(view);
     }
     stream.complete();

@@ -46,10 +46,14 @@ class Session {
   Result<pqxx::result> Query(const std::string& what, const std::string& sql,
                              const std::vector<std::string>& params = {}, Shape shape = Shape::kAnyRows,
                              ExitCode code = ExitCode::kFailed);
-  // Streams `COPY (select) TO STDOUT` (text format); `row` gets each line without its newline.
-  // Memory does not grow with the result.
+  // Streams `COPY (select) TO STDOUT` in `format`; `row` gets each CopyData message: in text
+  // format one line without its newline, in binary format one row (the first with the file
+  // header in front, the last the trailer; see copy_binary.h). Memory does not grow with the
+  // result.
+  enum class CopyFormat { kText, kBinary };
   Status Copy(const std::string& what, const std::string& select,
-              const std::function<void(std::string_view row)>& row);
+              const std::function<void(std::string_view row)>& row,
+              CopyFormat format = CopyFormat::kText);
 
   std::string QuoteName(std::string_view name) const;
   // "schema"."table" with both parts quoted.

@@ -1,18 +1,19 @@
-// The created_at guard's value as the server prints it in a session with DateStyle ISO and
-// TimeZone UTC (set by pg::Session): "2024-06-01", "2024-06-01 12:00:00",
-// "2024-06-01 12:00:00.25+00", "+05:30" offsets, " BC", "infinity", "-infinity". Streaming the
-// column as it is costs the server nothing; only matched rows are parsed.
+// The created_at guard's value as the binary COPY sends it: a date is days since 2000-01-01, a
+// timestamp (with or without time zone) microseconds since 2000-01-01 00:00 UTC; the largest and
+// smallest values of each stand for 'infinity' and '-infinity'. Only matched rows are read.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
+#include "src/pg/copy_binary.h"
 #include "tombstones/tombstones.h"
 
 namespace tombstone::replay {
 
-// Microseconds since the epoch (UTC); a time without an offset counts as UTC. "infinity" is the
-// largest value, "-infinity" and BC dates the smallest. nullopt for text it cannot read.
-std::optional<tombstones::Micros> ParseGuardTime(std::string_view text);
+// Microseconds since the Unix epoch (UTC); a timestamp without time zone counts as UTC.
+// 'infinity' is the largest value, '-infinity' the smallest. nullopt when `wire` is not kDate or
+// kTimestamp or `raw` has the wrong size.
+std::optional<tombstones::Micros> GuardTime(pg::Wire wire, std::string_view raw);
 
 }  // namespace tombstone::replay

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "src/pg/copy_text.h"
+#include "src/pg/copy_binary.h"
 #include "src/replay/guard_time.h"
 
 namespace tombstone::replay {
@@ -20,38 +20,47 @@ double Seconds() {
   return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
 }
 
-// One COPY text row split into fields: views into the line; a field is unescaped (into a buffer
-// of its own) only when it holds a backslash, which identifiers almost never do.
+// One row of the binary COPY: fields are views into the message; text arrives as it is stored,
+// integers and tids are printed (as the text format would) into a buffer of their own.
 class Fields {
  public:
-  void Split(std::string_view line) {
-    raw_.clear();
-    const char* p = line.data();
-    const char* const end = p + line.size();
-    while (true) {
-      const auto* tab = static_cast<const char*>(std::memchr(p, '\t', static_cast<std::size_t>(end - p)));
-      const char* stop = tab == nullptr ? end : tab;
-      raw_.emplace_back(p, static_cast<std::size_t>(stop - p));
-      if (tab == nullptr) break;
-      p = tab + 1;
-    }
-    if (scratch_.size() < raw_.size()) scratch_.resize(raw_.size());
+  explicit Fields(const std::vector<pg::Wire>& wires) : wires_(wires), scratch_(wires.size()) {}
+
+  // kRow, kEnd for the trailer, kMalformed with rows_.error().
+  pg::CopyBinaryRows::Got Split(std::string_view message) { return Checked(rows_.Next(message)); }
+  pg::CopyBinaryRows::Got Resplit(std::string_view row) { return Checked(rows_.Reread(row)); }
+  std::string_view row() const { return rows_.row(); }
+  pg::CopyBinaryRows::Got Checked(pg::CopyBinaryRows::Got got) {
+    if (got == pg::CopyBinaryRows::Got::kRow && rows_.size() != wires_.size())
+      return Malformed("a row of " + std::to_string(rows_.size()) + " fields, not " +
+                       std::to_string(wires_.size()));
+    return got;
   }
-  bool Null(std::size_t i) const {
-    const std::string_view r = raw_[i];
-    return r.size() == 2 && r[0] == '\\' && r[1] == 'N';
-  }
-  // The unescaped value; valid until the next Split.
+  bool Null(std::size_t i) const { return rows_.Null(i); }
+  // The value as text; valid until the next Split. Empty when the bytes do not fit the type
+  // (reported by Split's caller as malformed through ok()).
   std::string_view Value(std::size_t i) {
-    const std::string_view r = raw_[i];
-    if (std::memchr(r.data(), '\\', r.size()) == nullptr) return r;
-    pg::UnescapeCopyField(r, &scratch_[i]);
+    if (wires_[i] == pg::Wire::kText) return rows_.Raw(i);
+    scratch_[i].clear();
+    if (!pg::AppendAsText(wires_[i], rows_.Raw(i), &scratch_[i])) bad_ = true;
     return scratch_[i];
   }
+  std::string_view Raw(std::size_t i) const { return rows_.Raw(i); }
+  pg::Wire wire(std::size_t i) const { return wires_[i]; }
+  // Whether every value read so far fitted its type.
+  bool ok() const { return !bad_; }
+  const std::string& error() const { return error_.empty() ? rows_.error() : error_; }
 
  private:
-  std::vector<std::string_view> raw_;
+  pg::CopyBinaryRows::Got Malformed(std::string what) {
+    error_ = "malformed binary COPY data: " + std::move(what);
+    return pg::CopyBinaryRows::Got::kMalformed;
+  }
+  const std::vector<pg::Wire>& wires_;
+  pg::CopyBinaryRows rows_;
   std::vector<std::string> scratch_;
+  std::string error_;
+  bool bad_ = false;
 };
 
 // Whether every anonymized column of the row already holds its strategy's value, so that a
@@ -86,18 +95,25 @@ class Scanner {
 
   Scanner(const TablePlan& plan, const TombstoneSet& tombstones, TableScan& scan)
       : plan_(plan), tombstones_(tombstones), scan_(scan), counts_(scan.counts),
-        sources_(plan.sources.size()), seen_((tombstones.tombstones() + 63) / 64, 0) {
+        sources_(plan.sources.size()), fields_(plan.wires), seen_((tombstones.tombstones() + 63) / 64, 0) {
     hashes_.resize(kBatch * sources_);
     hashed_.resize(kBatch * sources_);
     values_.resize(plan.locator.size() + plan.sets.size());
     pointers_.resize(values_.size());
   }
 
-  void Add(std::string_view line) {
-    const std::size_t r = lines_.size();
-    lines_.emplace_back(arena_.size(), line.size());
-    arena_.append(line);
-    fields_.Split(line);
+  // Takes one message of the COPY; after a malformed one, ignores the rest (see error()).
+  void Add(std::string_view message) {
+    if (!error_.empty()) return;
+    const auto got = fields_.Split(message);
+    if (got != pg::CopyBinaryRows::Got::kRow) {
+      if (got == pg::CopyBinaryRows::Got::kMalformed) error_ = fields_.error();
+      return;
+    }
+    ++counts_.scanned;
+    const std::size_t r = rows_.size();
+    rows_.emplace_back(arena_.size(), fields_.row().size());
+    arena_.append(fields_.row());
     for (std::size_t s = 0; s < sources_; ++s) {
       const KeySource& source = plan_.sources[s];
       const auto f = static_cast<std::size_t>(source.field);
@@ -115,13 +131,18 @@ class Scanner {
       }
       hashed_[r * sources_ + s] = ok;
     }
-    if (lines_.size() == kBatch) Flush();
+    if (rows_.size() == kBatch) Flush();
   }
 
+  // Empty, or what was wrong with the stream.
+  const std::string& error() const { return error_; }
+
   void Flush() {
-    for (std::size_t r = 0; r < lines_.size(); ++r) Decide(r);
-    lines_.clear();
+    for (std::size_t r = 0; r < rows_.size() && error_.empty(); ++r) Decide(r);
+    rows_.clear();
     arena_.clear();
+    if (!fields_.ok() && error_.empty())
+      error_ = "malformed binary COPY data: a value does not fit its type";
   }
 
   // The tombstones behind the rows to change, ascending.
@@ -154,13 +175,13 @@ class Scanner {
       ++counts_.held;
       return;
     }
-    fields_.Split(std::string_view(arena_).substr(lines_[r].first, lines_[r].second));
+    fields_.Resplit(std::string_view(arena_).substr(rows_[r].first, rows_[r].second));
     if (plan_.guard_field >= 0) {
       const auto g = static_cast<std::size_t>(plan_.guard_field);
       // Created after the erasure: a new sign-up with a reused identifier. A value that cannot
       // be read counts as created after it: the row is kept rather than lost.
       const auto created = fields_.Null(g) ? std::optional<Micros>(std::numeric_limits<Micros>::min())
-                                           : ParseGuardTime(fields_.Value(g));
+                                           : GuardTime(fields_.wire(g), fields_.Raw(g));
       if (!created || *created > tombstones_.erased_at(applicable)) {
         ++counts_.kept_by_guard;
         return;
@@ -198,36 +219,17 @@ class Scanner {
   const std::size_t sources_;
   Fields fields_;
   std::string normalized_;
-  std::string arena_;                                       // the batch's lines
-  std::vector<std::pair<std::size_t, std::size_t>> lines_;  // offset and length in arena_
+  std::string arena_;                                      // the batch's rows
+  std::vector<std::pair<std::size_t, std::size_t>> rows_;  // offset and length in arena_
   std::vector<Hash128> hashes_;                             // kBatch x sources
   std::vector<bool> hashed_;
   std::vector<std::string_view> values_;
   std::vector<const std::string_view*> pointers_;
   std::vector<std::uint64_t> seen_;                         // bitmap of tombstones behind changes
+  std::string error_;
 };
 
 }  // namespace
-
-void SplitCopyLine(std::string_view line, std::vector<std::string>* fields,
-                   std::vector<bool>* nulls) {
-  Fields split;
-  split.Split(line);
-  std::size_t n = 0;
-  for (std::size_t start = 0;; ++n) {
-    const std::size_t end = line.find('\t', start);
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  ++n;
-  fields->resize(n);
-  nulls->resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    (*nulls)[i] = split.Null(i);
-    if ((*nulls)[i]) (*fields)[i].clear();
-    else (*fields)[i].assign(split.Value(i));
-  }
-}
 
 void Progress::Start(const std::string& table, double estimated_rows) {
   table_ = table;
@@ -257,14 +259,18 @@ Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
   const double started = Seconds();
   progress.Start(plan.Display(), plan.relation.estimated_rows);
   Scanner scanner(plan, tombstones, scan);
-  Status copied = session.Copy("scan table '" + plan.Display() + "'", plan.select,
-                               [&](std::string_view line) {
-                                 progress.Tick(++counts.scanned);
-                                 scanner.Add(line);
-                               });
+  const std::string what = "scan table '" + plan.Display() + "'";
+  Status copied = session.Copy(
+      what, plan.select,
+      [&](std::string_view message) {
+        scanner.Add(message);
+        progress.Tick(counts.scanned);
+      },
+      pg::Session::CopyFormat::kBinary);
   scanner.Flush();
   progress.Finish(counts.scanned);
   if (!copied.ok()) return copied;
+  if (!scanner.error().empty()) return Status::Failed("unable to " + what + ": " + scanner.error());
   scan.requests = scanner.Requests();
   counts.to_change = scan.rows.size();
   counts.scan_seconds = Seconds() - started;

@@ -1,4 +1,4 @@
-// One pass over a mapped table: stream its key columns with COPY, normalize and hash every
+// One pass over a mapped table: stream its key columns with COPY (binary format), normalize and hash every
 // identifier, test it against the tombstones, and sort each matching row into held, kept by the
 // guard, retained, already anonymized, or to change. Only rows to change are kept in memory
 // (their locator and, for 'hash' columns, the value to pseudonymize).
@@ -62,11 +62,5 @@ class Progress {
 // Scans `plan`'s table on `session` (inside its transaction when one is open).
 Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
                             const TombstoneSet& tombstones, Progress& progress);
-
-// Splits one COPY text-format line into fields, unescaping backslash sequences; `nulls[i]` is
-// true for \N. Exposed for tests (the scan itself splits into views and unescapes only fields
-// that hold a backslash, with the same rules).
-void SplitCopyLine(std::string_view line, std::vector<std::string>* fields,
-                   std::vector<bool>* nulls);
 
 }  // namespace tombstone::replay

@@ -138,22 +138,39 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
     plan.locator = {"ctid"};
     plan.locator_types = {"tid"};
   }
-  std::vector<std::string> fields = plan.locator;
-  // A plain column is streamed once, whatever uses it (users.id: locator and match source).
+  // The scan streams in COPY's binary format: integers, oids, tids and text as they are stored
+  // (read by pg::AppendAsText), every other type through concat(), which prints it with its
+  // output function, as COPY's text format would (a ::text cast differs for boolean and inet).
+  // character(n) is cast to text so that its padding goes, as in any comparison with text.
+  std::vector<std::string> fields;
+  const auto add_field = [&](std::string sql, pg::Wire wire) {
+    fields.push_back(std::move(sql));
+    plan.wires.push_back(wire);
+    return static_cast<int>(fields.size() - 1);
+  };
+  const auto add_column = [&](const std::string& column, const std::string& type) {
+    const std::string quoted = session.QuoteName(column);
+    if (type == "bigint") return add_field(quoted, pg::Wire::kInt8);
+    if (type == "integer") return add_field(quoted, pg::Wire::kInt4);
+    if (type == "smallint") return add_field(quoted, pg::Wire::kInt2);
+    if (type == "text" || type.rfind("character varying", 0) == 0) return add_field(quoted, pg::Wire::kText);
+    if (type.rfind("character", 0) == 0) return add_field("(" + quoted + ")::text", pg::Wire::kText);
+    return add_field("pg_catalog.concat(" + quoted + ")", pg::Wire::kText);
+  };
+  if (plan_for == PlanFor::kChanges) {
+    for (std::size_t i = 0; i < plan.locator.size(); ++i) {
+      if (plan.locator[i] == "tableoid") add_field("tableoid", pg::Wire::kOid);
+      else if (plan.locator[i] == "ctid") add_field("ctid", pg::Wire::kTid);
+      else add_column(r.primary_key[i], plan.locator_types[i]);
+    }
+  }
+  // A column is streamed once, whatever uses it (users.id: locator and match source).
   std::map<std::string, int> streamed;
   if (plan_for == PlanFor::kChanges)
-    for (std::size_t i = 0; i < r.primary_key.size(); ++i)
-      if (r.Find(r.primary_key[i])->type.rfind("character(", 0) != 0)
-        streamed[r.primary_key[i]] = static_cast<int>(i);
-  // COPY prints a column with its type's output function; character(n) is cast to text so that
-  // its padding goes, as in any comparison with text.
+    for (std::size_t i = 0; i < r.primary_key.size(); ++i) streamed[r.primary_key[i]] = static_cast<int>(i);
   const auto stream_column = [&](const std::string& column) {
-    auto [it, added] = streamed.emplace(column, static_cast<int>(fields.size()));
-    if (added) {
-      const bool padded = r.Find(column)->type.rfind("character(", 0) == 0;
-      fields.push_back(padded ? "(" + session.QuoteName(column) + ")::text"
-                              : session.QuoteName(column));
-    }
+    auto it = streamed.find(column);
+    if (it == streamed.end()) it = streamed.emplace(column, add_column(column, r.Find(column)->type)).first;
     return it->second;
   };
 
@@ -162,7 +179,7 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
     if (!m.column.empty()) {
       if (r.Find(m.column) == nullptr)
         return check.At(m.line, "column '" + m.column + "' of table '" + name + "' does not exist");
-      source.field = stream_column(m.column);  // COPY prints a column in its text form
+      source.field = stream_column(m.column);
     } else {
       const std::string expr = "(" + m.expr + ")::text";
       const std::string query = "run the expression of line " + std::to_string(m.line);
@@ -171,8 +188,7 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
       if (!runs.ok())
         return check.At(m.line, "expression on table '" + name +
                                     "' fails to run: " + Checker::Cause(runs.status(), query));
-      source.field = static_cast<int>(fields.size());
-      fields.push_back(expr);
+      source.field = add_field(expr, pg::Wire::kText);
     }
     source.kind = m.kind;
     source.normalizer = map.kinds.at(m.kind);
@@ -195,15 +211,16 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
     if (c->type != "date" && c->type.rfind("timestamp", 0) != 0)
       return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name + "' is '" +
                                   c->type + "', not a date or timestamp");
-    plan.guard_field = stream_column(t.created_at);  // parsed only for matched rows
+    // Its own field, in the binary form of a date or timestamp; read only for matched rows.
+    plan.guard_field = add_field(session.QuoteName(t.created_at),
+                                 c->type == "date" ? pg::Wire::kDate : pg::Wire::kTimestamp);
   }
 
   for (const AnonymizeSet& set : t.set) {
     SetTarget target;
     if (Status s = CheckSet(check, r, set, &target); !s.ok()) return s;
     // In the server's text form (boolean 'false', not 'f'), as the targets were computed.
-    target.field = static_cast<int>(fields.size());
-    fields.push_back("(" + session.QuoteName(set.column) + ")::text");
+    target.field = add_field("(" + session.QuoteName(set.column) + ")::text", pg::Wire::kText);
     plan.sets.push_back(std::move(target));
   }
 

@@ -9,6 +9,7 @@
 
 #include "src/map/data_map.h"
 #include "src/pg/catalog.h"
+#include "src/pg/copy_binary.h"
 #include "src/pg/session.h"
 #include "src/replay/tombstone_set.h"
 
@@ -41,9 +42,12 @@ struct TablePlan {
   std::vector<std::string> locator;
   std::vector<std::string> locator_types;
   std::vector<KeySource> sources;
-  int guard_field = -1;  // created_at in microseconds since the epoch
+  int guard_field = -1;  // the created_at guard: a date or timestamp (guard_time.h)
   std::vector<SetTarget> sets;
-  std::string select;  // the query whose COPY is scanned
+  std::string select;            // the query whose binary COPY is scanned
+  std::vector<pg::Wire> wires;   // how each field of `select` arrives
+
+
 
   std::string Display() const { return relation.Display(); }
 };

@@ -7,6 +7,10 @@
 //         limit <index> <seconds> <rows> <bytes>
 //         limit total <seconds> <rows> <bytes>
 //
+//   replay_bench limit-binary DSN SQL [SQL...]
+//       The same in COPY's binary format (`TO STDOUT (FORMAT binary)`), the format replay's
+//       scan reads: the server sends integers and timestamps without printing them.
+//
 //   replay_bench per-subject DSN SUBJECTS indexed|complete TIME_BOX_SECONDS
 //       The method existing erasure tools use: one prepared DELETE per subject per table, every
 //       subject in one transaction, rolled back at the end (the database is left unchanged).
@@ -65,11 +69,11 @@ struct CopyCount {
   long long rows = 0, bytes = 0;
 };
 
-// COPY (sql) TO STDOUT in text format; each libpq buffer is one row.
-CopyCount CopyOut(PGconn* conn, const std::string& sql) {
+// COPY (sql) TO STDOUT in text or binary format; each libpq buffer is one row.
+CopyCount CopyOut(PGconn* conn, const std::string& sql, bool binary) {
   CopyCount count;
   const Clock::time_point start = Clock::now();
-  PGresult* r = PQexec(conn, ("COPY (" + sql + ") TO STDOUT").c_str());
+  PGresult* r = PQexec(conn, ("COPY (" + sql + ") TO STDOUT" + (binary ? " (FORMAT binary)" : "")).c_str());
   const ExecStatusType st = PQresultStatus(r);
   PQclear(r);
   if (st != PGRES_COPY_OUT) Fail("start 'COPY (" + sql + ") TO STDOUT'", conn);
@@ -90,11 +94,11 @@ CopyCount CopyOut(PGconn* conn, const std::string& sql) {
   return count;
 }
 
-int Limit(const char* dsn, const std::vector<std::string>& queries) {
+int Limit(const char* dsn, const std::vector<std::string>& queries, bool binary) {
   PGconn* conn = Connect(dsn);
   CopyCount total;
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    const CopyCount c = CopyOut(conn, queries[i]);
+    const CopyCount c = CopyOut(conn, queries[i], binary);
     std::printf("limit %zu %.3f %lld %lld\n", i, c.seconds, c.rows, c.bytes);
     total.seconds += c.seconds, total.rows += c.rows, total.bytes += c.bytes;
   }
@@ -187,7 +191,7 @@ int PerSubject(const char* dsn, const char* subjects_path, const std::string& me
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: replay_bench limit DSN SQL [SQL...]\n"
+               "usage: replay_bench limit|limit-binary DSN SQL [SQL...]\n"
                "       replay_bench per-subject DSN SUBJECTS indexed|complete TIME_BOX_SECONDS\n");
   return 2;
 }
@@ -197,8 +201,8 @@ int Usage() {
 int main(int argc, char** argv) {
   if (argc < 2) return Usage();
   const std::string command = argv[1];
-  if (command == "limit" && argc >= 4)
-    return Limit(argv[2], std::vector<std::string>(argv + 3, argv + argc));
+  if ((command == "limit" || command == "limit-binary") && argc >= 4)
+    return Limit(argv[2], std::vector<std::string>(argv + 3, argv + argc), command == "limit-binary");
   if (command == "per-subject" && argc == 6)
     return PerSubject(argv[2], argv[3], argv[4], std::atof(argv[5]));
   return Usage();

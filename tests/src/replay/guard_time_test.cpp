@@ -2,26 +2,42 @@
 
 #include <catch2/catch.hpp>
 #include <limits>
+#include <string>
 
-using tombstone::replay::ParseGuardTime;
+namespace {
 
-TEST_CASE("guard times are read as the server prints them in ISO style and UTC", "[replay]") {
+using tombstone::pg::Wire;
+using tombstone::replay::GuardTime;
+using Micros = tombstones::Micros;
+
+std::string BigEndian(long long v, int bytes) {
+  std::string out(static_cast<std::size_t>(bytes), '\0');
+  for (int i = bytes - 1; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+  return out;
+}
+
+}  // namespace
+
+// The server's own conversions are checked against these in copy_binary_pgtest.cpp.
+TEST_CASE("guard times are read from binary dates and timestamps", "[replay]") {
   const auto at = [](const char* rfc3339) { return tombstones::ParseTime(rfc3339).value(); };
-  CHECK(ParseGuardTime("2024-06-01") == at("2024-06-01T00:00:00Z"));
-  CHECK(ParseGuardTime("2024-06-01 12:30:05") == at("2024-06-01T12:30:05Z"));
-  CHECK(ParseGuardTime("2024-06-01 12:30:05+00") == at("2024-06-01T12:30:05Z"));
-  CHECK(ParseGuardTime("2024-06-01 12:30:05.25+00") == at("2024-06-01T12:30:05.25Z"));
-  CHECK(ParseGuardTime("2024-06-01 12:30:05.000001+00") == at("2024-06-01T12:30:05.000001Z"));
-  CHECK(ParseGuardTime("2024-06-01 14:00:00+05:30") == at("2024-06-01T08:30:00Z"));
-  CHECK(ParseGuardTime("2024-06-01 00:00:00-02") == at("2024-06-01T02:00:00Z"));
-  CHECK(ParseGuardTime("1900-01-01 00:00:00+00:09:21") == at("1899-12-31T23:50:39Z"));
-  CHECK(ParseGuardTime("1969-12-31 23:59:59+00") == -1000000);
-  CHECK(ParseGuardTime("infinity") == std::numeric_limits<tombstones::Micros>::max());
-  CHECK(ParseGuardTime("-infinity") == std::numeric_limits<tombstones::Micros>::min());
-  CHECK(ParseGuardTime("0044-03-15 BC") == std::numeric_limits<tombstones::Micros>::min());
-  CHECK(ParseGuardTime("294277-01-01") == std::numeric_limits<tombstones::Micros>::max());
-  CHECK_FALSE(ParseGuardTime("06/01/2024"));
-  CHECK_FALSE(ParseGuardTime("2024-02-30"));
-  CHECK_FALSE(ParseGuardTime("2024-06-01T12:00:00"));
-  CHECK_FALSE(ParseGuardTime(""));
+  constexpr Micros kMax = std::numeric_limits<Micros>::max(), kMin = std::numeric_limits<Micros>::min();
+  CHECK(GuardTime(Wire::kDate, BigEndian(0, 4)) == at("2000-01-01T00:00:00Z"));
+  CHECK(GuardTime(Wire::kDate, BigEndian(-10957, 4)) == 0);
+  CHECK(GuardTime(Wire::kDate, BigEndian(8918, 4)) == at("2024-06-01T00:00:00Z"));
+  CHECK(GuardTime(Wire::kTimestamp, BigEndian(0, 8)) == at("2000-01-01T00:00:00Z"));
+  CHECK(GuardTime(Wire::kTimestamp, BigEndian(770560205250000LL, 8)) == at("2024-06-01T12:30:05.25Z"));
+  CHECK(GuardTime(Wire::kTimestamp, BigEndian(-946684800000001LL, 8)) == -1);
+  SECTION("infinity is the largest value, -infinity the smallest") {
+    CHECK(GuardTime(Wire::kDate, BigEndian(0x7fffffff, 4)) == kMax);
+    CHECK(GuardTime(Wire::kDate, BigEndian(-0x80000000LL, 4)) == kMin);
+    CHECK(GuardTime(Wire::kTimestamp, BigEndian(kMax, 8)) == kMax);
+    CHECK(GuardTime(Wire::kTimestamp, BigEndian(kMin, 8)) == kMin);
+    CHECK(GuardTime(Wire::kTimestamp, BigEndian(kMax - 1, 8)) == kMax);  // saturates, never wraps
+  }
+  SECTION("a value of the wrong size or kind cannot be read") {
+    CHECK_FALSE(GuardTime(Wire::kDate, BigEndian(0, 8)));
+    CHECK_FALSE(GuardTime(Wire::kTimestamp, BigEndian(0, 4)));
+    CHECK_FALSE(GuardTime(Wire::kInt8, BigEndian(0, 8)));
+  }
 }
