@@ -48,10 +48,13 @@ Result<Snapshot> ReadSnapshot(pg::Session& session, const std::string& label) {
 }
 
 std::vector<std::uint32_t> TombstonesBehind(const RunRecord& run) {
+  // Each scan's list is ascending: merged in linear time (a million tombstones at N = 1M).
   std::vector<std::uint32_t> all;
-  for (const TableScan* scan : run.scans)
+  for (const TableScan* scan : run.scans) {
+    const auto middle = static_cast<std::ptrdiff_t>(all.size());
     all.insert(all.end(), scan->requests.begin(), scan->requests.end());
-  std::sort(all.begin(), all.end());
+    std::inplace_merge(all.begin(), all.begin() + middle, all.end());
+  }
   all.erase(std::unique(all.begin(), all.end()), all.end());
   return all;
 }
