@@ -1,24 +1,6 @@
 #include "src/replay/tombstone_set.h"
 
-#include <sys/mman.h>
-
-#include <cstdint>
-
 namespace tombstone::replay {
-namespace {
-
-// Every probe lands on a random slot: with a million tombstones the table is 80 MB, and 4 KB
-// pages would cost a TLB miss on most probes. Asked before the memory is first touched; the
-// kernel may say no (then nothing changes but the speed).
-void AskForHugePages(void* data, std::size_t bytes) {
-  constexpr std::uintptr_t kHuge = 2u << 20;
-  if (bytes < 4 * kHuge) return;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-}  // namespace
 
 Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
   TombstoneSet set;
@@ -50,9 +32,6 @@ Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
 
 void TombstoneSet::Resize(std::size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_ = std::vector<Slot>();
-  slots_.reserve(slots);
-  AskForHugePages(slots_.data(), slots * sizeof(Slot));
   slots_.assign(slots, Slot{});
   mask_ = slots - 1;
   hashes_ = 0;
