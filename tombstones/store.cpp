@@ -32,6 +32,9 @@ bool IsLockError(const rocksdb::Status& s) {
                                std::string::npos);
 }
 
+// Memtables of at least this size are flushed when a writer closes (see ~RocksStore).
+constexpr std::uint64_t kFlushOnCloseBytes = 1 << 20;
+
 rocksdb::Options BaseOptions() {
   rocksdb::Options options;
   rocksdb::BlockBasedTableOptions table;
@@ -71,6 +74,15 @@ std::vector<IdentifierHash> SortedUnique(std::vector<IdentifierHash> ids) {
 }  // namespace
 
 RocksStore::~RocksStore() {
+  // What a writer added sits in the WAL and the memtable. Left there, every reader (a secondary
+  // instance) would replay it into memory of its own on each open: after an import of a million
+  // tombstones, ~250 MB and ~2 s per replay or verify. Written out to a table file instead, once.
+  // The data is durable in the WAL either way, so a failed flush loses nothing.
+  std::uint64_t memtable_bytes = 0;
+  if (mode_ == Mode::kWrite && db_ &&
+      db_->GetIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtable_bytes) &&
+      memtable_bytes >= kFlushOnCloseBytes)
+    db_->Flush(rocksdb::FlushOptions());
   db_.reset();
   if (!secondary_dir_.empty()) {
     std::error_code ignored;
