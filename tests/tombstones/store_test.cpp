@@ -180,3 +180,30 @@ TEST_CASE("the store directory holds no identifier in the clear", "[store]") {
     CHECK(all.find(normalized.substr(0, normalized.find('@'))) == std::string::npos);
   }
 }
+
+TEST_CASE("a writer that added a large batch leaves it in a table file, not for readers to replay",
+          "[store]") {
+  TempDir dir;
+  const Key key = TestKey(5);
+  const std::string path = dir / "store";
+  REQUIRE(Store::Create(path, key).ok());
+  const auto wal_bytes = [&] {
+    std::uintmax_t bytes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path))
+      if (entry.path().extension() == ".log") bytes += entry.file_size();
+    return bytes;
+  };
+  std::vector<Tombstone> batch;
+  for (int i = 0; i < 40000; ++i)  // a WAL of ~2 MB: over the 1 MB memtable flushed on close
+    batch.push_back(Make(key, "req-" + std::to_string(i), "user" + std::to_string(i) + "@example.com"));
+  {
+    auto writer = Open(path, Store::Mode::kWrite, &key);
+    REQUIRE(writer->Add(batch).ok());
+    CHECK(wal_bytes() > (2u << 20));  // while open, the batch is in the WAL
+  }
+  CHECK(wal_bytes() < (1u << 20));  // closed: in a table file, the WAL it was in is gone
+  auto reader = Open(path, Store::Mode::kRead, nullptr);
+  std::size_t seen = 0;
+  REQUIRE(reader->ForEach([&](const Tombstone&) { ++seen; return true; }).ok());
+  CHECK(seen == batch.size());
+}
