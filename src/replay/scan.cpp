@@ -26,19 +26,14 @@ class Fields {
  public:
   explicit Fields(const std::vector<pg::Wire>& wires) : wires_(wires), scratch_(wires.size()) {}
 
-  // kRow, kEnd for the trailer, kMalformed with rows_.error().
+  // kRow, kEnd for the trailer, kMalformed (see error()).
   pg::CopyBinaryRows::Got Split(std::string_view message) { return Checked(rows_.Next(message)); }
+  // Reads again a row kept from row() after an earlier Split.
   pg::CopyBinaryRows::Got Resplit(std::string_view row) { return Checked(rows_.Reread(row)); }
   std::string_view row() const { return rows_.row(); }
-  pg::CopyBinaryRows::Got Checked(pg::CopyBinaryRows::Got got) {
-    if (got == pg::CopyBinaryRows::Got::kRow && rows_.size() != wires_.size())
-      return Malformed("a row of " + std::to_string(rows_.size()) + " fields, not " +
-                       std::to_string(wires_.size()));
-    return got;
-  }
   bool Null(std::size_t i) const { return rows_.Null(i); }
-  // The value as text; valid until the next Split. Empty when the bytes do not fit the type
-  // (reported by Split's caller as malformed through ok()).
+  // The value as text, valid until the next Split. Empty when the bytes do not fit the type, and
+  // ok() is false from then on.
   std::string_view Value(std::size_t i) {
     if (wires_[i] == pg::Wire::kText) return rows_.Raw(i);
     scratch_[i].clear();
@@ -52,8 +47,10 @@ class Fields {
   const std::string& error() const { return error_.empty() ? rows_.error() : error_; }
 
  private:
-  pg::CopyBinaryRows::Got Malformed(std::string what) {
-    error_ = "malformed binary COPY data: " + std::move(what);
+  pg::CopyBinaryRows::Got Checked(pg::CopyBinaryRows::Got got) {
+    if (got != pg::CopyBinaryRows::Got::kRow || rows_.size() == wires_.size()) return got;
+    error_ = "malformed binary COPY data: a row of " + std::to_string(rows_.size()) +
+             " fields, not " + std::to_string(wires_.size());
     return pg::CopyBinaryRows::Got::kMalformed;
   }
   const std::vector<pg::Wire>& wires_;

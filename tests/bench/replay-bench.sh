@@ -9,12 +9,14 @@
 # then prints the ratios against their targets and the tool's peak RSS.
 #
 # Usage: tests/bench/replay-bench.sh [--quick] [--users N] [--events N] [--ns "1000 10000 ..."]
-#          [--time-box SECONDS] [--work-dir DIR] [--keep] [--reuse] [--no-build]
+#          [--runs R] [--time-box SECONDS] [--work-dir DIR] [--keep] [--reuse] [--no-build]
 #   --quick     200,000 users, 400,000 events, N = 1,000 and 10,000, 20 s time box: a few minutes
 #   default     5,000,000 users, 10,000,000 events, N = 1,000 .. 1,000,000, 60 s time box
 #   --work-dir  where the cluster, stores and results go (default: a new directory in $TMPDIR;
 #               the full dataset needs about 10 GB); removed at the end unless --keep
 #   --reuse     measure again on the dataset a --keep run left in --work-dir (implies --keep)
+#   --runs R    measure the limit, verify and replay R times per N, each on a fresh copy, and
+#               report medians (the per-subject methods run once); default 1
 # Build directory: $TOMBSTONE_BUILD_DIR or build/. Runs as root (the server then runs as
 # 'postgres') or as any user that can run initdb.
 set -euo pipefail
@@ -23,7 +25,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${TOMBSTONE_BUILD_DIR:-$top/build}
 pgbin=${TOMBSTONE_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 users=5000000 events=10000000 ns="1000 10000 100000 1000000" box=60 index_box=600
-work="" keep=0 reuse=0 do_build=1
+work="" keep=0 reuse=0 do_build=1 runs=1
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -32,11 +34,12 @@ while [[ $# -gt 0 ]]; do
     --events) events=$2; shift ;;
     --ns) ns=$2; shift ;;
     --time-box) box=$2; shift ;;
+    --runs) runs=$2; shift ;;
     --work-dir) work=$2; shift ;;
     --keep) keep=1 ;;
     --reuse) reuse=1 keep=1 ;;
     --no-build) do_build=0 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "replay-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -220,53 +223,85 @@ timing() {
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\treplay_query_s\tverify_cpu_s\treplay_cpu_s\tlimit_binary_s\tload\n' >"$results"
+# One row per N: medians over the runs (ratios: the median of each run's ratio), peak RSS over
+# the runs; runs.tsv has every run.
+printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\treplay_query_s\tverify_cpu_s\treplay_cpu_s\tlimit_binary_s\tverify_ratio\treplay_ratio\tload\n' >"$results"
+
+# The median of the numbers given.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }'; }
+fresh_copy() {
+  psql_q "DROP DATABASE IF EXISTS bench_run" postgres
+  local t; t=$(now); psql_q "CREATE DATABASE bench_run TEMPLATE bench STRATEGY FILE_COPY" postgres
+  copy_seconds=$(elapsed "$t")
+  "$bench" limit "$run_dsn" "$limit_users" "$limit_events" >/dev/null  # warm-up: the copy is cold
+}
+
+printf 'n\trun\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\treplay_scan_s\treplay_apply_s\treplay_query_s\tlimit_binary_s\tverify_cpu_s\treplay_cpu_s\n' >"$work/runs.tsv"
 
 for n in $ns; do
   log "N=$n: recording tombstones"
   make_tombstones "$n"
-  log "N=$n: import ${import_seconds}s; copying the database (not counted)"
-  psql_q "DROP DATABASE IF EXISTS bench_run" postgres
-  t=$(now); psql_q "CREATE DATABASE bench_run TEMPLATE bench STRATEGY FILE_COPY" postgres
-  copy_seconds=$(elapsed "$t")
   run_dsn=$(dsn_of bench_run)
   key=(--store "$work/store-$n" --key-file "$work/key-$n")
   load_start=$(load1)
+  declare -a L1=() L2=() V=() R=() VC=() RC=() LB=() RQ=() SC=() AP=() VRAT=() RRAT=()
+  verify_rss=0 replay_rss=0 verify_rcs="" replay_rcs="" after_rcs="" after_s=""
+  for ((run = 1; run <= runs; run++)); do
+    log "N=$n, run $run of $runs: copying the database (not counted)"
+    fresh_copy
+    out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit1=$(field "$out" total)
+    log "N=$n: limit ${limit1}s (users $(field "$out" 0)s, events $(field "$out" 1)s)"
+    run_tool "verify-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
+    verify_s=$tool_seconds verify_rc=$tool_rc verify_cpu=$tool_cpu verify_rss_run=$tool_rss_kb
+    ((tool_rss_kb > verify_rss)) && verify_rss=$tool_rss_kb
+    log "N=$n: verify ${verify_s}s exit $verify_rc"
+    out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit2=$(field "$out" total)
+    out=$("$bench" limit-binary "$run_dsn" "$replay_users" "$replay_events"); replay_query=$(field "$out" total)
+    out=$("$bench" limit-binary "$run_dsn" "$limit_users" "$limit_events"); limit_binary=$(field "$out" total)
+    log "N=$n: limit ${limit2}s; in binary format ${limit_binary}s; replay's own queries streamed ${replay_query}s"
 
-  "$bench" limit "$run_dsn" "$limit_users" "$limit_events" >/dev/null  # warm-up: the copy is cold
-  out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit1=$(field "$out" total)
-  log "N=$n: limit ${limit1}s (users $(field "$out" 0)s, events $(field "$out" 1)s)"
-  run_tool "verify-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
-  verify_s=$tool_seconds verify_rc=$tool_rc verify_rss=$tool_rss_kb verify_cpu=$tool_cpu
-  log "N=$n: verify ${verify_s}s exit $verify_rc"
-  out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); limit2=$(field "$out" total)
-  out=$("$bench" limit-binary "$run_dsn" "$replay_users" "$replay_events"); replay_query=$(field "$out" total)
-  out=$("$bench" limit-binary "$run_dsn" "$limit_users" "$limit_events"); limit_binary=$(field "$out" total)
-  log "N=$n: limit ${limit2}s; in binary format ${limit_binary}s; replay's own queries streamed ${replay_query}s"
+    if ((run == 1)); then  # the per-subject methods roll back: once per N is enough
+      out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" indexed "$index_box")
+      indexed_s=$(field "$out" extrapolated) indexed_users=$(field "$out" users_deleted)
+      indexed_events=$(field "$out" events_deleted)
+      log "N=$n: per-subject indexed ${indexed_s}s ($out)"
+      out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" complete "$box")
+      complete_s=$(field "$out" extrapolated) complete_done=$(field "$out" subjects)
+      complete_boxed=$(field "$out" boxed)
+      log "N=$n: per-subject complete ${complete_s}s ($out)"
+    fi
 
-  out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" indexed "$index_box")
-  indexed_s=$(field "$out" extrapolated) indexed_users=$(field "$out" users_deleted)
-  indexed_events=$(field "$out" events_deleted)
-  log "N=$n: per-subject indexed ${indexed_s}s ($out)"
-  out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" complete "$box")
-  complete_s=$(field "$out" extrapolated) complete_done=$(field "$out" subjects)
-  complete_boxed=$(field "$out" boxed)
-  log "N=$n: per-subject complete ${complete_s}s ($out)"
+    run_tool "replay-$n" "${key[@]}" replay --dsn "$run_dsn" --map "$work/map.toml" \
+      --receipt "$work/receipt-$n.json"
+    replay_s=$tool_seconds replay_rc=$tool_rc replay_cpu=$tool_cpu replay_rss_run=$tool_rss_kb
+    ((tool_rss_kb > replay_rss)) && replay_rss=$tool_rss_kb
+    replay_scan=$(timing "$work/receipt-$n.json" scan) replay_apply=$(timing "$work/receipt-$n.json" apply)
+    log "N=$n: replay ${replay_s}s exit $replay_rc (scan ${replay_scan}s, apply ${replay_apply}s)"
+    run_tool "verify-after-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
+    log "N=$n: verify after replay ${tool_seconds}s exit $tool_rc"
+    after_s+="${after_s:+/}$tool_seconds" after_rcs+="${after_rcs:+/}$tool_rc"
+    verify_rcs+="${verify_rcs:+/}$verify_rc" replay_rcs+="${replay_rcs:+/}$replay_rc"
 
-  run_tool "replay-$n" "${key[@]}" replay --dsn "$run_dsn" --map "$work/map.toml" \
-    --receipt "$work/receipt-$n.json"
-  replay_s=$tool_seconds replay_rc=$tool_rc replay_rss=$tool_rss_kb replay_cpu=$tool_cpu
-  replay_scan=$(timing "$work/receipt-$n.json" scan) replay_apply=$(timing "$work/receipt-$n.json" apply)
-  log "N=$n: replay ${replay_s}s exit $replay_rc (scan ${replay_scan}s, apply ${replay_apply}s)"
-  run_tool "verify-after-$n" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml"
-  verify_after_s=$tool_seconds verify_after_rc=$tool_rc
-  log "N=$n: verify after replay ${verify_after_s}s exit $verify_after_rc"
-
-  printf '%s\t' "$n" "$import_seconds" "$copy_seconds" "$limit1" "$limit2" "$verify_s" "$verify_rc" \
-    "$verify_rss" "$replay_s" "$replay_rc" "$replay_rss" "$verify_after_s" "$verify_after_rc" \
-    "$indexed_s" "$indexed_users" "$indexed_events" "$complete_s" "$complete_done" \
-    "$complete_boxed" "$replay_scan" "$replay_apply" "$replay_query" "$verify_cpu" "$replay_cpu" \
-    "$limit_binary" >>"$results"
+    printf '%s\t' "$n" "$run" "$limit1" "$limit2" "$verify_s" "$verify_rc" "$verify_rss_run" "$replay_s" \
+      "$replay_rc" "$replay_rss_run" "$tool_seconds" "$tool_rc" "$replay_scan" "$replay_apply" \
+      "$replay_query" "$limit_binary" "$verify_cpu" >>"$work/runs.tsv"
+    printf '%s\n' "$replay_cpu" >>"$work/runs.tsv"
+    limit_mean=$(awk -v a="$limit1" -v b="$limit2" 'BEGIN { print (a + b) / 2 }')
+    L1+=("$limit1") L2+=("$limit2") V+=("$verify_s") R+=("$replay_s") VC+=("$verify_cpu")
+    RC+=("$replay_cpu") LB+=("$limit_binary") RQ+=("$replay_query") SC+=("$replay_scan")
+    AP+=("$replay_apply") VRAT+=("$(ratio_of "$verify_s" "$limit_mean")")
+    RRAT+=("$(ratio_of "$replay_s" "$limit_mean")")
+  done
+  # A run whose tool failed shows its exit code instead of a ratio: keep the worst exit code.
+  worst() { tr '/' '\n' <<<"$1" | sort -n | tail -1; }
+  printf '%s\t' "$n" "$import_seconds" "$copy_seconds" "$(median "${L1[@]}")" "$(median "${L2[@]}")" \
+    "$(median "${V[@]}")" "$(worst "$verify_rcs")" "$verify_rss" "$(median "${R[@]}")" \
+    "$(worst "$replay_rcs")" "$replay_rss" "$after_s" "$(worst "$after_rcs")" "$indexed_s" \
+    "$indexed_users" "$indexed_events" "$complete_s" "$complete_done" "$complete_boxed" \
+    "$(median "${SC[@]}")" "$(median "${AP[@]}")" "$(median "${RQ[@]}")" "$(median "${VC[@]}")" \
+    "$(median "${RC[@]}")" "$(median "${LB[@]}")" "$(median "${VRAT[@]}")" "$(median "${RRAT[@]}")" \
+    >>"$results"
   printf '%s-%s\n' "$load_start" "$(load1)" >>"$results"
   psql_q "DROP DATABASE bench_run" postgres
 done
@@ -285,8 +320,8 @@ report() {
     NR == 1 { next }
     {
       n = $1; limit = ($4 + $5) / 2
-      vr = $7 == 0 || $7 == 3 ? ratio($6, limit) : "x" $7
-      rr = $10 == 0 ? ratio($9, limit) : "x" $10
+      vr = $7 == 0 || $7 == 3 ? sprintf("%.2f", $26) : "x" $7
+      rr = $10 == 0 ? sprintf("%.2f", $27) : "x" $10
       rss = $10 == 0 ? sprintf("%.0f", $11 / 1024) : "-"
       target = 100 + 100 * n / 1048576
       ir = $10 == 0 ? ratio($14, $9) : "-"
@@ -296,8 +331,8 @@ report() {
         rss, (rss != "-" && rss + 0 > target ? "*" : ""), target, $14, ir,
         (n == 10000 ? ok(ir, ">=", 1) : n == 100000 ? ok(ir, ">=", 10) : ""),
         $17, ($19 == 1 ? "e" : " "), cr, (n == 10000 ? ok(cr, ">=", 1000) : ""))
-      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs (in binary format %.2fs: verify/that %s, replay/that %s), verify exit %s, replay exit %s, verify after replay %.2fs exit %s, replay scan %ss + apply %ss (receipt), the queries of replay streamed alone in %ss, client CPU verify %ss replay %ss, verify RSS %.0f MB, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
-        n, $2, $3, $4, $5, $25, ratio($6, $25), ratio($9, $25), $7, $10, $12, $13, $20, $21, $22, $23, $24, $8 / 1024, $15, $16, $18, $26)
+      notes[count] = sprintf("  N=%d: import %.1fs, database copy %.1fs (not counted), limit runs %.2fs/%.2fs (in binary format %.2fs: verify/that %s, replay/that %s), verify exit %s, replay exit %s, verify after replay %ss exit %s, replay scan %ss + apply %ss (receipt), the queries of replay streamed alone in %ss, client CPU verify %ss replay %ss, verify RSS %.0f MB, per-subject indexed deleted %s users + %s events, complete measured on %s subjects, load %s",
+        n, $2, $3, $4, $5, $25, ratio($6, $25), ratio($9, $25), $7, $10, $12, $13, $20, $21, $22, $23, $24, $8 / 1024, $15, $16, $18, $28)
     }
     END {
       printf "%9s %8s %8s %8s %8s %8s %7s %6s %9s %9s %10s  %9s\n", "N", "limit_s", "verify_s",
@@ -321,6 +356,7 @@ report() {
   echo "limit = COPY ($limit_users) + COPY ($limit_events), to a client that discards it"
   echo "        (text format, as the brief defines it; replay reads the binary format, whose limit is in the notes)"
   echo "limit is the mean of the runs just before and just after verify (after one warm-up run)"
+  echo "$runs run(s) per N, each on a fresh copy: times are medians, each ratio the median of the runs' ratios, RSS the peak"
   echo
   report "$results"
 } | tee "$work/report.txt"
