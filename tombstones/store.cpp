@@ -228,7 +228,9 @@ Status RocksStore::ScanPrefix(std::string_view prefix,
                               const std::function<Status(std::string_view key,
                                                          std::string_view value)>& visit,
                               bool* stopped) {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  rocksdb::ReadOptions once;
+  once.fill_cache = false;  // a scan reads each block once: caching it only costs
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(once));
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
     if (!key.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
@@ -342,7 +344,7 @@ Status RocksStore::SetHold(const std::string& request_id, std::optional<std::str
   return WriteSynced(&write);
 }
 
-Result<StoreDigest> RocksStore::Digest() {
+Result<StoreDigest> RocksStore::Digest(const std::function<void(const Tombstone&)>& visit) {
   StoreDigest digest;
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
@@ -359,6 +361,7 @@ Result<StoreDigest> RocksStore::Digest() {
                               w.out().size());
     ++digest.tombstones;
     if (t.hold_reason) ++digest.held;
+    if (visit) visit(t);
     return true;
   });
   if (!s.ok()) return s;

@@ -23,7 +23,7 @@ class RocksStore final : public Store {
   Result<std::optional<Tombstone>> Get(const std::string& request_id) override;
   Status ForEach(const std::function<bool(const Tombstone&)>& visit) override;
   Status SetHold(const std::string& request_id, std::optional<std::string> reason) override;
-  Result<StoreDigest> Digest() override;
+  Result<StoreDigest> Digest(const std::function<void(const Tombstone&)>& visit = nullptr) override;
   Status PutBackups(const std::vector<BackupRecord>& backups) override;
   Result<std::vector<BackupRecord>> Backups() override;
   Result<ReceiptEntry> AppendReceipt(const std::string& body) override;

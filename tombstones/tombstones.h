@@ -247,7 +247,10 @@ class Store {
   virtual Status ForEach(const std::function<bool(const Tombstone&)>& visit) = 0;
   // Puts a tombstone on legal hold (reason set) or releases it (nullopt). kFailed if absent.
   virtual Status SetHold(const std::string& request_id, std::optional<std::string> reason) = 0;
-  virtual Result<StoreDigest> Digest() = 0;
+  // The count, the held count and a BLAKE2b hash of every tombstone. When `visit` is given, it
+  // also sees each tombstone (in ForEach's order), so that a caller needing both reads the store
+  // once.
+  virtual Result<StoreDigest> Digest(const std::function<void(const Tombstone&)>& visit = nullptr) = 0;
 
   // --- backup catalog
   virtual Status PutBackups(const std::vector<BackupRecord>& backups) = 0;

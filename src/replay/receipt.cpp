@@ -80,7 +80,7 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
   json requests = json::array();
   if (run.command == "verify")
     for (std::size_t i = 0; i < behind.size() && i < kReceiptRequestIds; ++i)
-      requests.push_back(tombstones.request_id(behind[i]));
+      requests.push_back(std::string(tombstones.request_id(behind[i])));
   json body = {
       {"receipt_version", 1},
       {"command", run.command},

@@ -4,29 +4,22 @@ namespace tombstone::replay {
 
 Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
   TombstoneSet set;
-  auto digest = store.Digest();
-  if (!digest.ok()) return digest.status();
-  set.digest_ = digest.value();
-  set.request_ids_.reserve(set.digest_.tombstones);
-  set.erased_at_.reserve(set.digest_.tombstones);
-  // Sized once for two identifiers a tombstone (the usual subject: an id and an email), so that
-  // loading does not hold the old and the new table side by side while it grows.
-  std::size_t slots = 16;
-  while (slots * 7 < set.digest_.tombstones * 2 * 10) slots *= 2;
-  set.Resize(slots);
-  Status visited = store.ForEach([&](const tombstones::Tombstone& t) {
-    const auto index = static_cast<std::uint32_t>(set.request_ids_.size());
-    set.request_ids_.push_back(t.request_id);
+  // One pass over the store for both the digest and the tombstones; the table doubles as it
+  // fills (the count is known only at the end).
+  auto digest = store.Digest([&](const tombstones::Tombstone& t) {
+    const auto index = static_cast<std::uint32_t>(set.request_ends_.size());
+    set.request_arena_ += t.request_id;
+    set.request_ends_.push_back(set.request_arena_.size());
     set.erased_at_.push_back(t.erased_at);
     set.held_.push_back(t.hold_reason.has_value());
     if (t.hold_reason) ++set.held_count_;
     for (const auto& id : t.identifiers) {
-      set.kinds_.emplace(id.kind, id.normalizer);
+      set.kinds_.try_emplace(id.kind, id.normalizer);  // no node built for a known kind
       set.Insert(id.hash, index);
     }
-    return true;
   });
-  if (!visited.ok()) return visited;
+  if (!digest.ok()) return digest.status();
+  set.digest_ = digest.value();
   return set;
 }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tombstones/tombstones.h"
@@ -42,10 +43,13 @@ class TombstoneSet {
   // Warms the cache line `Find(hash)` reads first (issue it a few dozen lookups ahead).
   void Prefetch(const Hash128& hash) const { __builtin_prefetch(&slots_[hash.Low64() & mask_]); }
 
-  const std::string& request_id(std::uint32_t t) const { return request_ids_[t]; }
+  std::string_view request_id(std::uint32_t t) const {
+    const std::uint64_t begin = t == 0 ? 0 : request_ends_[t - 1];
+    return std::string_view(request_arena_).substr(begin, request_ends_[t] - begin);
+  }
   Micros erased_at(std::uint32_t t) const { return erased_at_[t]; }
   bool held(std::uint32_t t) const { return held_[t]; }
-  std::size_t tombstones() const { return request_ids_.size(); }
+  std::size_t tombstones() const { return request_ends_.size(); }
   std::size_t held_count() const { return held_count_; }
   std::size_t hashes() const { return hashes_; }
   // The normalizer the store recorded for each kind it has seen.
@@ -68,7 +72,9 @@ class TombstoneSet {
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t hashes_ = 0;
-  std::vector<std::string> request_ids_;
+  // The request ids end to end (a std::string each would cost 32 bytes more a tombstone).
+  std::string request_arena_;
+  std::vector<std::uint64_t> request_ends_;
   std::vector<Micros> erased_at_;
   std::vector<bool> held_;
   std::size_t held_count_ = 0;

@@ -85,6 +85,11 @@ TEST_CASE("adds are idempotent, conflicting request ids are refused, batches are
     REQUIRE(digest.ok());
     CHECK(digest->tombstones == 1);
     CHECK(digest->held == 1);
+    std::vector<std::string> visited;
+    auto same = store->Digest([&](const Tombstone& t) { visited.push_back(t.request_id); });
+    REQUIRE(same.ok());
+    CHECK(same->hash == digest->hash);  // one pass gives the digest and every tombstone
+    CHECK(visited == std::vector<std::string>{"r1"});
     REQUIRE(store->SetHold("r1", std::nullopt).ok());
     CHECK_FALSE(store->Get("r1").value()->hold_reason.has_value());
     CHECK(store->SetHold("nope", std::string("x")).code() == ExitCode::kFailed);
