@@ -38,9 +38,10 @@ class RocksStore final : public Store {
   Result<std::optional<std::string>> GetRaw(const std::string& key);
   // Visits the records under `prefix` in key order with the prefix removed from the key. A
   // non-ok Status from `visit` ends the scan and is returned; so does setting *stopped.
-  Status ScanPrefix(std::string_view prefix,
-                    const std::function<Status(std::string_view key, std::string_view value)>& visit,
-                    bool* stopped = nullptr);
+  Status ScanPrefix(
+      std::string_view prefix,
+      const std::function<Status(std::string_view key, std::string_view value)>& visit,
+      bool* stopped = nullptr);
 
   std::string dir_;
   Mode mode_;

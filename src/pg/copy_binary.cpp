@@ -43,10 +43,12 @@ CopyBinaryRows::Got CopyBinaryRows::Malformed(std::string what) {
 CopyBinaryRows::Got CopyBinaryRows::Next(std::string_view message) {
   fields_.clear();
   if (!header_seen_) {
-    if (message.size() < kSignature.size() + 8 || message.substr(0, kSignature.size()) != kSignature)
+    if (message.size() < kSignature.size() + 8 ||
+        message.substr(0, kSignature.size()) != kSignature)
       return Malformed("no file header");
     const std::int32_t extension = ReadInt32(message.data() + kSignature.size() + 4);
-    if (extension < 0 || message.size() < kSignature.size() + 8 + static_cast<std::size_t>(extension))
+    if (extension < 0 ||
+        message.size() < kSignature.size() + 8 + static_cast<std::size_t>(extension))
       return Malformed("header extension longer than the message");
     message.remove_prefix(kSignature.size() + 8 + static_cast<std::size_t>(extension));
     header_seen_ = true;
@@ -81,10 +83,11 @@ CopyBinaryRows::Got CopyBinaryRows::Reread(std::string_view message) {
 }
 
 bool AppendAsText(Wire wire, std::string_view raw, std::string* out) {
-  const std::size_t need = wire == Wire::kInt2 ? 2
+  const std::size_t need = wire == Wire::kInt2                                                ? 2
                            : wire == Wire::kInt4 || wire == Wire::kOid || wire == Wire::kDate ? 4
-                           : wire == Wire::kTid ? 6
-                           : wire == Wire::kText ? 0 : 8;
+                           : wire == Wire::kTid                                               ? 6
+                           : wire == Wire::kText                                              ? 0
+                                                                                              : 8;
   if (wire != Wire::kText && raw.size() != need) return false;
   switch (wire) {
     case Wire::kText:

@@ -1,11 +1,11 @@
 #include "src/replay/scan.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstring>
 #include <limits>
 #include <ostream>
-
-#include <fmt/format.h>
 
 #include "src/pg/copy_binary.h"
 #include "src/replay/guard_time.h"
@@ -16,9 +16,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Strategy = AnonymizeSet::Strategy;
 
-double Seconds() {
-  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-}
+double Seconds() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
 
 // One row of the binary COPY: fields are views into the message; text arrives as it is stored,
 // integers and tids are printed (as the text format would) into a buffer of their own.
@@ -65,7 +63,8 @@ class Fields {
 bool AlreadyAnonymized(const TablePlan& plan, Fields& fields) {
   for (const SetTarget& set : plan.sets) {
     const bool null = fields.Null(static_cast<std::size_t>(set.field));
-    const std::string_view value = null ? std::string_view() : fields.Value(static_cast<std::size_t>(set.field));
+    const std::string_view value =
+        null ? std::string_view() : fields.Value(static_cast<std::size_t>(set.field));
     switch (set.strategy) {
       case Strategy::kNull:
         if (!null) return false;
@@ -91,8 +90,13 @@ class Scanner {
   static constexpr std::size_t kBatch = 32;
 
   Scanner(const TablePlan& plan, const TombstoneSet& tombstones, TableScan& scan)
-      : plan_(plan), tombstones_(tombstones), scan_(scan), counts_(scan.counts),
-        sources_(plan.sources.size()), fields_(plan.wires), seen_((tombstones.tombstones() + 63) / 64, 0) {
+      : plan_(plan),
+        tombstones_(tombstones),
+        scan_(scan),
+        counts_(scan.counts),
+        sources_(plan.sources.size()),
+        fields_(plan.wires),
+        seen_((tombstones.tombstones() + 63) / 64, 0) {
     hashes_.resize(kBatch * sources_);
     hashed_.resize(kBatch * sources_);
     values_.resize(plan.locator.size() + plan.sets.size());
@@ -147,7 +151,8 @@ class Scanner {
     std::vector<std::uint32_t> out;
     for (std::size_t w = 0; w < seen_.size(); ++w)
       for (std::uint64_t bits = seen_[w]; bits != 0; bits &= bits - 1)
-        out.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
+        out.push_back(
+            static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
     return out;
   }
 
@@ -177,8 +182,9 @@ class Scanner {
       const auto g = static_cast<std::size_t>(plan_.guard_field);
       // Created after the erasure: a new sign-up with a reused identifier. A value that cannot
       // be read counts as created after it: the row is kept rather than lost.
-      const auto created = fields_.Null(g) ? std::optional<Micros>(std::numeric_limits<Micros>::min())
-                                           : GuardTime(fields_.wire(g), fields_.Raw(g));
+      const auto created = fields_.Null(g)
+                               ? std::optional<Micros>(std::numeric_limits<Micros>::min())
+                               : GuardTime(fields_.wire(g), fields_.Raw(g));
       if (!created || *created > tombstones_.erased_at(applicable)) {
         ++counts_.kept_by_guard;
         return;
@@ -218,11 +224,11 @@ class Scanner {
   std::string normalized_;
   std::string arena_;                                      // the batch's rows
   std::vector<std::pair<std::size_t, std::size_t>> rows_;  // offset and length in arena_
-  std::vector<Hash128> hashes_;                             // kBatch x sources
+  std::vector<Hash128> hashes_;                            // kBatch x sources
   std::vector<bool> hashed_;
   std::vector<std::string_view> values_;
   std::vector<const std::string_view*> pointers_;
-  std::vector<std::uint64_t> seen_;                         // bitmap of tombstones behind changes
+  std::vector<std::uint64_t> seen_;  // bitmap of tombstones behind changes
   std::string error_;
 };
 

@@ -1,14 +1,14 @@
-// One pass over a mapped table: stream its key columns with COPY (binary format), normalize and hash every
-// identifier, test it against the tombstones, and sort each matching row into held, kept by the
-// guard, retained, already anonymized, or to change. Only rows to change are kept in memory
-// (their locator and, for 'hash' columns, the value to pseudonymize).
+// One pass over a mapped table: stream its key columns with COPY (binary format), normalize and
+// hash every identifier, test it against the tombstones, and sort each matching row into held,
+// kept by the guard, retained, already anonymized, or to change. Only rows to change are kept in
+// memory (their locator and, for 'hash' columns, the value to pseudonymize).
 #pragma once
 
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "src/pg/session.h"
@@ -20,14 +20,14 @@ namespace tombstone::replay {
 
 struct TableCounts {
   std::uint64_t scanned = 0;
-  std::uint64_t matched = 0;             // rows with an identifier of any tombstone
-  std::uint64_t to_change = 0;           // matched rows the action still has to change
+  std::uint64_t matched = 0;    // rows with an identifier of any tombstone
+  std::uint64_t to_change = 0;  // matched rows the action still has to change
   std::uint64_t deleted = 0;
   std::uint64_t anonymized = 0;
   std::uint64_t already_anonymized = 0;  // matched rows that already hold the strategy's values
   std::uint64_t retained = 0;
-  std::uint64_t kept_by_guard = 0;       // created after the erasure: a new sign-up
-  std::uint64_t held = 0;                // matched a tombstone on legal hold
+  std::uint64_t kept_by_guard = 0;  // created after the erasure: a new sign-up
+  std::uint64_t held = 0;           // matched a tombstone on legal hold
   double scan_seconds = 0;
   double apply_seconds = 0;
 };

@@ -153,24 +153,31 @@ Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap&
     if (type == "bigint") return add_field(quoted, pg::Wire::kInt8);
     if (type == "integer") return add_field(quoted, pg::Wire::kInt4);
     if (type == "smallint") return add_field(quoted, pg::Wire::kInt2);
-    if (type == "text" || type.rfind("character varying", 0) == 0) return add_field(quoted, pg::Wire::kText);
-    if (type.rfind("character", 0) == 0) return add_field("(" + quoted + ")::text", pg::Wire::kText);
+    if (type == "text" || type.rfind("character varying", 0) == 0)
+      return add_field(quoted, pg::Wire::kText);
+    if (type.rfind("character", 0) == 0)
+      return add_field("(" + quoted + ")::text", pg::Wire::kText);
     return add_field("pg_catalog.concat(" + quoted + ")", pg::Wire::kText);
   };
   if (plan_for == PlanFor::kChanges) {
     for (std::size_t i = 0; i < plan.locator.size(); ++i) {
-      if (plan.locator[i] == "tableoid") add_field("tableoid", pg::Wire::kOid);
-      else if (plan.locator[i] == "ctid") add_field("ctid", pg::Wire::kTid);
-      else add_column(r.primary_key[i], plan.locator_types[i]);
+      if (plan.locator[i] == "tableoid")
+        add_field("tableoid", pg::Wire::kOid);
+      else if (plan.locator[i] == "ctid")
+        add_field("ctid", pg::Wire::kTid);
+      else
+        add_column(r.primary_key[i], plan.locator_types[i]);
     }
   }
   // A column is streamed once, whatever uses it (users.id: locator and match source).
   std::map<std::string, int> streamed;
   if (plan_for == PlanFor::kChanges)
-    for (std::size_t i = 0; i < r.primary_key.size(); ++i) streamed[r.primary_key[i]] = static_cast<int>(i);
+    for (std::size_t i = 0; i < r.primary_key.size(); ++i)
+      streamed[r.primary_key[i]] = static_cast<int>(i);
   const auto stream_column = [&](const std::string& column) {
     auto it = streamed.find(column);
-    if (it == streamed.end()) it = streamed.emplace(column, add_column(column, r.Find(column)->type)).first;
+    if (it == streamed.end())
+      it = streamed.emplace(column, add_column(column, r.Find(column)->type)).first;
     return it->second;
   };
 

@@ -44,10 +44,8 @@ struct TablePlan {
   std::vector<KeySource> sources;
   int guard_field = -1;  // the created_at guard: a date or timestamp (guard_time.h)
   std::vector<SetTarget> sets;
-  std::string select;            // the query whose binary COPY is scanned
-  std::vector<pg::Wire> wires;   // how each field of `select` arrives
-
-
+  std::string select;           // the query whose binary COPY is scanned
+  std::vector<pg::Wire> wires;  // how each field of `select` arrives
 
   std::string Display() const { return relation.Display(); }
 };

@@ -73,7 +73,8 @@ struct CopyCount {
 CopyCount CopyOut(PGconn* conn, const std::string& sql, bool binary) {
   CopyCount count;
   const Clock::time_point start = Clock::now();
-  PGresult* r = PQexec(conn, ("COPY (" + sql + ") TO STDOUT" + (binary ? " (FORMAT binary)" : "")).c_str());
+  PGresult* r =
+      PQexec(conn, ("COPY (" + sql + ") TO STDOUT" + (binary ? " (FORMAT binary)" : "")).c_str());
   const ExecStatusType st = PQresultStatus(r);
   PQclear(r);
   if (st != PGRES_COPY_OUT) Fail("start 'COPY (" + sql + ") TO STDOUT'", conn);
@@ -202,7 +203,8 @@ int main(int argc, char** argv) {
   if (argc < 2) return Usage();
   const std::string command = argv[1];
   if ((command == "limit" || command == "limit-binary") && argc >= 4)
-    return Limit(argv[2], std::vector<std::string>(argv + 3, argv + argc), command == "limit-binary");
+    return Limit(argv[2], std::vector<std::string>(argv + 3, argv + argc),
+                 command == "limit-binary");
   if (command == "per-subject" && argc == 6)
     return PerSubject(argv[2], argv[3], argv[4], std::atof(argv[5]));
   return Usage();

@@ -2,7 +2,6 @@
 // format would print it (the store's hashes were made from that text). Checked here against the
 // server itself, value by value.
 #include <catch2/catch.hpp>
-
 #include <limits>
 #include <optional>
 #include <string>
@@ -29,7 +28,8 @@ std::vector<std::vector<std::string>> AsText(Session& session, const std::string
     std::size_t start = 0;
     while (true) {
       const std::size_t tab = line.find('\t', start);
-      const std::string_view raw = line.substr(start, tab == std::string_view::npos ? line.npos : tab - start);
+      const std::string_view raw =
+          line.substr(start, tab == std::string_view::npos ? line.npos : tab - start);
       std::string value;
       row.push_back(tombstone::pg::UnescapeCopyField(raw, &value) ? value : "\\N");
       if (tab == std::string_view::npos) break;
@@ -87,13 +87,15 @@ TEST_CASE("the binary scan reads every identifier as COPY's text format prints i
       (9223372036854775807, 2147483647, 32767, '', '', '', false, '10.0.0.0/8',
        '00000000-0000-0000-0000-000000000000', -0.001, 'infinity', '-infinity'),
       (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-  )", db);
+  )",
+          db);
   auto session = Session::Connect(pg.Dsn(db), "copy binary test");
   REQUIRE(session.ok());
   Session& s = *session.value();
 
   SECTION("integers and text natively, other types through concat(), char(n) cast to text") {
-    const auto text = AsText(s, "SELECT n, i, s, txt, v, (c)::text, b, ip, u, num, d, ts, ctid FROM t");
+    const auto text =
+        AsText(s, "SELECT n, i, s, txt, v, (c)::text, b, ip, u, num, d, ts, ctid FROM t");
     const auto binary = AsBinary(
         s,
         "SELECT n, i, s, txt, v, (c)::text, pg_catalog.concat(b), pg_catalog.concat(ip), "
@@ -104,8 +106,8 @@ TEST_CASE("the binary scan reads every identifier as COPY's text format prints i
     REQUIRE(text.size() == 3);
     CHECK(binary[0] == text[0]);
     CHECK(binary[1] == text[1]);
-    CHECK(binary[0][6] == "t");           // boolean::text would say 'true'
-    CHECK(binary[0][7] == "10.0.0.1");    // inet::text would say '10.0.0.1/32'
+    CHECK(binary[0][6] == "t");         // boolean::text would say 'true'
+    CHECK(binary[0][7] == "10.0.0.1");  // inet::text would say '10.0.0.1/32'
     // concat() prints NULL as '' (an empty identifier: never hashed, like NULL); the native
     // fields keep NULL.
     CHECK(binary[2][0] == "\\N");
@@ -113,7 +115,8 @@ TEST_CASE("the binary scan reads every identifier as COPY's text format prints i
   }
   SECTION("guard dates and timestamps are the instants the server means") {
     CopyBinaryRows reader;
-    std::vector<std::pair<std::optional<tombstones::Micros>, std::optional<tombstones::Micros>>> got;
+    std::vector<std::pair<std::optional<tombstones::Micros>, std::optional<tombstones::Micros>>>
+        got;
     REQUIRE(s.Copy(
                  "guards", "SELECT d, ts FROM t WHERE d IS NOT NULL",
                  [&](std::string_view message) {
@@ -126,8 +129,10 @@ TEST_CASE("the binary scan reads every identifier as COPY's text format prints i
     REQUIRE(got.size() == 2);
     CHECK(got[0].first == tombstones::ParseTime("2024-06-01T00:00:00Z").value());
     CHECK(got[0].second == tombstones::ParseTime("2024-06-01T10:30:05.25Z").value());
-    auto epoch = s.Query("read the epoch", "SELECT (extract(epoch FROM ts) * 1000000)::bigint FROM t "
-                                           "WHERE isfinite(ts)", {}, tombstone::pg::Shape::kOneRow);
+    auto epoch = s.Query("read the epoch",
+                         "SELECT (extract(epoch FROM ts) * 1000000)::bigint FROM t "
+                         "WHERE isfinite(ts)",
+                         {}, tombstone::pg::Shape::kOneRow);
     REQUIRE(epoch.ok());
     CHECK(got[0].second == epoch.value()[0][0].as<long long>());
     CHECK(got[1].first == std::numeric_limits<tombstones::Micros>::max());

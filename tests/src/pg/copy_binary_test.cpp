@@ -11,11 +11,15 @@ using tombstone::pg::Wire;
 
 const std::string kHeader("PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
 
-std::string Int16(int v) { return {static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)}; }
+std::string Int16(int v) {
+  return {static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)};
+}
 std::string Int32(long long v) {
   return Int16(static_cast<int>((v >> 16) & 0xffff)) + Int16(static_cast<int>(v & 0xffff));
 }
-std::string Field(const std::string& bytes) { return Int32(static_cast<long long>(bytes.size())) + bytes; }
+std::string Field(const std::string& bytes) {
+  return Int32(static_cast<long long>(bytes.size())) + bytes;
+}
 
 std::string Text(Wire wire, const std::string& raw) {
   std::string out;
@@ -72,6 +76,6 @@ TEST_CASE("integers and tids are printed as their output functions print them", 
   CHECK(Text(Wire::kOid, Int32(0xfffffffe)) == "4294967294");
   CHECK(Text(Wire::kTid, Int32(123) + Int16(45)) == "(123,45)");
   CHECK(Text(Wire::kText, "as is\t\\") == "as is\t\\");
-  CHECK(Text(Wire::kInt8, Int32(1)) == "<bad>");  // 4 bytes are not a bigint
+  CHECK(Text(Wire::kInt8, Int32(1)) == "<bad>");                  // 4 bytes are not a bigint
   CHECK(Text(Wire::kTimestamp, Int32(0) + Int32(0)) == "<bad>");  // a guard, never text
 }

@@ -12,7 +12,8 @@ using Micros = tombstones::Micros;
 
 std::string BigEndian(long long v, int bytes) {
   std::string out(static_cast<std::size_t>(bytes), '\0');
-  for (int i = bytes - 1; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+  for (int i = bytes - 1; i >= 0; --i, v >>= 8)
+    out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
   return out;
 }
 
@@ -21,12 +22,14 @@ std::string BigEndian(long long v, int bytes) {
 // The server's own conversions are checked against these in copy_binary_pgtest.cpp.
 TEST_CASE("guard times are read from binary dates and timestamps", "[replay]") {
   const auto at = [](const char* rfc3339) { return tombstones::ParseTime(rfc3339).value(); };
-  constexpr Micros kMax = std::numeric_limits<Micros>::max(), kMin = std::numeric_limits<Micros>::min();
+  constexpr Micros kMax = std::numeric_limits<Micros>::max(),
+                   kMin = std::numeric_limits<Micros>::min();
   CHECK(GuardTime(Wire::kDate, BigEndian(0, 4)) == at("2000-01-01T00:00:00Z"));
   CHECK(GuardTime(Wire::kDate, BigEndian(-10957, 4)) == 0);
   CHECK(GuardTime(Wire::kDate, BigEndian(8918, 4)) == at("2024-06-01T00:00:00Z"));
   CHECK(GuardTime(Wire::kTimestamp, BigEndian(0, 8)) == at("2000-01-01T00:00:00Z"));
-  CHECK(GuardTime(Wire::kTimestamp, BigEndian(770560205250000LL, 8)) == at("2024-06-01T12:30:05.25Z"));
+  CHECK(GuardTime(Wire::kTimestamp, BigEndian(770560205250000LL, 8)) ==
+        at("2024-06-01T12:30:05.25Z"));
   CHECK(GuardTime(Wire::kTimestamp, BigEndian(-946684800000001LL, 8)) == -1);
   SECTION("infinity is the largest value, -infinity the smallest") {
     CHECK(GuardTime(Wire::kDate, BigEndian(0x7fffffff, 4)) == kMax);
