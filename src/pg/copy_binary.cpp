@@ -1,7 +1,6 @@
 #include "src/pg/copy_binary.h"
 
 #include <charconv>
-#include <cstring>
 
 namespace tombstone::pg {
 namespace {
@@ -83,29 +82,28 @@ CopyBinaryRows::Got CopyBinaryRows::Reread(std::string_view message) {
 }
 
 bool AppendAsText(Wire wire, std::string_view raw, std::string* out) {
-  const std::size_t need = wire == Wire::kInt2                                                ? 2
-                           : wire == Wire::kInt4 || wire == Wire::kOid || wire == Wire::kDate ? 4
-                           : wire == Wire::kTid                                               ? 6
-                           : wire == Wire::kText                                              ? 0
-                                                                                              : 8;
-  if (wire != Wire::kText && raw.size() != need) return false;
   switch (wire) {
     case Wire::kText:
       out->append(raw);
       return true;
     case Wire::kInt2:
+      if (raw.size() != 2) return false;
       AppendNumber(ReadInt16(raw.data()), out);
       return true;
     case Wire::kInt4:
+      if (raw.size() != 4) return false;
       AppendNumber(ReadInt32(raw.data()), out);
       return true;
     case Wire::kInt8:
+      if (raw.size() != 8) return false;
       AppendNumber(ReadInt64(raw.data()), out);
       return true;
     case Wire::kOid:
+      if (raw.size() != 4) return false;
       AppendNumber(static_cast<std::uint32_t>(ReadInt32(raw.data())), out);
       return true;
     case Wire::kTid:  // block number, then line pointer: printed "(block,offset)"
+      if (raw.size() != 6) return false;
       out->push_back('(');
       AppendNumber(static_cast<std::uint32_t>(ReadInt32(raw.data())), out);
       out->push_back(',');

@@ -229,6 +229,8 @@ printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_r
 
 # The median of the numbers given.
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The highest of exit codes joined by '/': a run whose tool failed shows its code, not a ratio.
+worst() { tr '/' '\n' <<<"$1" | sort -n | tail -1; }
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }'; }
 fresh_copy() {
   psql_q "DROP DATABASE IF EXISTS bench_run" postgres
@@ -293,8 +295,6 @@ for n in $ns; do
     AP+=("$replay_apply") VRAT+=("$(ratio_of "$verify_s" "$limit_mean")")
     RRAT+=("$(ratio_of "$replay_s" "$limit_mean")")
   done
-  # A run whose tool failed shows its exit code instead of a ratio: keep the worst exit code.
-  worst() { tr '/' '\n' <<<"$1" | sort -n | tail -1; }
   printf '%s\t' "$n" "$import_seconds" "$copy_seconds" "$(median "${L1[@]}")" "$(median "${L2[@]}")" \
     "$(median "${V[@]}")" "$(worst "$verify_rcs")" "$verify_rss" "$(median "${R[@]}")" \
     "$(worst "$replay_rcs")" "$replay_rss" "$after_s" "$(worst "$after_rcs")" "$indexed_s" \
