@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -32,8 +33,11 @@ bool IsLockError(const rocksdb::Status& s) {
                                std::string::npos);
 }
 
-// Memtables of at least this size are flushed when a writer closes (see ~RocksStore).
-constexpr std::uint64_t kFlushOnCloseBytes = 1 << 20;
+// A reader retries an open that failed this many times before it reports the store damaged: a
+// writer that flushes or compacts at that moment can remove a file the reader was about to open.
+constexpr int kReadOpenAttempts = 6;
+
+const std::string kCountKey = std::string(coding::kMetaPrefix) + "tombstones";
 
 rocksdb::Options BaseOptions() {
   rocksdb::Options options;
@@ -42,8 +46,31 @@ rocksdb::Options BaseOptions() {
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.keep_log_file_num = 3;
   options.max_log_file_size = 1 << 20;
+  // Never proceed on a partial view: every table file the MANIFEST names must be there, intact;
+  // a log damaged anywhere but in its last, unacknowledged record fails the open (the default
+  // point-in-time mode would silently drop every acknowledged write after the damage); closed
+  // logs are recorded in the MANIFEST with their sizes, so a missing one fails the open too.
   options.paranoid_checks = true;
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  options.track_and_verify_wals_in_manifest = true;
+  options.max_open_files = -1;  // every table file is opened (footer and index read) at open
   return options;
+}
+
+// Which MANIFEST is current and how long it is: any change to the store's file set changes it.
+std::string ManifestMark(const std::string& dir) {
+  std::ifstream current(fs::path(dir) / "CURRENT");
+  std::string name;
+  std::getline(current, name);
+  std::error_code ec;
+  const auto size = fs::file_size(fs::path(dir) / name, ec);
+  return name + "/" + (ec ? std::string("?") : std::to_string(size));
+}
+
+std::string EncodeCount(std::uint64_t n) {
+  coding::Writer w;
+  w.Varint(n);
+  return std::move(w.out());
 }
 
 Status ValidateTombstone(const Tombstone& t) {
@@ -74,20 +101,18 @@ std::vector<IdentifierHash> SortedUnique(std::vector<IdentifierHash> ids) {
 }  // namespace
 
 RocksStore::~RocksStore() {
-  // What a writer added sits in the WAL and the memtable. Left there, every reader (a secondary
-  // instance) would replay it into memory of its own on each open: after an import of a million
-  // tombstones, ~260 MB and ~1 s more per replay or verify. Written out to a table file instead, once.
-  // The data is durable in the WAL either way, so a failed flush loses nothing.
-  std::uint64_t memtable_bytes = 0;
+  // What a writer added sits in the live log and the memtable until a flush. Written out to a
+  // table file when the writer closes, so that (1) readers do not replay the log into memory of
+  // their own on every open (after an import of a million tombstones, ~260 MB and ~1 s more per
+  // replay), and (2) every acknowledged tombstone is in a file the MANIFEST names and checks: the
+  // live log is the one file whose loss RocksDB cannot see. The data is durable in the log either
+  // way, so a failed flush loses nothing.
+  std::uint64_t memtable_entries = 0;
   if (mode_ == Mode::kWrite && db_ &&
-      db_->GetIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtable_bytes) &&
-      memtable_bytes >= kFlushOnCloseBytes)
+      db_->GetIntProperty(rocksdb::DB::Properties::kNumEntriesActiveMemTable, &memtable_entries) &&
+      memtable_entries > 0)
     db_->Flush(rocksdb::FlushOptions());
   db_.reset();
-  if (!secondary_dir_.empty()) {
-    std::error_code ignored;
-    fs::remove_all(secondary_dir_, ignored);
-  }
 }
 
 Status RocksStore::Check(const rocksdb::Status& s, const std::string& verb) const {
@@ -132,6 +157,7 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& dir, const Key& 
   batch.Put(std::string(coding::kMetaPrefix) + "format", std::string(kFormatVersion));
   batch.Put(std::string(coding::kMetaPrefix) + "fingerprint", key.Fingerprint());
   batch.Put(std::string(coding::kMetaPrefix) + "created_at", FormatTime(Now()));
+  batch.Put(kCountKey, EncodeCount(0));
   if (Status st = store->WriteSynced(&batch); !st.ok()) return st;
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -160,22 +186,26 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
           "unable to lock store '" + dir + "': another tombstone process is writing to it",
           "retry when it has finished, or wait longer with --lock-timeout SECONDS");
   } else {
-    // A secondary instance needs a private directory for its own info log.
-    std::string tmpl = (fs::temp_directory_path() / "tombstone-reader-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr)
-      return Status::StoreError("unable to open store '" + dir +
-                                "': cannot create a temporary directory for the reader");
-    store->secondary_dir_ = tmpl;
-    db_options.max_open_files = -1;  // required by secondary instances
-    s = rocksdb::DB::OpenAsSecondary(db_options, dir, tmpl, &raw);
-    if (s.ok()) {
-      store->db_.reset(raw);
-      raw = nullptr;
-      s = store->db_->TryCatchUpWithPrimary();
+    // Read-only, without the lock: the erasure pipeline is never blocked by a reader. RocksDB's
+    // secondary mode (used before) skipped a missing or unreadable table file and tombstones
+    // vanished without a word; a read-only open checks every file the MANIFEST names and fails.
+    // A writer may flush while we open: it records the new table file in the MANIFEST, then
+    // deletes the log the data was in. An open that read the MANIFEST before and listed the logs
+    // after would see neither, so an open during which the MANIFEST changed is not trusted.
+    for (int attempt = 1;; ++attempt) {
+      const std::string before = ManifestMark(dir);
+      s = rocksdb::DB::OpenForReadOnly(db_options, dir, &raw);
+      if (s.ok() && ManifestMark(dir) != before) {
+        delete raw;
+        raw = nullptr;
+        s = rocksdb::Status::TryAgain("the store changed while it was being opened");
+      }
+      if (s.ok() || attempt == kReadOpenAttempts) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(40 * attempt));
     }
   }
   if (!s.ok()) return StoreError("open", dir, s);
-  if (raw != nullptr) store->db_.reset(raw);
+  store->db_.reset(raw);
 
   auto format = store->GetRaw(std::string(coding::kMetaPrefix) + "format");
   if (!format.ok()) return format.status();
@@ -195,7 +225,48 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
                                     "': the key does not match the key the store was created with",
                                 "pass the store's own key file with --key-file");
   }
+  if (options.mode == Mode::kWrite)
+    if (Status counted = store->RecordCountIfMissing(); !counted.ok()) return counted;
   return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::optional<std::uint64_t>> RocksStore::RecordedCount() {
+  auto raw = GetRaw(kCountKey);
+  if (!raw.ok()) return raw.status();
+  if (!raw.value()) return std::optional<std::uint64_t>();
+  std::uint64_t n = 0;
+  coding::Reader r(*raw.value());
+  if (!r.Varint(&n) || !r.Done())
+    return Status::StoreError("unable to read store '" + dir_ + "': the tombstone count is corrupt",
+                              "restore the store from a copy made with 'tombstone store export'");
+  return std::optional<std::uint64_t>(n);
+}
+
+// Stores made before the count was kept get it from their first writer.
+Status RocksStore::RecordCountIfMissing() {
+  auto recorded = RecordedCount();
+  if (!recorded.ok()) return recorded.status();
+  if (recorded.value()) return Status::Ok();
+  std::uint64_t n = 0;
+  Status s = ScanPrefix(coding::kTombstonePrefix, [&](std::string_view, std::string_view) {
+    ++n;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  rocksdb::WriteBatch write;
+  write.Put(kCountKey, EncodeCount(n));
+  return WriteSynced(&write);
+}
+
+Status RocksStore::CheckCount(std::uint64_t seen) {
+  auto recorded = RecordedCount();
+  if (!recorded.ok()) return recorded.status();
+  if (!recorded.value() || *recorded.value() == seen) return Status::Ok();
+  return Status::StoreError(
+      "unable to read store '" + dir_ + "': it holds " + std::to_string(seen) +
+          " tombstones but recorded " + std::to_string(*recorded.value()),
+      "the store is damaged: nothing was done; run 'tombstone store check' and restore the store "
+      "from a copy made with 'tombstone store export'");
 }
 
 Result<std::optional<Normalizer>> RocksStore::KindNormalizer(const std::string& kind) {
@@ -293,6 +364,11 @@ Result<std::vector<Store::AddOutcome>> RocksStore::Add(const std::vector<Tombsto
   for (const auto& [kind, normalizer] : new_kinds)
     write.Put(std::string(coding::kKindPrefix) + kind,
               std::string(1, static_cast<char>(coding::NormalizerCode(normalizer))));
+  if (!in_this_batch.empty()) {
+    auto recorded = RecordedCount();
+    if (!recorded.ok()) return recorded.status();
+    write.Put(kCountKey, EncodeCount(recorded.value().value_or(0) + in_this_batch.size()));
+  }
   if (write.Count() > 0)
     if (Status s = WriteSynced(&write); !s.ok()) return s;
   return outcomes;
@@ -312,16 +388,20 @@ Result<std::optional<Tombstone>> RocksStore::Get(const std::string& request_id) 
 Status RocksStore::ForEach(const std::function<bool(const Tombstone&)>& visit) {
   Tombstone t;
   bool stopped = false;
-  return ScanPrefix(
+  std::uint64_t seen = 0;
+  Status s = ScanPrefix(
       coding::kTombstonePrefix,
       [&](std::string_view key, std::string_view value) {
         if (!coding::DecodeTombstone(key, value, &t))
           return Status::StoreError("unable to read tombstone '" + std::string(key) +
                                     "' in store '" + dir_ + "': corrupt record");
+        ++seen;
         if (!visit(t)) stopped = true;
         return Status::Ok();
       },
       &stopped);
+  if (!s.ok() || stopped) return s;
+  return CheckCount(seen);  // a whole pass saw every tombstone the store recorded, or fails
 }
 
 Status RocksStore::SetHold(const std::string& request_id, std::optional<std::string> reason) {
@@ -371,6 +451,25 @@ Result<StoreDigest> RocksStore::Digest(const std::function<void(const Tombstone&
   sodium_bin2hex(digest.hash.data(), digest.hash.size(), out.data(), out.size());
   digest.hash.pop_back();
   return digest;
+}
+
+Result<Store::IntegrityReport> RocksStore::VerifyIntegrity() {
+  IntegrityReport report;
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  for (const rocksdb::LiveFileMetaData& f : files) {
+    ++report.table_files;
+    report.table_bytes += f.size;
+  }
+  rocksdb::ReadOptions once;
+  once.fill_cache = false;
+  if (Status s = Check(db_->VerifyChecksum(once), "verify the checksums of"); !s.ok()) return s;
+  auto recorded = RecordedCount();
+  if (!recorded.ok()) return recorded.status();
+  report.count_recorded = recorded.value().has_value();
+  if (Status s = ForEach([&](const Tombstone&) { return ++report.tombstones, true; }); !s.ok())
+    return s;
+  return report;
 }
 
 Status RocksStore::Checkpoint(const std::string& dir) {

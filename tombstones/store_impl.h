@@ -29,6 +29,7 @@ class RocksStore final : public Store {
   Result<ReceiptEntry> AppendReceipt(const std::string& body) override;
   Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) override;
   Status VerifyReceipts() override;
+  Result<IntegrityReport> VerifyIntegrity() override;
   Status Checkpoint(const std::string& dir) override;
   const std::string& dir() const override { return dir_; }
 
@@ -46,8 +47,14 @@ class RocksStore final : public Store {
   std::string dir_;
   Mode mode_;
   const Key* key_;
+  // The number of tombstones the store recorded (kept in the same write as the tombstones), or
+  // nullopt for a store made before it was kept and not opened by a writer since.
+  Result<std::optional<std::uint64_t>> RecordedCount();
+  Status RecordCountIfMissing();
+  // kStoreError unless `seen` (a whole pass over the tombstones) is the recorded count.
+  Status CheckCount(std::uint64_t seen);
+
   std::unique_ptr<rocksdb::DB> db_;
-  std::string secondary_dir_;  // reader's private directory, removed on close
 };
 
 }  // namespace tombstones

@@ -207,7 +207,8 @@ struct StoreDigest {
 
 // ---------------------------------------------------------------------------------------------
 // The store. A Store opened for writing holds the directory's lock; any number of readers may
-// open it at the same time (readers follow the writer as a RocksDB secondary instance).
+// open it at the same time (read-only, without the lock). A reader never proceeds on a partial
+// view: a missing or damaged file, or fewer tombstones than the store recorded, is kStoreError.
 // A Store object is not thread-safe; use one per thread.
 class Store {
  public:
@@ -261,6 +262,17 @@ class Store {
   virtual Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) = 0;
   // Checks every link and MAC and the recorded head; kStoreError naming the first bad entry.
   virtual Status VerifyReceipts() = 0;
+
+  // --- integrity
+  struct IntegrityReport {
+    std::uint64_t table_files = 0;
+    std::uint64_t table_bytes = 0;
+    std::uint64_t tombstones = 0;   // counted by reading every record
+    bool count_recorded = false;    // false: a store made before the count was kept
+  };
+  // Reads every block of every table file against its checksum, decodes every tombstone and
+  // compares their number with the count the store recorded. kStoreError naming the problem.
+  virtual Result<IntegrityReport> VerifyIntegrity() = 0;
 
   // --- whole-store copy
   // A consistent checkpoint of the store into `dir` (must not exist), hard-linking where it can.

@@ -16,6 +16,7 @@
 #include "src/commands/receipts_list.h"
 #include "src/commands/receipts_show.h"
 #include "src/commands/receipts_verify.h"
+#include "src/commands/store_check.h"
 #include "src/commands/store_export.h"
 #include "src/commands/store_import.h"
 #include "src/commands/scan.h"
@@ -41,6 +42,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &ReceiptsListCommand(),
       &ReceiptsShowCommand(),
       &ReceiptsVerifyCommand(),
+      &StoreCheckCommand(),
       &StoreExportCommand(),
       &StoreImportCommand(),
       &ScanCommand(),
