@@ -163,18 +163,63 @@ Hash128 Key::HashIdentifier(std::string_view kind, std::string_view normalized) 
   return ForKind(kind).Hash(normalized);
 }
 
-bool Key::LooksLikePseudonym(std::string_view text) {
-  if (text.size() != 32) return false;
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
+namespace {
+
+constexpr std::string_view kPseudonymPrefix = "tsp1";
+constexpr std::size_t kPseudonymBody = 12;  // bytes of keyed hash that name the value
+constexpr std::size_t kPseudonymTag = 4;    // bytes that prove the key made the body
+
+// Keyed BLAKE2b-128 over `label` 0x00 `a` 0x00 `b`, with the pseudonym subkey.
+std::array<unsigned char, 16> PseudonymHash(const std::array<unsigned char, 32>& key,
+                                            std::string_view label, std::string_view a,
+                                            std::string_view b) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, key.data(), key.size(), 16);
+  const unsigned char zero = 0;
+  for (std::string_view part : {label, a}) {
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
+    crypto_generichash_update(&state, &zero, 1);
+  }
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(b.data()), b.size());
+  std::array<unsigned char, 16> out{};
+  crypto_generichash_final(&state, out.data(), out.size());
+  return out;
 }
 
-std::string Key::Pseudonym(std::string_view value) const {
-  std::array<unsigned char, 16> out{};
-  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(value.data()),
-                     value.size(), pseudonym_key_.data(), pseudonym_key_.size());
-  return ToHex(out.data(), out.size());
+std::array<unsigned char, kPseudonymTag> PseudonymTag(const std::array<unsigned char, 32>& key,
+                                                      const unsigned char* body) {
+  const auto full = PseudonymHash(
+      key, "tombstone pseudonym tag", {},
+      std::string_view(reinterpret_cast<const char*>(body), kPseudonymBody));
+  std::array<unsigned char, kPseudonymTag> tag{};
+  std::memcpy(tag.data(), full.data(), tag.size());
+  return tag;
+}
+
+}  // namespace
+
+std::string Key::Pseudonym(std::string_view kind, std::string_view value) const {
+  const auto body = PseudonymHash(pseudonym_key_, "tombstone pseudonym v1", kind, value);
+  const auto tag = PseudonymTag(pseudonym_key_, body.data());
+  return std::string(kPseudonymPrefix) + ToHex(body.data(), kPseudonymBody) +
+         ToHex(tag.data(), tag.size());
+}
+
+bool Key::IsPseudonym(std::string_view text) const {
+  if (text.size() != kPseudonymLength || text.substr(0, kPseudonymPrefix.size()) != kPseudonymPrefix)
+    return false;
+  const std::string_view hex = text.substr(kPseudonymPrefix.size());
+  for (char c : hex)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;  // lowercase only
+  std::array<unsigned char, kPseudonymBody + kPseudonymTag> bytes{};
+  std::size_t decoded = 0;
+  if (sodium_hex2bin(bytes.data(), bytes.size(), hex.data(), hex.size(), nullptr, &decoded,
+                     nullptr) != 0 ||
+      decoded != bytes.size())
+    return false;
+  const auto tag = PseudonymTag(pseudonym_key_, bytes.data());
+  return sodium_memcmp(tag.data(), bytes.data() + kPseudonymBody, kPseudonymTag) == 0;
 }
 
 }  // namespace tombstones

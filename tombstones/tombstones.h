@@ -142,11 +142,17 @@ class Key {
   };
   KindHasher ForKind(std::string_view kind) const { return KindHasher(*this, kind); }
 
-  // Keyed pseudonym for anonymize strategy "hash": hex of a keyed hash of `value`, stable.
-  std::string Pseudonym(std::string_view value) const;
-  // Whether `text` has the form Pseudonym() gives (32 lowercase hex digits): how an anonymized
-  // value is recognized, so that anonymizing twice changes nothing.
-  static bool LooksLikePseudonym(std::string_view text);
+  // Keyed pseudonym for the anonymize strategy "hash" (docs/store-format.md, "Pseudonyms"):
+  // "tsp1" and 32 lowercase hex digits, a function of (kind, value) under this key, stable
+  // forever. For a column that is a match source, `kind` is its kind and `value` the normalized
+  // identifier, so that one subject gets one pseudonym per kind everywhere; otherwise `kind` is
+  // empty and `value` the column's text.
+  std::string Pseudonym(std::string_view kind, std::string_view value) const;
+  static constexpr std::size_t kPseudonymLength = 36;
+  // Whether `text` is a pseudonym this key produced (its tag checks): how a value already
+  // anonymized is recognized, so that anonymizing twice changes nothing. A lookalike (an md5 of
+  // the address, another key's pseudonym) is not one.
+  bool IsPseudonym(std::string_view text) const;
   // Public fingerprint, stored in the store to refuse a wrong key. Hex, 64 digits.
   const std::string& Fingerprint() const { return fingerprint_; }
   // Key for MACs over receipts (derived, never the identifier-hash key).

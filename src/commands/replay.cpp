@@ -25,15 +25,35 @@ void Declare(cxxopts::Options& options) {
 }
 
 void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& order) {
-  out << "plan (" << job.plans.size() << " mapped tables, changed in this order):\n";
+  const std::vector<replay::TablePlan>& tables = job.plan.tables;
+  out << "plan (" << tables.size() << " relations; changed in this order):\n";
   int step = 0;
+  const auto describe = [](const replay::TablePlan& plan) {
+    std::string text = plan.Display();
+    if (!plan.inherits_from.empty()) text += " (inherits from " + plan.inherits_from + ")";
+    return text;
+  };
   for (std::size_t i : order.tables)
-    out << "  " << ++step << ". " << job.plans[i].Display() << ": "
-        << ActionName(job.plans[i].map->action) << "\n";
-  for (const replay::TablePlan& plan : job.plans)
-    if (plan.map->action == Action::kRetain)
-      out << "  -. " << plan.Display() << ": retain (counted, never changed"
+    out << "  " << ++step << ". " << describe(tables[i]) << ": "
+        << ActionName(tables[i].action()) << "\n";
+  for (const replay::TablePlan& plan : tables)
+    if (plan.action() == Action::kRetain)
+      out << "  -. " << describe(plan) << ": retain (counted, never changed"
           << (plan.map->reason.empty() ? "" : ": " + plan.map->reason) << ")\n";
+  for (const replay::RefreshPlan& view : job.plan.refreshes)
+    out << "  " << ++step << ". " << view.Display() << ": refresh materialized view"
+        << (view.map != nullptr ? "" : " (reads a changed table)") << "\n";
+  for (const replay::TablePlan& plan : tables) {
+    if (!plan.guard_zone.empty())
+      out << "  note: " << plan.Display() << ": guard '" << plan.map->created_at
+          << "' has no time zone; read as " << plan.guard_zone << " time\n";
+    for (const replay::KeySource& source : plan.sources)
+      if (source.kept())
+        out << "  note: " << plan.Display() << ": " << source.Describe()
+            << " keeps its value (map line " << source.map->line << ": " << source.map->keep
+            << ")\n";
+  }
+  for (const std::string& note : job.plan.notes) out << "  note: " << note << "\n";
   for (const std::string& note : order.notes) out << "  note: " << note << "\n";
 }
 
@@ -48,12 +68,28 @@ Status Fence(Context& ctx, Job& job) {
   return Status::Ok();
 }
 
+// Materialized views are refreshed after the changes; those the map names with match sources
+// must then hold no tombstoned subject.
+Status RefreshAndCheckViews(Context& ctx, Job& job) {
+  if (Status s = replay::RefreshViews(*job.session, job.plan.refreshes); !s.ok()) return s;
+  if (Status s = replay::ScanViews(ctx, job); !s.ok()) return s;
+  for (const replay::TableScan& scan : job.scans)
+    if (scan.plan->action() == Action::kRefresh && scan.counts.to_change > 0)
+      return Status::Residue("unable to verify '" + scan.plan->Display() + "': " +
+                                 std::to_string(scan.counts.to_change) +
+                                 " rows still match a tombstone after the refresh",
+                             "nothing was committed; the database stays fenced. The view reads "
+                             "them from a table the map retains or does not cover: map it");
+  job.Lap("refresh");
+  return Status::Ok();
+}
+
 // Before commit: by default the statement counts (checked in ApplyChanges); with --verify full,
 // every table is scanned again inside the transaction and must show nothing left to change.
 Status Verify(Context& ctx, Job& job) {
   if (job.record.verify_method == "full") {
     std::vector<replay::TableScan> rescan = std::move(job.scans);  // first pass, kept below
-    Status rescanned = replay::ScanAll(ctx, job);
+    Status rescanned = replay::ScanAll(ctx, job, /*views=*/true);
     std::swap(rescan, job.scans);  // the receipt reports the first pass and its changes
     job.record.scans.clear();
     for (const replay::TableScan& scan : job.scans) job.record.scans.push_back(&scan);
@@ -74,8 +110,8 @@ Status DryRun(Context& ctx, Job& job, const replay::ApplyOrder& order) {
   job.record.dry_run = true;
   job.record.verification = "not run";
   Status s = job.session->Begin(/*repeatable_read=*/true);
-  if (s.ok()) s = replay::ScanAll(ctx, job);
-  if (s.ok()) s = replay::CheckBlockingKeys(*job.session, order, job.plans, job.scans);
+  if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/true);
+  if (s.ok()) s = replay::CheckBlockingKeys(*job.session, order, job.plan.tables, job.scans);
   job.session->Rollback();
   job.reached_database = true;
   ctx.io.out << "dry run: nothing was changed\n";
@@ -90,19 +126,21 @@ Status Run(Context& ctx) {
                          job.record.verify_method + "'");
   if (Status s = replay::Prepare(ctx, "replay", job); !s.ok())
     return s;                                                 // map, store, connect, check
-  auto order = replay::OrderTables(*job.session, job.plans);  // plan
+  auto order = replay::OrderTables(*job.session, job.plan.tables);  // plan
   if (!order.ok()) return order.status();
   PrintPlan(ctx.io.out, job, order.value());
   if (ctx.Has("dry-run")) return DryRun(ctx, job, order.value());
   Status s = Fence(ctx, job);  // fence
   if (s.ok()) s = job.session->Begin(/*repeatable_read=*/true);
-  if (s.ok()) s = replay::ScanAll(ctx, job);  // scan
-  if (s.ok()) s = replay::CheckBlockingKeys(*job.session, order.value(), job.plans, job.scans);
+  if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/false);  // scan
   if (s.ok())
-    s = replay::ApplyChanges(*job.session, order.value(), job.plans, job.scans,
+    s = replay::CheckBlockingKeys(*job.session, order.value(), job.plan.tables, job.scans);
+  if (s.ok())
+    s = replay::ApplyChanges(*job.session, order.value(), job.plan.tables, job.scans,
                              *job.store.key);  // apply
   if (s.ok()) job.Lap("apply");
-  if (s.ok()) s = Verify(ctx, job);       // verify
+  if (s.ok()) s = RefreshAndCheckViews(ctx, job);  // refresh
+  if (s.ok()) s = Verify(ctx, job);                // verify
   if (s.ok()) s = job.session->Commit();  // commit
   if (!s.ok()) {
     job.session->Rollback();

@@ -43,7 +43,7 @@ Status Run(Context& ctx) {
   if (Status s = replay::Prepare(ctx, "verify", job); !s.ok()) return s;  // map, store, connect
   job.reached_database = true;
   Status s = job.session->Begin(/*repeatable_read=*/true);  // one snapshot
-  if (s.ok()) s = replay::ScanAll(ctx, job);                // scan and match
+  if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/true);  // scan and match
   job.session->Rollback();                                  // changes nothing
   if (s.ok()) s = Outcome(ctx, job);
   return replay::Finish(ctx, job, s, /*file_only=*/false, /*store_best_effort=*/true);

@@ -263,6 +263,7 @@ class DumpProcessor {
           o = Outcome::kRemoved;
           break;
         case Action::kRetain:
+        case Action::kRefresh:  // a materialized view has no data in a dump: never bound
           o = Outcome::kRetained;
           break;
         case Action::kAnonymize:
@@ -288,7 +289,7 @@ class DumpProcessor {
   }
 
   bool LooksLikePseudonym(std::string_view raw) const {
-    return raw == "\\N" || tombstones::Key::LooksLikePseudonym(raw);
+    return raw == "\\N" || key_.IsPseudonym(raw);
   }
 
   bool AlreadyAnonymized(const ActiveTable& a) const {
@@ -314,7 +315,7 @@ class DumpProcessor {
       } else if (!Value(fields_[i], &value_)) {
         row_.append("\\N");
       } else {
-        AppendCopyEscaped(key_.Pseudonym(value_), &row_);
+        AppendCopyEscaped(key_.Pseudonym({}, value_), &row_);
       }
     }
     if (newline) row_.push_back('\n');

@@ -82,7 +82,8 @@ Status ParseMatch(const toml::node& node, const DataMap& map, const std::string&
     if (entry == nullptr)
       return errors.At(entry_node, "each 'match' entry in " + where +
                                        " must be { column = \"...\", kind = \"...\" }");
-    if (Status s = CheckKeys(*entry, {"column", "expr", "kind"}, "a match of " + where, errors);
+    if (Status s =
+            CheckKeys(*entry, {"column", "expr", "kind", "keep"}, "a match of " + where, errors);
         !s.ok())
       return s;
     MatchSource source;
@@ -100,6 +101,11 @@ Status ParseMatch(const toml::node& node, const DataMap& map, const std::string&
     auto text = RequiredString(*entry, has_column ? "column" : "expr", "a match of " + where, errors);
     if (!text.ok()) return text.status();
     (has_column ? source.column : source.expr) = text.value();
+    if (entry->contains("keep")) {
+      auto keep = RequiredString(*entry, "keep", "a match of " + where, errors);
+      if (!keep.ok()) return keep.status();
+      source.keep = keep.value();
+    }
     table->match.push_back(std::move(source));
   }
   return Status::Ok();
@@ -152,7 +158,9 @@ Status ParseTable(const toml::node& node, DataMap* map, std::set<std::string>* s
   auto name = RequiredString(*entry, "name", "[[table]]", errors);
   if (!name.ok()) return name.status();
   const std::string where = "table '" + name.value() + "'";
-  if (Status s = CheckKeys(*entry, {"name", "match", "action", "set", "created_at", "reason"},
+  if (Status s = CheckKeys(*entry,
+                           {"name", "match", "action", "set", "created_at", "created_at_zone",
+                            "reason"},
                            where, errors);
       !s.ok())
     return s;
@@ -164,18 +172,28 @@ Status ParseTable(const toml::node& node, DataMap* map, std::set<std::string>* s
   if (!seen->insert(table.schema + "." + table.name).second)
     return errors.At(node, where + " is mapped twice");
 
-  const toml::node* match = entry->get("match");
-  if (match == nullptr) return errors.At(node, where + " needs 'match'");
-  if (Status s = ParseMatch(*match, *map, where, &table, errors); !s.ok()) return s;
-
   auto action = RequiredString(*entry, "action", where, errors);
   if (!action.ok()) return action.status();
   if (action.value() == "delete") table.action = Action::kDelete;
   else if (action.value() == "anonymize") table.action = Action::kAnonymize;
   else if (action.value() == "retain") table.action = Action::kRetain;
+  else if (action.value() == "refresh") table.action = Action::kRefresh;
   else
     return errors.At(*entry->get("action"), where + ": unknown action '" + action.value() +
-                                                "' (expected delete, anonymize or retain)");
+                                                "' (expected delete, anonymize, retain or refresh)");
+
+  // A materialized view to refresh needs no match sources; with them, it is verified.
+  const toml::node* match = entry->get("match");
+  if (match == nullptr && table.action != Action::kRefresh)
+    return errors.At(node, where + " needs 'match'");
+  if (match != nullptr)
+    if (Status s = ParseMatch(*match, *map, where, &table, errors); !s.ok()) return s;
+  if (table.action != Action::kAnonymize)
+    for (const MatchSource& source : table.match)
+      if (!source.keep.empty())
+        return errors.At(source.line, "'keep' in " + where +
+                                          " is only for action \"anonymize\": the other actions "
+                                          "do not change a row's values");
 
   const toml::node* set = entry->get("set");
   if (table.action == Action::kAnonymize) {
@@ -195,9 +213,20 @@ Status ParseTable(const toml::node& node, DataMap* map, std::set<std::string>* s
   }
 
   if (entry->contains("created_at")) {
+    if (table.action == Action::kRefresh)
+      return errors.At(*entry->get("created_at"),
+                       where + ": a materialized view to refresh takes no 'created_at' guard");
     auto guard = RequiredString(*entry, "created_at", where, errors);
     if (!guard.ok()) return guard.status();
     table.created_at = guard.value();
+  }
+  if (entry->contains("created_at_zone")) {
+    if (table.created_at.empty())
+      return errors.At(*entry->get("created_at_zone"),
+                       where + ": 'created_at_zone' needs a 'created_at' guard column");
+    auto zone = RequiredString(*entry, "created_at_zone", where, errors);
+    if (!zone.ok()) return zone.status();
+    table.created_at_zone = zone.value();
   }
   if (entry->contains("reason")) {
     auto reason = RequiredString(*entry, "reason", where, errors);
@@ -237,6 +266,7 @@ std::string_view ActionName(Action a) {
     case Action::kDelete: return "delete";
     case Action::kAnonymize: return "anonymize";
     case Action::kRetain: return "retain";
+    case Action::kRefresh: return "refresh";
   }
   return "unknown";
 }

@@ -22,10 +22,16 @@ struct MatchSource {
   std::string column;  // exactly one of column / expr is set
   std::string expr;
   std::string kind;
+  // anonymize only: why this source may keep its value (e.g. an account number kept for tax
+  // law). Empty: the anonymize must change it ('set' writes its column, or a column its
+  // expression reads). Recorded in the receipt.
+  std::string keep;
   int line = 0;        // line in the map file, for messages
 };
 
-enum class Action { kDelete, kAnonymize, kRetain };
+// kRefresh: a materialized view, recomputed after the changes (and scanned for verification
+// when it has match sources).
+enum class Action { kDelete, kAnonymize, kRetain, kRefresh };
 
 // One anonymize assignment: column = strategy.
 struct AnonymizeSet {
@@ -43,6 +49,9 @@ struct TableMap {
   Action action = Action::kDelete;
   std::vector<AnonymizeSet> set;   // kAnonymize only, at least one
   std::string created_at;          // optional guard column
+  // The zone a guard of type 'timestamp without time zone' (or 'date') was written in; empty:
+  // the database's own TimeZone setting.
+  std::string created_at_zone;
   std::string reason;              // retain: why the rows are kept
   int line = 0;                    // line of the [[table]] header
 };
@@ -65,7 +74,8 @@ struct DataMap {
 // Parses a map file. kUsage for a syntax error or an invalid entry, with "map.toml:LINE:" in
 // the message: unknown key, unknown normalizer, a kind not declared in [kinds], both or neither
 // of column/expr, a table named twice, an anonymize table without 'set', a 'set' on a
-// non-anonymize table, an unknown strategy.
+// non-anonymize table, an unknown strategy, 'keep' outside an anonymize table, a guard zone
+// without a guard, a refresh entry with 'set' or a guard.
 Result<DataMap> LoadDataMap(const std::string& path);
 // The same from text (tests); `path` only names it in messages.
 Result<DataMap> ParseDataMap(const std::string& text, const std::string& path);

@@ -1,16 +1,34 @@
 #include "src/pg/catalog.h"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 namespace tombstone::pg {
 namespace {
 
-std::vector<std::string> JsonStrings(const pqxx::field& field) {
+// A json array of strings as the catalog queries below build it (json_agg of names).
+Result<std::vector<std::string>> JsonStrings(const pqxx::field& field, const std::string& what) {
   std::vector<std::string> out;
-  for (const auto& item : nlohmann::json::parse(field.c_str()))
+  if (field.is_null()) return out;
+  const auto parsed = nlohmann::json::parse(field.c_str(), nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array())
+    return Status::Failed("unable to read " + what + ": the catalog gave malformed names");
+  for (const auto& item : parsed) {
+    if (!item.is_string())
+      return Status::Failed("unable to read " + what + ": the catalog gave malformed names");
     out.push_back(item.get<std::string>());
+  }
   return out;
 }
+
+std::uint32_t ParseOid(std::string_view text) {
+  std::uint32_t v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+std::uint32_t Oid(const pqxx::field& f) { return ParseOid(f.c_str()); }
 
 }  // namespace
 
@@ -22,43 +40,214 @@ const Column* Relation::Find(const std::string& column) const {
 
 Result<std::optional<Relation>> FindRelation(Session& session, const std::string& schema,
                                              const std::string& name) {
-  auto found = session.Query(
-      "look up table '" + schema + "." + name + "'",
-      "SELECT c.oid, c.relkind, c.relispartition,"
-      "       (SELECT coalesce(sum(greatest(p.reltuples, 0)), 0)::float8"
-      "          FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf)"
-      "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      " WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')",
-      {schema, name});
+  auto found = session.Query("look up relation '" + schema + "." + name + "'",
+                             "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                             " WHERE n.nspname = $1 AND c.relname = $2",
+                             {schema, name});
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<Relation>{};
+  auto relation = LoadRelation(session, Oid(found.value()[0][0]));
+  if (!relation.ok()) return relation.status();
+  return std::optional<Relation>(std::move(relation.value()));
+}
+
+Result<BaseType> ResolveType(Session& session, std::uint32_t oid) {
+  // Follows typbasetype through domains (over domains) to the type the server stores.
+  const std::string sql =
+      "WITH RECURSIVE chain(oid, basetype, typtype, depth) AS ("
+      "  SELECT oid, typbasetype, typtype, 0 FROM pg_type WHERE oid = $1::oid"
+      "  UNION ALL SELECT t.oid, t.typbasetype, t.typtype, c.depth + 1"
+      "    FROM pg_type t JOIN chain c ON t.oid = c.basetype"
+      "   WHERE c.typtype = 'd' AND c.depth < 32)"
+      "SELECT t.oid, t.typcategory, t.typelem FROM chain c JOIN pg_type t ON t.oid = c.oid"
+      " WHERE c.typtype <> 'd' ORDER BY c.depth LIMIT 1";
+  auto base = session.Query("resolve type " + std::to_string(oid), sql, {std::to_string(oid)},
+                            Shape::kOneRow);
+  if (!base.ok()) return base.status();
+  BaseType type;
+  type.oid = Oid(base.value()[0][0]);
+  type.category = base.value()[0][1].c_str()[0];
+  if (type.category == 'A') {
+    auto element = session.Query("resolve type " + std::to_string(oid), sql,
+                                 {base.value()[0][2].c_str()}, Shape::kOneRow);
+    if (!element.ok()) return element.status();
+    type.element = Oid(element.value()[0][0]);
+    type.element_category = element.value()[0][1].c_str()[0];
+  }
+  return type;
+}
+
+Result<Relation> LoadRelation(Session& session, std::uint32_t oid_value) {
+  const std::string oid = std::to_string(oid_value);
+  auto found = session.Query(
+      "look up relation " + oid,
+      "SELECT n.nspname, c.relname, c.relkind, c.relispartition, c.relispopulated,"
+      "       CASE WHEN c.relkind = 'p' THEN"
+      "         (SELECT coalesce(sum(greatest(p.reltuples, 0)), 0)::float8"
+      "            FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid"
+      "           WHERE t.isleaf)"
+      "       ELSE greatest(c.reltuples, 0)::float8 END,"
+      "       (WITH RECURSIVE up(oid) AS ("
+      "          SELECT inhparent FROM pg_inherits WHERE inhrelid = c.oid"
+      "          UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid)"
+      "        SELECT json_agg(oid::text) FROM up)"
+      "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid",
+      {oid}, Shape::kOneRow);
+  if (!found.ok()) return found.status();
+  const auto row = found.value()[0];
   Relation r;
-  r.schema = schema;
-  r.name = name;
-  r.oid = found.value()[0][0].as<std::uint32_t>();
-  r.kind = found.value()[0][1].c_str()[0];
-  r.is_partition = found.value()[0][2].as<bool>();
-  r.estimated_rows = found.value()[0][3].as<double>();
-  const std::string oid = std::to_string(r.oid);
+  r.oid = oid_value;
+  r.schema = row[0].c_str();
+  r.name = row[1].c_str();
+  r.kind = row[2].c_str()[0];
+  r.is_partition = row[3].as<bool>();
+  r.populated = row[4].as<bool>();
+  r.estimated_rows = row[5].as<double>();
+  auto ancestors = JsonStrings(row[6], "the parents of '" + r.Display() + "'");
+  if (!ancestors.ok()) return ancestors.status();
+  // A partition's parent in pg_inherits is its partitioned table, not an inheritance parent.
+  if (!r.is_partition)
+    for (const std::string& a : ancestors.value()) r.ancestors.push_back(ParseOid(a));
+
   auto columns = session.Query(
       "read the columns of '" + r.Display() + "'",
-      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory, a.attnotnull"
-      "  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.attnotnull,"
+      "       a.attnum, a.attgenerated = 's', a.attidentity = 'a',"
+      "       (SELECT json_agg(s.attname ORDER BY s.attnum) FROM pg_attrdef ad"
+      "          JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid"
+      "           AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ad.adrelid"
+      "           AND d.refobjsubid > 0"
+      "          JOIN pg_attribute s ON s.attrelid = ad.adrelid AND s.attnum = d.refobjsubid"
+      "         WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum AND a.attgenerated = 's')"
+      "  FROM pg_attribute a"
       " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
       {oid});
   if (!columns.ok()) return columns.status();
-  for (const auto& row : columns.value())
-    r.columns.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str()[0], row[3].as<bool>()});
-  auto key =
-      session.Query("read the primary key of '" + r.Display() + "'",
-                    "SELECT a.attname FROM pg_index i"
-                    "  CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord)"
-                    "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-                    " WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.ord",
-                    {oid});
-  if (!key.ok()) return key.status();
-  for (const auto& row : key.value()) r.primary_key.emplace_back(row[0].c_str());
-  return std::optional<Relation>(std::move(r));
+  std::map<std::uint32_t, BaseType> types;
+  for (const auto& c : columns.value()) {
+    Column column;
+    column.name = c[0].c_str();
+    column.type = c[1].c_str();
+    column.type_oid = Oid(c[2]);
+    column.not_null = c[3].as<bool>();
+    column.number = c[4].as<int>();
+    column.generated = c[5].as<bool>();
+    column.identity_always = c[6].as<bool>();
+    auto from = JsonStrings(c[7], "the columns of '" + r.Display() + "'");
+    if (!from.ok()) return from.status();
+    column.generated_from = std::move(from.value());
+    auto known = types.find(column.type_oid);
+    if (known == types.end()) {
+      auto base = ResolveType(session, column.type_oid);
+      if (!base.ok()) return base.status();
+      known = types.emplace(column.type_oid, base.value()).first;
+    }
+    column.base = known->second;
+    column.category = column.base.category;
+    r.columns.push_back(std::move(column));
+  }
+
+  // Unique indexes with every column they read (their key columns and the columns of their
+  // expressions), from the dependencies the server records for each index.
+  auto unique = session.Query(
+      "read the unique indexes of '" + r.Display() + "'",
+      "SELECT ic.relname, i.indisprimary,"
+      "       coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false),"
+      "       (SELECT json_agg(a.attname ORDER BY a.attnum) FROM pg_depend d"
+      "          JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+      "         WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid"
+      "           AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid"
+      "           AND d.refobjsubid > 0),"
+      "       (SELECT json_agg(a.attname ORDER BY k.ord)"
+      "          FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)"
+      "          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)"
+      "  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+      " WHERE i.indrelid = $1::oid AND i.indisunique ORDER BY ic.relname",
+      {oid});
+  if (!unique.ok()) return unique.status();
+  for (const auto& u : unique.value()) {
+    UniqueIndex index;
+    index.name = u[0].c_str();
+    index.primary = u[1].as<bool>();
+    index.nulls_not_distinct = u[2].as<bool>();
+    auto read = JsonStrings(u[3], "the indexes of '" + r.Display() + "'");
+    if (!read.ok()) return read.status();
+    index.columns = std::move(read.value());
+    if (index.columns.empty()) {  // no recorded dependency: fall back to the key columns
+      auto keys = JsonStrings(u[4], "the indexes of '" + r.Display() + "'");
+      if (!keys.ok()) return keys.status();
+      index.columns = std::move(keys.value());
+    }
+    if (index.primary) {
+      auto keys = JsonStrings(u[4], "the primary key of '" + r.Display() + "'");
+      if (!keys.ok()) return keys.status();
+      r.primary_key = std::move(keys.value());
+    }
+    r.unique_indexes.push_back(std::move(index));
+  }
+  return r;
+}
+
+Result<std::vector<std::uint32_t>> InheritanceDescendants(Session& session, std::uint32_t oid) {
+  auto rows = session.Query(
+      "read the tables that inherit from " + std::to_string(oid),
+      "WITH RECURSIVE down(oid, depth) AS ("
+      "  SELECT i.inhrelid, 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+      "   WHERE i.inhparent = $1::oid AND NOT c.relispartition"
+      "  UNION SELECT i.inhrelid, d.depth + 1 FROM pg_inherits i JOIN down d ON i.inhparent = d.oid"
+      "    JOIN pg_class c ON c.oid = i.inhrelid WHERE NOT c.relispartition AND d.depth < 64)"
+      "SELECT oid FROM down GROUP BY oid ORDER BY max(depth), oid",
+      {std::to_string(oid)});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::uint32_t> out;
+  for (const auto& row : rows.value()) out.push_back(Oid(row[0]));
+  return out;
+}
+
+Result<std::vector<DependentView>> MaterializedViewsOver(Session& session,
+                                                        const std::vector<std::uint32_t>& oids) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < oids.size(); ++i) array += (i ? "," : "") + std::to_string(oids[i]);
+  array += "}";
+  // A view or materialized view reads a relation when its rewrite rule depends on it; views in
+  // between are followed, and each materialized view is ordered after everything it reads.
+  auto rows = session.Query(
+      "read the materialized views over the mapped tables",
+      "WITH RECURSIVE reads(oid, depth) AS ("
+      "  SELECT r.ev_class, 1 FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
+      "   WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+      "     AND d.refobjid = ANY($1::oid[]) AND r.ev_class <> d.refobjid"
+      "  UNION SELECT r.ev_class, x.depth + 1 FROM reads x"
+      "    JOIN pg_depend d ON d.refobjid = x.oid AND d.refclassid = 'pg_class'::regclass"
+      "     AND d.classid = 'pg_rewrite'::regclass"
+      "    JOIN pg_rewrite r ON r.oid = d.objid"
+      "   WHERE r.ev_class <> x.oid AND x.depth < 32)"
+      "SELECT c.oid, n.nspname, c.relname, c.relispopulated FROM reads x"
+      "  JOIN pg_class c ON c.oid = x.oid JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE c.relkind = 'm'"
+      " GROUP BY c.oid, n.nspname, c.relname, c.relispopulated ORDER BY max(x.depth), c.oid",
+      {array});
+  if (!rows.ok()) return rows.status();
+  std::vector<DependentView> out;
+  for (const auto& row : rows.value())
+    out.push_back({Oid(row[0]), row[1].c_str(), row[2].c_str(), row[3].as<bool>()});
+  return out;
+}
+
+Result<DatabaseFacts> ReadDatabaseFacts(Session& session) {
+  auto row = session.Query(
+      "read the database's encoding and time zone",
+      "SELECT d.datname, pg_encoding_to_char(d.encoding),"
+      "       coalesce((SELECT substr(c, strpos(c, '=') + 1)"
+      "                   FROM pg_db_role_setting s, unnest(s.setconfig) c"
+      "                  WHERE s.setdatabase = d.oid AND s.setrole = 0"
+      "                    AND lower(split_part(c, '=', 1)) = 'timezone' LIMIT 1),"
+      "                (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'))"
+      "  FROM pg_database d WHERE d.datname = current_database()",
+      {}, Shape::kOneRow);
+  if (!row.ok()) return row.status();
+  return DatabaseFacts{row.value()[0][0].c_str(), row.value()[0][1].c_str(),
+                       row.value()[0][2].c_str()};
 }
 
 std::string_view ForeignKey::OnDeleteName() const {
@@ -85,11 +274,11 @@ Result<std::vector<ForeignKey>> ForeignKeysInto(Session& session,
   auto keys = session.Query(
       "read the foreign keys that reference the mapped tables",
       "SELECT con.conname, con.conrelid, con.confrelid, n.nspname, c.relname, con.confdeltype,"
-      "  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(n, "
-      "ord)"
+      "  (SELECT json_agg(a.attname ORDER BY k.ord)"
+      "     FROM unnest(con.conkey) WITH ORDINALITY k(n, ord)"
       "     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n),"
-      "  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(n, "
-      "ord)"
+      "  (SELECT json_agg(a.attname ORDER BY k.ord)"
+      "     FROM unnest(con.confkey) WITH ORDINALITY k(n, ord)"
       "     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n)"
       "  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
       "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -101,13 +290,17 @@ Result<std::vector<ForeignKey>> ForeignKeysInto(Session& session,
   for (const auto& row : keys.value()) {
     ForeignKey fk;
     fk.name = row[0].c_str();
-    fk.child_oid = row[1].as<std::uint32_t>();
-    fk.parent_oid = row[2].as<std::uint32_t>();
+    fk.child_oid = Oid(row[1]);
+    fk.parent_oid = Oid(row[2]);
     fk.child_schema = row[3].c_str();
     fk.child_name = row[4].c_str();
     fk.on_delete = row[5].c_str()[0];
-    fk.child_columns = JsonStrings(row[6]);
-    fk.parent_columns = JsonStrings(row[7]);
+    auto child = JsonStrings(row[6], "foreign key '" + fk.name + "'");
+    auto parent = JsonStrings(row[7], "foreign key '" + fk.name + "'");
+    if (!child.ok()) return child.status();
+    if (!parent.ok()) return parent.status();
+    fk.child_columns = std::move(child.value());
+    fk.parent_columns = std::move(parent.value());
     out.push_back(std::move(fk));
   }
   return out;

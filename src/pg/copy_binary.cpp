@@ -113,7 +113,47 @@ bool AppendAsText(Wire wire, std::string_view raw, std::string* out) {
     case Wire::kDate:
     case Wire::kTimestamp:
       return false;  // the guard is read as a time (guard_time.h), never as text
+    case Wire::kTextArray:
+      return false;  // read element by element (BinaryTextArray)
   }
+  return false;
+}
+
+bool BinaryTextArray::Open(std::string_view raw) {
+  ok_ = false;
+  left_ = 0;
+  if (raw.size() < 12) return false;
+  const std::int32_t dimensions = ReadInt32(raw.data());
+  if (dimensions < 0 || dimensions > 6) return false;  // PostgreSQL's MAXDIM
+  raw.remove_prefix(12);  // dimensions, the has-nulls flag, the element type
+  if (raw.size() < static_cast<std::size_t>(dimensions) * 8) return false;
+  std::uint64_t count = dimensions == 0 ? 0 : 1;
+  for (std::int32_t d = 0; d < dimensions; ++d) {
+    const std::int32_t size = ReadInt32(raw.data());
+    if (size < 0) return false;
+    count *= static_cast<std::uint64_t>(size);
+    if (count > raw.size()) return false;  // each element takes 4 bytes at least
+    raw.remove_prefix(8);
+  }
+  rest_ = raw;
+  left_ = count;
+  ok_ = true;
+  return true;
+}
+
+bool BinaryTextArray::Next(std::string_view* element) {
+  while (ok_ && left_ > 0) {
+    --left_;
+    if (rest_.size() < 4) return ok_ = false;
+    const std::int32_t length = ReadInt32(rest_.data());
+    rest_.remove_prefix(4);
+    if (length == -1) continue;
+    if (length < 0 || rest_.size() < static_cast<std::size_t>(length)) return ok_ = false;
+    *element = rest_.substr(0, static_cast<std::size_t>(length));
+    rest_.remove_prefix(static_cast<std::size_t>(length));
+    return true;
+  }
+  if (ok_ && !rest_.empty()) ok_ = false;  // bytes after the last element
   return false;
 }
 

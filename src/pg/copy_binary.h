@@ -44,7 +44,26 @@ std::int64_t ReadInt64(const char* raw);
 
 // Appends a field of a type the scan streams natively in the text its output function prints
 // (how COPY's text format would show it). false when `raw` is not a value of that type.
-enum class Wire { kText, kInt2, kInt4, kInt8, kOid, kTid, kDate, kTimestamp };
+// kTextArray: a text[] in the array binary format, read element by element (BinaryTextArray).
+enum class Wire { kText, kInt2, kInt4, kInt8, kOid, kTid, kDate, kTimestamp, kTextArray };
 bool AppendAsText(Wire wire, std::string_view raw, std::string* out);
+
+// The elements of a text[] (of any number of dimensions) in the array binary format: a header
+// (dimensions, a flags word, the element type), each dimension's size and lower bound, then
+// each element as a length (-1: NULL) and its bytes.
+class BinaryTextArray {
+ public:
+  // false when `raw` is not a well-formed array (then Next() gives nothing).
+  bool Open(std::string_view raw);
+  // The next element that is not NULL; false at the end, or when the array is cut short (then
+  // ok() is false).
+  bool Next(std::string_view* element);
+  bool ok() const { return ok_; }
+
+ private:
+  std::string_view rest_;
+  std::uint64_t left_ = 0;
+  bool ok_ = false;
+};
 
 }  // namespace tombstone::pg

@@ -32,6 +32,9 @@ Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
   session->redacted_dsn_ = RedactDsn(dsn);
   try {
     session->conn_ = std::make_unique<pqxx::connection>(dsn);
+    // UTF-8 whatever the environment (PGCLIENTENCODING) or the database's encoding: identifiers
+    // are normalized and hashed as UTF-8, as they were recorded; the server converts.
+    session->conn_->set_client_encoding("UTF8");
     pqxx::nontransaction setup(*session->conn_);
     // ISO dates in UTC: a value the scan reads as text (an identifier of a type printed by its
     // output function, an anonymized column) reads the same whatever the server's defaults.
@@ -157,6 +160,19 @@ Status Session::Copy(const std::string& what, const std::string& select,
     return Convert(what, ExitCode::kFailed, e);
   }
   return Status::Ok();
+}
+
+Result<std::uint32_t> Session::ResultType(const std::string& what, const std::string& sql,
+                                          ExitCode code) {
+  auto result = Query(what, sql, {}, Shape::kAnyRows, code);
+  if (!result.ok()) return result.status();
+  if (result->columns() < 1)
+    return Status::Failed("unable to " + what + ": the statement returns no column");
+  return static_cast<std::uint32_t>(result->column_type(0));
+}
+
+std::string Session::QuoteLiteral(std::string_view value) const {
+  return conn_->quote(std::string(value));
 }
 
 std::string Session::QuoteName(std::string_view name) const {

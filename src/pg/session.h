@@ -55,7 +55,14 @@ class Session {
               const std::function<void(std::string_view row)>& row,
               CopyFormat format = CopyFormat::kText);
 
+  // The type (pg_type oid) of the first column `sql` returns; `sql` should read no rows (LIMIT 0).
+  Result<std::uint32_t> ResultType(const std::string& what, const std::string& sql,
+                                   ExitCode code = ExitCode::kFailed);
+
   std::string QuoteName(std::string_view name) const;
+  // A string constant quoted by the driver, for the one place a value cannot be a parameter:
+  // inside the query of a COPY.
+  std::string QuoteLiteral(std::string_view value) const;
   // "schema"."table" with both parts quoted.
   std::string QuoteTable(std::string_view schema, std::string_view table) const;
   // The server's backend pid, for tests and messages.

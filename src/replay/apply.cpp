@@ -10,7 +10,7 @@ namespace {
 using Strategy = AnonymizeSet::Strategy;
 
 std::string DeleteSql(const TablePlan& plan) {
-  return "DELETE FROM " + plan.quoted + " p WHERE " + LocatorCondition(plan, "p", 1);
+  return "DELETE FROM " + plan.target + " p WHERE " + LocatorCondition(plan, "p", 1);
 }
 
 // UPDATE ... FROM unnest(locator arrays, pseudonym arrays) v: constants are parameters after the
@@ -41,8 +41,18 @@ std::string UpdateSql(pg::Session& session, const TablePlan& plan, int* constant
     }
     assignments += (s ? ", " : "") + session.QuoteName(set.column) + " = " + value;
   }
-  return "UPDATE " + plan.quoted + " p SET " + assignments + " FROM unnest(" + arrays + ") AS v(" +
+  return "UPDATE " + plan.target + " p SET " + assignments + " FROM unnest(" + arrays + ") AS v(" +
          names + ") WHERE " + match;
+}
+
+// The pseudonym of a 'hash' column's value: of the normalized identifier when the column is a
+// match source (one subject, one pseudonym per kind, whatever its spelling), else of the text.
+std::string PseudonymOf(const SetTarget& set, std::string_view value, const tombstones::Key& key,
+                        std::string* scratch) {
+  if (!set.pseudonym_kind.empty() &&
+      tombstones::Normalize(set.pseudonym_normalizer, value, scratch))
+    return key.Pseudonym(set.pseudonym_kind, *scratch);
+  return key.Pseudonym({}, value);
 }
 
 std::vector<std::string> UpdateParams(const TablePlan& plan, const TableScan& scan,
@@ -50,6 +60,7 @@ std::vector<std::string> UpdateParams(const TablePlan& plan, const TableScan& sc
                                       const tombstones::Key& key) {
   std::vector<std::string> params = LocatorParams(scan.rows, begin, end, plan.locator.size());
   const std::size_t k = plan.locator.size();
+  std::string scratch;
   for (std::size_t s = 0; s < plan.sets.size(); ++s) {
     if (plan.sets[s].strategy != Strategy::kHash) continue;
     std::string pseudonyms = "{";
@@ -57,7 +68,10 @@ std::vector<std::string> UpdateParams(const TablePlan& plan, const TableScan& sc
     for (std::size_t r = begin; r < end; ++r, row.Next()) {
       if (r > begin) pseudonyms += ',';
       const bool null = row.IsNull(k + s);
-      AppendArrayElement(&pseudonyms, null ? std::string() : key.Pseudonym(row.Value(k + s)), null);
+      AppendArrayElement(&pseudonyms,
+                         null ? std::string() : PseudonymOf(plan.sets[s], row.Value(k + s), key,
+                                                            &scratch),
+                         null);
     }
     params.push_back(pseudonyms + "}");
   }
@@ -92,6 +106,15 @@ Status ApplyTable(pg::Session& session, const TablePlan& plan, TableScan& scan,
 }
 
 }  // namespace
+
+Status RefreshViews(pg::Session& session, const std::vector<RefreshPlan>& refreshes) {
+  for (const RefreshPlan& r : refreshes) {
+    auto done = session.Query("refresh materialized view '" + r.Display() + "'",
+                              "REFRESH MATERIALIZED VIEW " + r.quoted);
+    if (!done.ok()) return done.status();
+  }
+  return Status::Ok();
+}
 
 Status ApplyChanges(pg::Session& session, const ApplyOrder& order,
                     const std::vector<TablePlan>& plans, std::vector<TableScan>& scans,

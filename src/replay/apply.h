@@ -19,4 +19,8 @@ Status ApplyChanges(pg::Session& session, const ApplyOrder& order,
                     const std::vector<TablePlan>& plans, std::vector<TableScan>& scans,
                     const tombstones::Key& key);
 
+// Refreshes each materialized view, in order (each after what it reads), in the caller's
+// transaction: a view over a cleaned table no longer holds what was erased from it.
+Status RefreshViews(pg::Session& session, const std::vector<RefreshPlan>& refreshes);
+
 }  // namespace tombstone::replay

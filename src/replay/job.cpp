@@ -82,30 +82,47 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   ctx.io.err << "tombstone " << command << ": connected to '" << job.session->redacted_dsn()
              << "'; " << job.tombstones->tombstones() << " tombstones ("
              << job.tombstones->held_count() << " on legal hold), " << job.map.tables.size()
-             << " mapped tables\n";
+             << " map entries\n";
   auto snapshot = ReadSnapshot(*job.session, ctx.Get<std::string>("snapshot-label"));
   if (!snapshot.ok()) return snapshot.status();
   job.record.snapshot = std::move(snapshot.value());
-  auto plans = PlanTables(*job.session, job.map, *job.tombstones, *job.store.key,
-                          command == "verify" ? PlanFor::kCounting : PlanFor::kChanges);
-  if (!plans.ok()) return plans.status();
-  job.plans = std::move(plans.value());
+  auto plan = PlanTables(*job.session, job.map, *job.tombstones, *job.store.key,
+                         command == "verify" ? PlanFor::kCounting : PlanFor::kChanges);
+  if (!plan.ok()) return plan.status();
+  job.plan = std::move(plan.value());
+  job.record.plan = &job.plan;
   job.Lap("plan");
   return Status::Ok();
 }
 
-Status ScanAll(Context& ctx, Job& job) {
+Status ScanAll(Context& ctx, Job& job, bool views) {
   Progress progress(ctx.io.err, ctx.io.err_is_terminal);
   job.scans.clear();
-  job.scans.reserve(job.plans.size());
+  job.scans.reserve(job.plan.tables.size());
   job.record.scans.clear();
-  for (const TablePlan& plan : job.plans) {
-    auto scan = ScanTable(*job.session, plan, *job.tombstones, progress);
+  for (const TablePlan& plan : job.plan.tables) {
+    if (plan.action() == Action::kRefresh && !views) {
+      job.scans.emplace_back();  // scanned once refreshed (ScanViews)
+      job.scans.back().plan = &plan;
+      continue;
+    }
+    auto scan = ScanTable(*job.session, plan, *job.tombstones, *job.store.key, progress);
     if (!scan.ok()) return scan.status();
     job.scans.push_back(std::move(scan.value()));
   }
   for (const TableScan& scan : job.scans) job.record.scans.push_back(&scan);
   job.Lap("scan");
+  return Status::Ok();
+}
+
+Status ScanViews(Context& ctx, Job& job) {
+  Progress progress(ctx.io.err, ctx.io.err_is_terminal);
+  for (TableScan& scan : job.scans) {
+    if (scan.plan->action() != Action::kRefresh) continue;
+    auto again = ScanTable(*job.session, *scan.plan, *job.tombstones, *job.store.key, progress);
+    if (!again.ok()) return again.status();
+    scan = std::move(again.value());
+  }
   return Status::Ok();
 }
 

@@ -25,8 +25,8 @@ struct Job {
   OpenedStore store;
   std::optional<TombstoneSet> tombstones;
   std::unique_ptr<pg::Session> session;
-  std::vector<TablePlan> plans;
-  std::vector<TableScan> scans;
+  Plan plan;
+  std::vector<TableScan> scans;  // one per plan.tables entry, in the same order
   RunRecord record;
   bool reached_database = false;  // a receipt is written from here on
 
@@ -43,8 +43,11 @@ void DeclareJobOptions(cxxopts::Options& options);
 // kFailed when the server cannot be reached.
 Status Prepare(Context& ctx, const std::string& command, Job& job);
 
-// Scans every mapped table once, in map order, on the job's session.
-Status ScanAll(Context& ctx, Job& job);
+// Scans every mapped relation once, in map order, on the job's session. Materialized views
+// (action refresh) are scanned only when `views` is set: replay scans them after refreshing.
+Status ScanAll(Context& ctx, Job& job, bool views);
+// Scans the materialized views ScanAll left out (after replay refreshed them).
+Status ScanViews(Context& ctx, Job& job);
 
 // Completes the record from `outcome`, prints the per-table table and writes the receipt to
 // --receipt FILE (complete or not at all) and, unless `file_only`, to the store's receipts log.

@@ -102,7 +102,7 @@ Status CheckBlockingKeys(pg::Session& session, const ApplyOrder& order,
     const std::string sql = "SELECT count(*) FROM " +
                             session.QuoteTable(fk.child_schema, fk.child_name) + " c WHERE (" +
                             child_columns + ") IN (SELECT " + parent_columns + " FROM " +
-                            parent.quoted + " p WHERE " + LocatorCondition(parent, "p", 1) + ")";
+                            parent.target + " p WHERE " + LocatorCondition(parent, "p", 1) + ")";
     std::uint64_t referencing = 0;
     for (std::size_t b = 0; b < scan.rows.size(); b += kBatchRows) {
       const std::size_t e = std::min(scan.rows.size(), b + kBatchRows);

@@ -63,8 +63,21 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
   json tables = json::array();
   for (const TableScan* scan : run.scans) {
     const TableCounts& c = scan->counts;
+    json kept = json::array();
+    for (const KeySource& source : scan->plan->sources)
+      if (source.kept())
+        kept.push_back({{"source", source.Describe()}, {"map_line", source.map->line},
+                        {"reason", source.map->keep}});
     tables.push_back({{"table", scan->plan->Display()},
+                      {"inherits_from", scan->plan->inherits_from.empty()
+                                            ? json(nullptr)
+                                            : json(scan->plan->inherits_from)},
                       {"action", std::string(ActionName(scan->plan->map->action))},
+                      {"sources_kept", kept},
+                      {"guard_zone", scan->plan->guard_zone.empty()
+                                         ? json(nullptr)
+                                         : json(scan->plan->guard_zone)},
+                      {"rows_guard_unreadable", c.guard_unreadable},
                       {"rows_scanned", c.scanned},
                       {"rows_matched", c.matched},
                       {"rows_to_change", c.to_change},
@@ -76,6 +89,10 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
                       {"rows_held", c.held},
                       {"seconds", c.scan_seconds + c.apply_seconds}});
   }
+  json refreshed = json::array();
+  if (run.plan != nullptr)
+    for (const RefreshPlan& view : run.plan->refreshes)
+      refreshed.push_back({{"view", view.Display()}, {"named_by_map", view.map != nullptr}});
   const std::vector<std::uint32_t> behind = TombstonesBehind(run);
   json requests = json::array();
   if (run.command == "verify")
@@ -105,6 +122,8 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
         {"held", tombstones.digest().held},
         {"digest", tombstones.digest().hash}}},
       {"tables", tables},
+      {"materialized_views_refreshed", run.dry_run || run.command == "verify" ? json::array()
+                                                                              : refreshed},
       {run.command == "verify" ? "tombstones_present" : "tombstones_applied", behind.size()},
       {"held_requests", tombstones.held_count()},
       {"timings", run.timings},

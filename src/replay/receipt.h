@@ -36,6 +36,7 @@ struct RunRecord {
   std::string message;       // the error, when there was one (no identifiers)
   Snapshot snapshot;
   std::vector<const TableScan*> scans;
+  const Plan* plan = nullptr;  // the refreshed views and the sources kept under anonymize
   FenceState fence;  // a clean replay lifts it right after the receipt is recorded
   std::map<std::string, double> timings;  // step -> seconds
 };

@@ -58,8 +58,9 @@ class Fields {
 };
 
 // Whether every anonymized column of the row already holds its strategy's value, so that a
-// second replay changes nothing.
-bool AlreadyAnonymized(const TablePlan& plan, Fields& fields) {
+// second replay changes nothing. A 'hash' column holds a pseudonym only when this store's key
+// made it: an md5 of the address is not one.
+bool AlreadyAnonymized(const TablePlan& plan, const tombstones::Key& key, Fields& fields) {
   for (const SetTarget& set : plan.sets) {
     const bool null = fields.Null(static_cast<std::size_t>(set.field));
     const std::string_view value =
@@ -69,7 +70,7 @@ bool AlreadyAnonymized(const TablePlan& plan, Fields& fields) {
         if (!null) return false;
         break;
       case Strategy::kHash:
-        if (!null && !tombstones::Key::LooksLikePseudonym(value)) return false;
+        if (!null && !key.IsPseudonym(value)) return false;
         break;
       case Strategy::kRedact:
       case Strategy::kLiteral:
@@ -80,24 +81,24 @@ bool AlreadyAnonymized(const TablePlan& plan, Fields& fields) {
   return true;
 }
 
-// The scan's hot path. Rows are taken in batches: each row's identifiers are normalized and
-// hashed and their table slots prefetched as the row arrives; the batch is then probed, so that
-// the cache misses of a large tombstone set overlap instead of stalling one by one. Only a row
-// with a match is split again to decide what happens to it.
+// The scan's hot path. Rows are taken in batches: each row's identifiers (one per source, or
+// one per element of an array or json source) are normalized and hashed and their table slots
+// prefetched as the row arrives; the batch is then probed, so that the cache misses of a large
+// tombstone set overlap instead of stalling one by one. Only a row with a match is split again
+// to decide what happens to it.
 class Scanner {
  public:
   static constexpr std::size_t kBatch = 32;
 
-  Scanner(const TablePlan& plan, const TombstoneSet& tombstones, TableScan& scan)
+  Scanner(const TablePlan& plan, const TombstoneSet& tombstones, const tombstones::Key& key,
+          TableScan& scan)
       : plan_(plan),
         tombstones_(tombstones),
+        key_(key),
         scan_(scan),
         counts_(scan.counts),
-        sources_(plan.sources.size()),
         fields_(plan.wires),
         seen_((tombstones.tombstones() + 63) / 64, 0) {
-    hashes_.resize(kBatch * sources_);
-    hashed_.resize(kBatch * sources_);
     values_.resize(plan.locator.size() + plan.sets.size());
     pointers_.resize(values_.size());
   }
@@ -111,25 +112,27 @@ class Scanner {
       return;
     }
     ++counts_.scanned;
-    const std::size_t r = rows_.size();
-    rows_.emplace_back(arena_.size(), fields_.row().size());
+    rows_.push_back({arena_.size(), fields_.row().size(), probes_.size()});
     arena_.append(fields_.row());
-    for (std::size_t s = 0; s < sources_; ++s) {
+    for (std::size_t s = 0; s < plan_.sources.size(); ++s) {
       const KeySource& source = plan_.sources[s];
       const auto f = static_cast<std::size_t>(source.field);
-      bool ok = false;
-      if (!fields_.Null(f)) {
-        const std::string_view value = fields_.Value(f);
-        if (source.normalizer == tombstones::Normalizer::kExact) {
-          ok = !value.empty();  // Normalize(kExact) is the value itself
-          if (ok) hashes_[r * sources_ + s] = source.hasher->Hash(value);
-        } else {
-          ok = tombstones::Normalize(source.normalizer, value, &normalized_);
-          if (ok) hashes_[r * sources_ + s] = source.hasher->Hash(normalized_);
-        }
-        if (ok) tombstones_.Prefetch(hashes_[r * sources_ + s]);
+      if (fields_.Null(f)) continue;
+      if (!source.many) {
+        Probe(source, s, fields_.Value(f));
+        continue;
       }
-      hashed_[r * sources_ + s] = ok;
+      pg::BinaryTextArray elements;
+      std::string_view element;
+      if (!elements.Open(fields_.Raw(f))) {
+        error_ = "malformed binary COPY data: an array of " + source.Describe();
+        return;
+      }
+      while (elements.Next(&element)) Probe(source, s, element);
+      if (!elements.ok()) {
+        error_ = "malformed binary COPY data: an array of " + source.Describe() + " is cut short";
+        return;
+      }
     }
     if (rows_.size() == kBatch) Flush();
   }
@@ -141,6 +144,7 @@ class Scanner {
     for (std::size_t r = 0; r < rows_.size() && error_.empty(); ++r) Decide(r);
     rows_.clear();
     arena_.clear();
+    probes_.clear();
     if (!fields_.ok() && error_.empty())
       error_ = "malformed binary COPY data: a value does not fit its type";
   }
@@ -156,19 +160,44 @@ class Scanner {
   }
 
  private:
+  struct Row {
+    std::size_t offset, length;  // in arena_
+    std::size_t probes;          // its first probe in probes_; the next row's first ends it
+  };
+  struct ProbeEntry {
+    Hash128 hash;
+    std::uint32_t source;
+  };
+
+  void Probe(const KeySource& source, std::size_t s, std::string_view value) {
+    Hash128 hash;
+    if (source.normalizer == tombstones::Normalizer::kExact) {
+      if (value.empty()) return;  // Normalize(kExact) is the value itself
+      hash = source.hasher->Hash(value);
+    } else {
+      if (!tombstones::Normalize(source.normalizer, value, &normalized_)) return;
+      hash = source.hasher->Hash(normalized_);
+    }
+    tombstones_.Prefetch(hash);
+    probes_.push_back({hash, static_cast<std::uint32_t>(s)});
+  }
+
   void Decide(std::size_t r) {
+    const std::size_t end = r + 1 < rows_.size() ? rows_[r + 1].probes : probes_.size();
     std::uint32_t applicable = TombstoneSet::kNone;
     bool held = false;
-    for (std::size_t s = 0; s < sources_; ++s) {
-      if (!hashed_[r * sources_ + s]) continue;
-      const std::uint32_t t = tombstones_.Find(hashes_[r * sources_ + s]);
+    bool through_changed_source = false;  // a match through a source the action changes
+    for (std::size_t p = rows_[r].probes; p < end; ++p) {
+      const std::uint32_t t = tombstones_.Find(probes_[p].hash);
       if (t == TombstoneSet::kNone) continue;
       if (tombstones_.held(t)) {
         held = true;
-      } else if (applicable == TombstoneSet::kNone ||
-                 tombstones_.erased_at(t) > tombstones_.erased_at(applicable)) {
-        applicable = t;
+        continue;
       }
+      if (!plan_.sources[probes_[p].source].kept()) through_changed_source = true;
+      if (applicable == TombstoneSet::kNone ||
+          tombstones_.erased_at(t) > tombstones_.erased_at(applicable))
+        applicable = t;
     }
     if (!held && applicable == TombstoneSet::kNone) return;
     ++counts_.matched;
@@ -176,26 +205,34 @@ class Scanner {
       ++counts_.held;
       return;
     }
-    fields_.Resplit(std::string_view(arena_).substr(rows_[r].first, rows_[r].second));
+    fields_.Resplit(std::string_view(arena_).substr(rows_[r].offset, rows_[r].length));
     if (plan_.guard_field >= 0) {
       const auto g = static_cast<std::size_t>(plan_.guard_field);
-      // Created after the erasure: a new sign-up with a reused identifier. A value that cannot
-      // be read counts as created after it: the row is kept rather than lost.
+      // Created after the latest matching erasure: a new sign-up with a reused identifier. A
+      // value that cannot be read keeps the row (and is counted): kept rather than lost.
       const auto created = fields_.Null(g)
                                ? std::optional<Micros>(std::numeric_limits<Micros>::min())
                                : GuardTime(fields_.wire(g), fields_.Raw(g));
       if (!created || *created > tombstones_.erased_at(applicable)) {
         ++counts_.kept_by_guard;
+        if (!created) ++counts_.guard_unreadable;
         return;
       }
     }
-    const Action action = plan_.map->action;
+    const Action action = plan_.action();
     if (action == Action::kRetain) {
       ++counts_.retained;
       return;
     }
-    if (action == Action::kAnonymize && AlreadyAnonymized(plan_, fields_)) {
+    // Anonymized already: matched only through sources the map keeps, every 'set' column done.
+    if (action == Action::kAnonymize && !through_changed_source &&
+        AlreadyAnonymized(plan_, key_, fields_)) {
       ++counts_.already_anonymized;
+      return;
+    }
+    seen_[applicable / 64] |= std::uint64_t{1} << (applicable % 64);
+    if (action == Action::kRefresh) {  // a materialized view: still present, nothing to locate
+      ++counts_.to_change;
       return;
     }
     const std::size_t k = plan_.locator.size();
@@ -211,20 +248,18 @@ class Scanner {
       pointers_[k + s] = keep ? &values_[k + s] : nullptr;
     }
     scan_.rows.Add(pointers_.data());
-    seen_[applicable / 64] |= std::uint64_t{1} << (applicable % 64);
   }
 
   const TablePlan& plan_;
   const TombstoneSet& tombstones_;
+  const tombstones::Key& key_;
   TableScan& scan_;
   TableCounts& counts_;
-  const std::size_t sources_;
   Fields fields_;
   std::string normalized_;
-  std::string arena_;                                      // the batch's rows
-  std::vector<std::pair<std::size_t, std::size_t>> rows_;  // offset and length in arena_
-  std::vector<Hash128> hashes_;                            // kBatch x sources
-  std::vector<bool> hashed_;
+  std::string arena_;  // the batch's rows
+  std::vector<Row> rows_;
+  std::vector<ProbeEntry> probes_;
   std::vector<std::string_view> values_;
   std::vector<const std::string_view*> pointers_;
   std::vector<std::uint64_t> seen_;  // bitmap of tombstones behind changes
@@ -253,14 +288,15 @@ void Progress::Finish(std::uint64_t rows) {
 }
 
 Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
-                            const TombstoneSet& tombstones, Progress& progress) {
+                            const TombstoneSet& tombstones, const tombstones::Key& key,
+                            Progress& progress) {
   TableScan scan;
   scan.plan = &plan;
   scan.rows = RowsToChange(plan.locator.size() + plan.sets.size());
   TableCounts& counts = scan.counts;
   const double started = Seconds();
   progress.Start(plan.Display(), plan.relation.estimated_rows);
-  Scanner scanner(plan, tombstones, scan);
+  Scanner scanner(plan, tombstones, key, scan);
   const std::string what = "scan table '" + plan.Display() + "'";
   Status copied = session.Copy(
       what, plan.select,
@@ -274,7 +310,7 @@ Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
   if (!copied.ok()) return copied;
   if (!scanner.error().empty()) return Status::Failed("unable to " + what + ": " + scanner.error());
   scan.requests = scanner.Requests();
-  counts.to_change = scan.rows.size();
+  if (plan.action() != Action::kRefresh) counts.to_change = scan.rows.size();
   counts.scan_seconds = Seconds() - started;
   return scan;
 }

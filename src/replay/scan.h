@@ -1,7 +1,9 @@
-// One pass over a mapped table: stream its key columns with COPY (binary format), normalize and
-// hash every identifier, test it against the tombstones, and sort each matching row into held,
-// kept by the guard, retained, already anonymized, or to change. Only rows to change are kept in
-// memory (their locator and, for 'hash' columns, the value to pseudonymize).
+// One pass over a mapped relation: stream its key columns with COPY (binary format), normalize
+// and hash every identifier (each element of an array, each string inside a json value), test it
+// against the tombstones, and sort each matching row into held, kept by the guard, retained,
+// already anonymized, or to change. Only rows to change are kept in memory (their locator and,
+// for 'hash' columns, the value to pseudonymize). A materialized view (action refresh) is only
+// counted: its matching rows are "to change" without a locator, i.e. still present.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,7 @@ struct TableCounts {
   std::uint64_t already_anonymized = 0;  // matched rows that already hold the strategy's values
   std::uint64_t retained = 0;
   std::uint64_t kept_by_guard = 0;  // created after the erasure: a new sign-up
+  std::uint64_t guard_unreadable = 0;  // of kept_by_guard: the guard's value could not be read
   std::uint64_t held = 0;           // matched a tombstone on legal hold
   double scan_seconds = 0;
   double apply_seconds = 0;
@@ -59,8 +62,10 @@ class Progress {
   double last_shown_ = 0;
 };
 
-// Scans `plan`'s table on `session` (inside its transaction when one is open).
+// Scans `plan`'s table on `session` (inside its transaction when one is open). `key` tells the
+// pseudonyms this store made (a 'hash' column already anonymized) from lookalikes.
 Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
-                            const TombstoneSet& tombstones, Progress& progress);
+                            const TombstoneSet& tombstones, const tombstones::Key& key,
+                            Progress& progress);
 
 }  // namespace tombstone::replay

@@ -1,255 +1,372 @@
 #include "src/replay/table_plan.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
+
+#include "src/replay/set_check.h"
 
 namespace tombstone::replay {
 namespace {
 
-using Strategy = AnonymizeSet::Strategy;
+// pg_type oids of the guard's types and of the integers streamed natively (fixed forever).
+constexpr std::uint32_t kDate = 1082, kTimestamp = 1114, kTimestamptz = 1184;
+constexpr std::uint32_t kInt8 = 20, kInt2 = 21, kInt4 = 23;
 
-class Checker {
+// The strings and numbers anywhere inside a json value, as text: each is matched on its own.
+std::string JsonValues(const std::string& value) {
+  return "ARRAY(SELECT v #>> '{}' FROM pg_catalog.jsonb_path_query((" + value +
+         ")::jsonb, 'strict $.** ? (@.type() == \"string\" || @.type() == \"number\")') v)";
+}
+
+// Builds the SELECT list of one relation's scan: each distinct expression once.
+class Fields {
  public:
-  Checker(pg::Session& session, const DataMap& map) : session_(session), map_(map) {}
+  int Add(const std::string& sql, pg::Wire wire) {
+    const auto known = index_.find(sql);
+    if (known != index_.end()) return known->second;
+    sql_.push_back(sql);
+    wires_.push_back(wire);
+    return index_[sql] = static_cast<int>(sql_.size() - 1);
+  }
+  // A locator column, in a text form that casts back to its type: integers as stored, text as
+  // it is, character(n) without its padding, anything else printed by its output function.
+  int AddLocator(const std::string& quoted, const std::string& type) {
+    if (type == "bigint") return Add(quoted, pg::Wire::kInt8);
+    if (type == "integer") return Add(quoted, pg::Wire::kInt4);
+    if (type == "smallint") return Add(quoted, pg::Wire::kInt2);
+    if (type == "text" || type.rfind("character varying", 0) == 0)
+      return Add(quoted, pg::Wire::kText);
+    if (type.rfind("character", 0) == 0) return Add("(" + quoted + ")::text", pg::Wire::kText);
+    return Add("pg_catalog.concat(" + quoted + ")", pg::Wire::kText);
+  }
+  std::string Select(const std::string& from) const {
+    std::string select = "SELECT ";
+    for (std::size_t i = 0; i < sql_.size(); ++i) select += (i ? ", " : "") + sql_[i];
+    return select + " FROM " + from;
+  }
+  const std::vector<pg::Wire>& wires() const { return wires_; }
 
-  Status At(int line, const std::string& cause) const {
-    return Status::Usage("unable to use data map '" + map_.path + "': line " +
-                         std::to_string(line) + ": " + cause);
+ private:
+  std::vector<std::string> sql_;
+  std::vector<pg::Wire> wires_;
+  std::map<std::string, int> index_;
+};
+
+// The field that streams values of `type` held by SQL `value` for matching.
+int AddSource(Fields& fields, const std::string& value, std::uint32_t base_oid,
+              match::SourceType type, bool* many) {
+  *many = type.Many();
+  if (type.value == match::ValueClass::kJson)
+    return fields.Add(JsonValues(value), pg::Wire::kTextArray);
+  if (type.array) return fields.Add("(" + value + ")::text[]", pg::Wire::kTextArray);
+  if (type.value == match::ValueClass::kInteger) {
+    const pg::Wire wire = base_oid == kInt8   ? pg::Wire::kInt8
+                          : base_oid == kInt4 ? pg::Wire::kInt4
+                                              : pg::Wire::kInt2;
+    return fields.Add(value, wire);
+  }
+  return fields.Add("(" + value + ")::text", pg::Wire::kText);  // text-like, uuid
+}
+
+class Planner {
+ public:
+  Planner(pg::Session& session, const DataMap& map, const TombstoneSet& tombstones,
+          const tombstones::Key& key, PlanFor plan_for)
+      : session_(session), map_(map), tombstones_(tombstones), key_(key), plan_for_(plan_for) {}
+
+  Result<Plan> Run() {
+    auto facts = pg::ReadDatabaseFacts(session_);
+    if (!facts.ok()) return facts.status();
+    plan_.database = facts.value();
+    if (plan_.database.encoding == "SQL_ASCII")
+      return Status::Usage(
+          "unable to replay into database '" + plan_.database.name +
+              "': its encoding is SQL_ASCII, so the server cannot say how its bytes read as text "
+              "and an identifier stored in another encoding would never match",
+          "convert the database to UTF8 (or its real encoding) before replaying; nothing was "
+          "changed");
+    // Which relation each entry names, so that an entry for an inheritance child takes the
+    // child (and its own children) out of its parent's entry.
+    std::vector<std::optional<pg::Relation>> named;
+    for (const TableMap& t : map_.tables) {
+      auto found = pg::FindRelation(session_, t.schema, t.name);
+      if (!found.ok()) return found.status();
+      if (!found.value())
+        return MapError(map_, t.line,
+                        "table '" + t.schema + "." + t.name + "' does not exist in the database");
+      if (Status s = CheckKind(t, *found.value()); !s.ok()) return s;
+      mapped_.insert(found.value()->oid);
+      named.push_back(std::move(found.value()));
+    }
+    for (std::size_t i = 0; i < map_.tables.size(); ++i)
+      if (Status s = PlanEntry(map_.tables[i], *named[i]); !s.ok()) return s;
+    if (Status s = PlanRefreshes(); !s.ok()) return s;
+    return std::move(plan_);
   }
 
-  // The server's text form of `value` cast to the column's type, or a usage error naming the
-  // line. A string type must hold the value whole (an explicit cast would silently cut it).
-  Result<std::string> Cast(int line, const std::string& what, const std::string& value,
-                           const pg::Column& column) {
-    const std::string query = "cast " + what;
-    auto row = session_.Query(query, "SELECT ($1::text)::" + column.type + "::text", {value},
-                              pg::Shape::kOneRow, tombstones::ExitCode::kUsage);
-    const std::string fails = what + " does not fit type '" + column.type + "'";
-    if (!row.ok()) return At(line, fails + ": " + Cause(row.status(), query));
-    std::string text = row.value()[0][0].c_str();
-    if (column.category == 'S' && text != value)
-      return At(line, fails + ": it would be cut to '" + text + "'");
-    return text;
+ private:
+  Status CheckKind(const TableMap& t, const pg::Relation& r) {
+    const std::string name = "'" + r.Display() + "'";
+    switch (r.kind) {
+      case 'r':
+      case 'p':
+        if (r.is_partition)
+          return MapError(map_, t.line, "table " + name + " is a partition: map its partitioned "
+                                        "parent, which covers every partition");
+        if (t.action == Action::kRefresh)
+          return MapError(map_, t.line, name + " is a table: action \"refresh\" is for "
+                                        "materialized views");
+        return Status::Ok();
+      case 'm':
+        if (t.action != Action::kRefresh)
+          return MapError(map_, t.line, name + " is a materialized view: its rows are computed "
+                                        "from other tables; map those, and this one with action "
+                                        "= \"refresh\" (replay refreshes it after the changes)");
+        return Status::Ok();
+      case 'v':
+        return MapError(map_, t.line, name + " is a view: it holds no data of its own; map the "
+                                      "tables it reads");
+      case 'f':
+        return MapError(map_, t.line, name + " is a foreign table: its rows live in another "
+                                      "server; erase them there");
+      default:
+        return MapError(map_, t.line, name + " is not a table");
+    }
   }
 
-  // The server's message without the "unable to <what>: " this session put in front of it.
-  static std::string Cause(const Status& s, const std::string& what) {
-    const std::string prefix = "unable to " + what + ": ";
-    const std::string& m = s.message();
-    return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;
+  // The mapped relation and, for a table, every table that inherits from it (unless the map has
+  // an entry of its own for it, which then covers it and its children).
+  Status PlanEntry(const TableMap& t, const pg::Relation& relation) {
+    if (t.action == Action::kRefresh) {
+      refresh_named_.push_back({&t, relation});
+      if (t.match.empty()) return Status::Ok();  // refreshed, not scanned
+    }
+    if (Status s = PlanRelation(t, relation, ""); !s.ok()) return s;
+    if (relation.kind != 'r') return Status::Ok();
+    auto children = pg::InheritanceDescendants(session_, relation.oid);
+    if (!children.ok()) return children.status();
+    std::set<std::uint32_t> skipped;
+    for (std::uint32_t child : children.value()) {
+      auto loaded = pg::LoadRelation(session_, child);
+      if (!loaded.ok()) return loaded.status();
+      const bool own_entry = mapped_.count(child) > 0;
+      bool under_skipped = own_entry;
+      for (std::uint32_t a : loaded->ancestors) under_skipped = under_skipped || skipped.count(a);
+      if (under_skipped) {
+        skipped.insert(child);
+        continue;
+      }
+      if (Status s = PlanRelation(t, loaded.value(), relation.Display()); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  Status PlanRelation(const TableMap& t, const pg::Relation& r, const std::string& parent) {
+    TablePlan plan;
+    plan.map = &t;
+    plan.relation = r;
+    plan.inherits_from = parent;
+    plan.quoted = session_.QuoteTable(r.schema, r.name);
+    plan.target = r.kind == 'r' ? "ONLY " + plan.quoted : plan.quoted;
+    const bool counting = plan_for_ == PlanFor::kCounting || t.action == Action::kRefresh;
+    Fields fields;
+    if (!counting) {
+      if (!r.primary_key.empty()) {
+        for (const std::string& column : r.primary_key) {
+          plan.locator.push_back(session_.QuoteName(column));
+          plan.locator_types.push_back(r.Find(column)->type);
+          fields.AddLocator(session_.QuoteName(column), r.Find(column)->type);
+        }
+      } else if (r.kind == 'p') {
+        plan.locator = {"tableoid", "ctid"};
+        plan.locator_types = {"oid", "tid"};
+        fields.Add("tableoid", pg::Wire::kOid);
+        fields.Add("ctid", pg::Wire::kTid);
+      } else {
+        plan.locator = {"ctid"};
+        plan.locator_types = {"tid"};
+        fields.Add("ctid", pg::Wire::kTid);
+      }
+    }
+    for (const MatchSource& m : t.match)
+      if (Status s = PlanSource(plan, fields, m); !s.ok()) return s;
+    if (Status s = PlanGuard(plan, fields); !s.ok()) return s;
+    for (const AnonymizeSet& set : t.set) {
+      SetTarget target;
+      if (Status s = CheckSet(session_, map_, r, set, &target); !s.ok()) return s;
+      // In the server's text form (boolean 'false', not 'f'), as the targets were computed.
+      target.field = fields.Add("(" + session_.QuoteName(set.column) + ")::text", pg::Wire::kText);
+      for (const KeySource& source : plan.sources)
+        if (source.map->column == set.column && target.pseudonym_kind.empty()) {
+          target.pseudonym_kind = source.kind;
+          target.pseudonym_normalizer = source.normalizer;
+        }
+      plan.sets.push_back(std::move(target));
+    }
+    if (t.action == Action::kAnonymize)
+      if (Status s = CheckSourcesChanged(map_, plan); !s.ok()) return s;
+    plan.select = fields.Select(plan.target);
+    plan.wires = fields.wires();
+    plan_.tables.push_back(std::move(plan));
+    return Status::Ok();
+  }
+
+  Status PlanSource(TablePlan& plan, Fields& fields, const MatchSource& m) {
+    const pg::Relation& r = plan.relation;
+    KeySource source;
+    source.map = &m;
+    source.kind = m.kind;
+    source.normalizer = map_.kinds.at(m.kind);
+    const auto stored = tombstones_.kinds().find(m.kind);
+    if (stored != tombstones_.kinds().end() && stored->second != source.normalizer)
+      return MapError(map_, m.line,
+                      "kind '" + m.kind + "' is normalized as '" +
+                          std::string(tombstones::NormalizerName(source.normalizer)) +
+                          "' by the map but as '" +
+                          std::string(tombstones::NormalizerName(stored->second)) +
+                          "' by the store");
+    std::string value;
+    std::string type_name;
+    pg::BaseType base;
+    if (!m.column.empty()) {
+      const pg::Column* c = r.Find(m.column);
+      if (c == nullptr)
+        return MapError(map_, m.line,
+                        "column '" + m.column + "' of table '" + r.Display() + "' does not exist");
+      value = session_.QuoteName(m.column);
+      type_name = c->type;
+      base = c->base;
+    } else {
+      // The expression's type, from the server's description of a query that reads no row.
+      value = "(" + m.expr + ")";
+      auto oid = session_.ResultType("run the expression of line " + std::to_string(m.line),
+                                     "SELECT " + value + " FROM " + plan.target + " LIMIT 0",
+                                     tombstones::ExitCode::kUsage);
+      if (!oid.ok()) {
+        const std::string message = oid.status().message();  // "unable to run ...: <cause>"
+        const std::size_t colon = message.find(": ");
+        return MapError(map_, m.line,
+                        "the expression on table '" + r.Display() + "' does not run: " +
+                            (colon == std::string::npos ? message : message.substr(colon + 2)));
+      }
+      auto resolved = pg::ResolveType(session_, oid.value());
+      if (!resolved.ok()) return resolved.status();
+      base = resolved.value();
+      auto name = session_.Query("name type " + std::to_string(oid.value()),
+                                 "SELECT format_type($1::oid, NULL)",
+                                 {std::to_string(oid.value())}, pg::Shape::kOneRow);
+      if (!name.ok()) return name.status();
+      type_name = name.value()[0][0].c_str();
+    }
+    const match::SourceType type =
+        match::SourceTypeOf(base.oid, base.category, base.element, base.element_category);
+    if (!match::Accepts(source.normalizer, type))
+      return MapError(map_, m.line,
+                      "kind '" + m.kind + "' (normalizer " +
+                          std::string(tombstones::NormalizerName(source.normalizer)) +
+                          ") can never match " + source.Describe() + " of table '" +
+                          r.Display() + "': its type is '" + type_name + "', and " +
+                          std::string(tombstones::NormalizerName(source.normalizer)) +
+                          " reads " + match::AcceptedTypes(source.normalizer));
+    source.field = AddSource(fields, value, base.oid, type, &source.many);
+    source.hasher = key_.ForKind(m.kind);
+    plan.sources.push_back(std::move(source));
+    return Status::Ok();
+  }
+
+  // The created_at guard, always streamed as a timestamptz: a timestamp without time zone (or a
+  // date) is read in the zone the application wrote it in.
+  Status PlanGuard(TablePlan& plan, Fields& fields) {
+    const TableMap& t = *plan.map;
+    if (t.created_at.empty()) return Status::Ok();
+    const pg::Column* c = plan.relation.Find(t.created_at);
+    const std::string where =
+        "guard column '" + t.created_at + "' of table '" + plan.Display() + "'";
+    if (c == nullptr) return MapError(map_, t.line, where + " does not exist");
+    const std::uint32_t oid = c->base.oid;
+    if (oid != kDate && oid != kTimestamp && oid != kTimestamptz)
+      return MapError(map_, t.line, where + " is '" + c->type + "', not a date or timestamp");
+    const std::string column = session_.QuoteName(t.created_at);
+    if (oid == kTimestamptz) {
+      plan.guard_field = fields.Add(column, pg::Wire::kTimestamp);
+      return Status::Ok();
+    }
+    plan.guard_zone = t.created_at_zone.empty() ? plan_.database.time_zone : t.created_at_zone;
+    auto known = session_.Query("check time zone", "SELECT pg_catalog.now() AT TIME ZONE $1",
+                                {plan.guard_zone}, pg::Shape::kOneRow,
+                                tombstones::ExitCode::kUsage);
+    if (!known.ok())
+      return MapError(map_, t.line,
+                      "time zone '" + plan.guard_zone + "' for " + where +
+                          " is not known to the server (created_at_zone takes names like "
+                          "'Europe/Berlin' or 'UTC')");
+    const std::string local = oid == kDate ? "(" + column + ")::timestamp" : column;
+    plan.guard_field = fields.Add(
+        "(" + local + " AT TIME ZONE " + session_.QuoteLiteral(plan.guard_zone) + ")",
+        pg::Wire::kTimestamp);
+    return Status::Ok();
+  }
+
+  // Materialized views: those the map names, then those reading (through any views) from a
+  // relation replay changes, each after what it reads. Views with no data are left as they are.
+  Status PlanRefreshes() {
+    std::vector<std::uint32_t> changed;
+    for (const TablePlan& p : plan_.tables)
+      if (p.action() == Action::kDelete || p.action() == Action::kAnonymize)
+        changed.push_back(p.relation.oid);
+    std::vector<pg::DependentView> dependents;
+    if (!changed.empty()) {
+      auto found = pg::MaterializedViewsOver(session_, changed);
+      if (!found.ok()) return found.status();
+      dependents = std::move(found.value());
+    }
+    const auto named_entry = [&](std::uint32_t oid) -> const TableMap* {
+      for (const auto& [entry, relation] : refresh_named_)
+        if (relation.oid == oid) return entry;
+      return nullptr;
+    };
+    const auto add = [&](const pg::DependentView& view, const TableMap* entry) {
+      if (!view.populated) {
+        plan_.notes.push_back("materialized view '" + view.Display() +
+                              "' holds no data (never refreshed): left as it is");
+        return;
+      }
+      plan_.refreshes.push_back({view, session_.QuoteTable(view.schema, view.name), entry});
+    };
+    // Named views that read no changed table first (a view over a changed table may read them),
+    // then every view over a changed table, each after what it reads.
+    for (const auto& [entry, relation] : refresh_named_) {
+      const bool dependent = std::any_of(dependents.begin(), dependents.end(),
+                                         [&](const auto& d) { return d.oid == relation.oid; });
+      if (!dependent)
+        add({relation.oid, relation.schema, relation.name, relation.populated}, entry);
+    }
+    for (const pg::DependentView& view : dependents) add(view, named_entry(view.oid));
+    return Status::Ok();
   }
 
   pg::Session& session_;
   const DataMap& map_;
+  const TombstoneSet& tombstones_;
+  const tombstones::Key& key_;
+  const PlanFor plan_for_;
+  Plan plan_;
+  std::set<std::uint32_t> mapped_;
+  std::vector<std::pair<const TableMap*, pg::Relation>> refresh_named_;
 };
-
-// The fixed marker 'redact' writes into a column of this type; empty when there is none.
-std::string RedactMarker(const pg::Column& c) {
-  switch (c.category) {
-    case 'S':
-      return "[redacted]";
-    case 'N':
-      return "0";
-    case 'B':
-      return "false";
-    case 'T':
-      return "0";
-    case 'I':
-      return "0.0.0.0";
-    case 'D':
-      if (c.type == "date") return "1970-01-01";
-      if (c.type.rfind("time ", 0) == 0 || c.type.rfind("time(", 0) == 0) return "00:00:00";
-      return "1970-01-01 00:00:00+00";
-    default:
-      if (c.type == "uuid") return "00000000-0000-0000-0000-000000000000";
-      if (c.type == "json" || c.type == "jsonb") return "{}";
-      return "";
-  }
-}
-
-Status CheckSet(Checker& check, const pg::Relation& r, const AnonymizeSet& set, SetTarget* target) {
-  const pg::Column* c = r.Find(set.column);
-  const std::string where = "column '" + set.column + "' of table '" + r.Display() + "'";
-  if (c == nullptr) return check.At(set.line, where + " does not exist");
-  for (const std::string& key : r.primary_key)
-    if (key == set.column) return check.At(set.line, where + " is part of the primary key");
-  target->column = set.column;
-  target->type = c->type;
-  target->strategy = set.strategy;
-  switch (set.strategy) {
-    case Strategy::kNull:
-      if (c->not_null)
-        return check.At(set.line, where + " is NOT NULL: strategy 'null' cannot be stored");
-      return Status::Ok();
-    case Strategy::kRedact: {
-      const std::string marker = RedactMarker(*c);
-      if (marker.empty())
-        return check.At(set.line, "strategy 'redact' has no marker for type '" + c->type + "' of " +
-                                      where + "; use 'null' or a quoted literal");
-      auto value = check.Cast(set.line, "the redact marker for " + where, marker, *c);
-      if (!value.ok()) return value.status();
-      target->value = value.value();
-      return Status::Ok();
-    }
-    case Strategy::kHash: {
-      if (c->category != 'S')
-        return check.At(set.line, "strategy 'hash' needs a text column, but " + where + " is '" +
-                                      c->type + "'");
-      const std::string sample(32, 'f');  // a pseudonym is 32 hex digits
-      auto value = check.Cast(set.line, "a 32-character pseudonym for " + where, sample, *c);
-      return value.ok() ? Status::Ok() : value.status();
-    }
-    case Strategy::kLiteral: {
-      auto value = check.Cast(set.line, "the literal for " + where, set.literal, *c);
-      if (!value.ok()) return value.status();
-      target->value = value.value();
-      return Status::Ok();
-    }
-  }
-  return Status::Ok();
-}
-
-Result<TablePlan> PlanTable(Checker& check, pg::Session& session, const DataMap& map,
-                            const TableMap& t, const TombstoneSet& tombstones,
-                            const tombstones::Key& key, PlanFor plan_for) {
-  const std::string name = t.schema + "." + t.name;
-  auto found = pg::FindRelation(session, t.schema, t.name);
-  if (!found.ok()) return found.status();
-  if (!found.value())
-    return check.At(t.line, "table '" + name + "' does not exist in the database");
-  TablePlan plan;
-  plan.map = &t;
-  plan.relation = std::move(*found.value());
-  const pg::Relation& r = plan.relation;
-  if (r.is_partition)
-    return check.At(t.line, "table '" + name + "' is a partition: map its partitioned parent");
-  plan.quoted = session.QuoteTable(t.schema, t.name);
-
-  if (plan_for == PlanFor::kCounting) {
-    // verify changes nothing: no locator to stream
-  } else if (!r.primary_key.empty()) {
-    for (const std::string& column : r.primary_key) {
-      plan.locator.push_back(session.QuoteName(column));
-      plan.locator_types.push_back(r.Find(column)->type);
-    }
-  } else if (r.kind == 'p') {
-    plan.locator = {"tableoid", "ctid"};
-    plan.locator_types = {"oid", "tid"};
-  } else {
-    plan.locator = {"ctid"};
-    plan.locator_types = {"tid"};
-  }
-  // The scan streams in COPY's binary format: integers, oids, tids and text as they are stored
-  // (read by pg::AppendAsText), every other type through concat(), which prints it with its
-  // output function, as COPY's text format would (a ::text cast differs for boolean and inet).
-  // character(n) is cast to text so that its padding goes, as in any comparison with text.
-  std::vector<std::string> fields;
-  const auto add_field = [&](std::string sql, pg::Wire wire) {
-    fields.push_back(std::move(sql));
-    plan.wires.push_back(wire);
-    return static_cast<int>(fields.size() - 1);
-  };
-  const auto add_column = [&](const std::string& column, const std::string& type) {
-    const std::string quoted = session.QuoteName(column);
-    if (type == "bigint") return add_field(quoted, pg::Wire::kInt8);
-    if (type == "integer") return add_field(quoted, pg::Wire::kInt4);
-    if (type == "smallint") return add_field(quoted, pg::Wire::kInt2);
-    if (type == "text" || type.rfind("character varying", 0) == 0)
-      return add_field(quoted, pg::Wire::kText);
-    if (type.rfind("character", 0) == 0)
-      return add_field("(" + quoted + ")::text", pg::Wire::kText);
-    return add_field("pg_catalog.concat(" + quoted + ")", pg::Wire::kText);
-  };
-  if (plan_for == PlanFor::kChanges) {
-    for (std::size_t i = 0; i < plan.locator.size(); ++i) {
-      if (plan.locator[i] == "tableoid")
-        add_field("tableoid", pg::Wire::kOid);
-      else if (plan.locator[i] == "ctid")
-        add_field("ctid", pg::Wire::kTid);
-      else
-        add_column(r.primary_key[i], plan.locator_types[i]);
-    }
-  }
-  // A column is streamed once, whatever uses it (users.id: locator and match source).
-  std::map<std::string, int> streamed;
-  if (plan_for == PlanFor::kChanges)
-    for (std::size_t i = 0; i < r.primary_key.size(); ++i)
-      streamed[r.primary_key[i]] = static_cast<int>(i);
-  const auto stream_column = [&](const std::string& column) {
-    auto it = streamed.find(column);
-    if (it == streamed.end())
-      it = streamed.emplace(column, add_column(column, r.Find(column)->type)).first;
-    return it->second;
-  };
-
-  for (const MatchSource& m : t.match) {
-    KeySource source;
-    if (!m.column.empty()) {
-      if (r.Find(m.column) == nullptr)
-        return check.At(m.line, "column '" + m.column + "' of table '" + name + "' does not exist");
-      source.field = stream_column(m.column);
-    } else {
-      const std::string expr = "(" + m.expr + ")::text";
-      const std::string query = "run the expression of line " + std::to_string(m.line);
-      auto runs = session.Query(query, "SELECT " + expr + " FROM " + plan.quoted + " LIMIT 1", {},
-                                pg::Shape::kAnyRows, tombstones::ExitCode::kUsage);
-      if (!runs.ok())
-        return check.At(m.line, "expression on table '" + name +
-                                    "' fails to run: " + Checker::Cause(runs.status(), query));
-      source.field = add_field(expr, pg::Wire::kText);
-    }
-    source.kind = m.kind;
-    source.normalizer = map.kinds.at(m.kind);
-    auto stored = tombstones.kinds().find(m.kind);
-    if (stored != tombstones.kinds().end() && stored->second != source.normalizer)
-      return check.At(m.line, "kind '" + m.kind + "' is normalized as '" +
-                                  std::string(tombstones::NormalizerName(source.normalizer)) +
-                                  "' by the map but as '" +
-                                  std::string(tombstones::NormalizerName(stored->second)) +
-                                  "' by the store");
-    source.hasher = key.ForKind(m.kind);
-    plan.sources.push_back(std::move(source));
-  }
-
-  if (!t.created_at.empty()) {
-    const pg::Column* c = r.Find(t.created_at);
-    if (c == nullptr)
-      return check.At(t.line,
-                      "guard column '" + t.created_at + "' of table '" + name + "' does not exist");
-    if (c->type != "date" && c->type.rfind("timestamp", 0) != 0)
-      return check.At(t.line, "guard column '" + t.created_at + "' of table '" + name + "' is '" +
-                                  c->type + "', not a date or timestamp");
-    // Its own field, in the binary form of a date or timestamp; read only for matched rows.
-    plan.guard_field = add_field(session.QuoteName(t.created_at),
-                                 c->type == "date" ? pg::Wire::kDate : pg::Wire::kTimestamp);
-  }
-
-  for (const AnonymizeSet& set : t.set) {
-    SetTarget target;
-    if (Status s = CheckSet(check, r, set, &target); !s.ok()) return s;
-    // In the server's text form (boolean 'false', not 'f'), as the targets were computed.
-    target.field = add_field("(" + session.QuoteName(set.column) + ")::text", pg::Wire::kText);
-    plan.sets.push_back(std::move(target));
-  }
-
-  plan.select = "SELECT ";
-  for (std::size_t i = 0; i < fields.size(); ++i) plan.select += (i ? ", " : "") + fields[i];
-  plan.select += " FROM " + plan.quoted;
-  return plan;
-}
 
 }  // namespace
 
-Result<std::vector<TablePlan>> PlanTables(pg::Session& session, const DataMap& map,
-                                          const TombstoneSet& tombstones,
-                                          const tombstones::Key& key, PlanFor plan_for) {
-  Checker check(session, map);
-  std::vector<TablePlan> plans;
-  for (const TableMap& t : map.tables) {
-    auto plan = PlanTable(check, session, map, t, tombstones, key, plan_for);
-    if (!plan.ok()) return plan.status();
-    plans.push_back(std::move(plan.value()));
-  }
-  return plans;
+std::string KeySource::Describe() const {
+  if (map == nullptr) return "a match source";
+  if (!map->column.empty()) return "column '" + map->column + "'";
+  return "the expression on line " + std::to_string(map->line);
+}
+
+Result<Plan> PlanTables(pg::Session& session, const DataMap& map, const TombstoneSet& tombstones,
+                        const tombstones::Key& key, PlanFor plan_for) {
+  return Planner(session, map, tombstones, key, plan_for).Run();
 }
 
 }  // namespace tombstone::replay

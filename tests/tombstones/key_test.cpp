@@ -26,7 +26,8 @@ TEST_CASE("a documented key and value give the documented digest", "[store]") {
   CHECK(key.HashIdentifier("email", "alice@example.com").Hex() ==
         "ee533ede784b9d95d35500b350e28b3d");
   CHECK(key.Fingerprint() == "984eb8cc7c59647305b4901df790cb901345385f6a7567ed9e07d49e8ac08c03");
-  CHECK(key.Pseudonym("x") == "551c81fce719abcaaa8f41fe52a01596");
+  CHECK(key.Pseudonym({}, "x") == "tsp13e1f8b3c3708ce4ee4a860c390f50618");
+  CHECK(key.Pseudonym("email", "alice@example.com") == "tsp19df71e064948965525afa5f8a8da7f78");
   // The prepared per-kind hasher used by the scan gives the same digest.
   CHECK(key.ForKind("email").Hash("alice@example.com") == key.HashIdentifier("email", "alice@example.com"));
   // The kind is part of the input: the same value under another kind is another subject.
@@ -75,5 +76,41 @@ TEST_CASE("key files are generated 0600, loaded back, and refused when unsafe", 
     auto loaded = Key::Load(dir / "missing");
     REQUIRE_FALSE(loaded.ok());
     CHECK(loaded.status().code() == ExitCode::kStoreError);
+  }
+}
+
+TEST_CASE("a pseudonym is recognized only when this key made it", "[store]") {
+  const Key key = DocumentedKey();
+  std::array<unsigned char, 32> other_bytes{};
+  other_bytes.fill(0x5a);
+  const Key other = Key::FromBytes(other_bytes);
+  const std::string p = key.Pseudonym("email", "alice@example.com");
+  CHECK(p.size() == Key::kPseudonymLength);
+  CHECK(key.IsPseudonym(p));
+  // The kind is part of the input: the same text under another kind is another pseudonym.
+  CHECK(key.Pseudonym("user_id", "alice@example.com") != p);
+  CHECK(key.Pseudonym({}, "alice@example.com") != p);
+  struct Case {
+    const char* name;
+    std::string text;
+  };
+  std::string tampered = p;
+  tampered[10] = tampered[10] == 'a' ? 'b' : 'a';
+  std::string upper = p;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::vector<Case> lookalikes = {
+      {"an md5 of the address (a Gravatar hash)", "c160f8cc69a4f0bf2b0362752353d060"},
+      {"the old 32-hex form", key.Pseudonym({}, "x").substr(4)},
+      {"another key's pseudonym", other.Pseudonym("email", "alice@example.com")},
+      {"one digit changed", tampered},
+      {"upper case", upper},
+      {"too short", p.substr(0, 35)},
+      {"too long", p + "0"},
+      {"not hex", "tsp1" + std::string(32, 'g')},
+      {"empty", ""},
+  };
+  for (const Case& c : lookalikes) {
+    INFO(c.name);
+    CHECK_FALSE(key.IsPseudonym(c.text));
   }
 }

@@ -123,7 +123,7 @@ TEST_CASE("replay erases every tombstoned subject and leaves every other row unc
                    " OR lower(trim(s.billing_email)) IN " + kErasedEmails +
                    ") AND NOT (i.billing_name IS NULL AND i.billing_email = '[redacted]'"
                    " AND i.country = 'XX' AND i.amount = s.amount AND i.customer_id = s.customer_id"
-                   " AND (i.vat_number ~ '^[0-9a-f]{32}$' OR (s.vat_number IS NULL AND "
+                   " AND (i.vat_number ~ '^tsp1[0-9a-f]{32}$' OR (s.vat_number IS NULL AND "
                    "i.vat_number IS NULL)))") == "0");
     // The pseudonym is stable: the same VAT number gets the same one.
     CHECK(db.Value("SELECT count(DISTINCT vat_number) FROM invoices WHERE country = 'XX' AND "

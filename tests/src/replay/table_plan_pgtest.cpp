@@ -54,7 +54,8 @@ TEST_CASE("a data map that does not fit the schema is refused with its line befo
   SECTION("an expression that fails to run") {
     match = "match = [ { expr = \"billing_email->>'x'\", kind = \"email\" } ]";
     expected =
-        "line 7: expression on table 'public.invoices' fails to run: operator does not exist";
+        "line 7: the expression on table 'public.invoices' does not run: operator does not "
+        "exist";
   }
   SECTION("an unknown anonymized column") {
     extra = "set = { nickname = \"null\" }";
