@@ -42,7 +42,7 @@ Status Run(Context& ctx) {
   job.record.verify_method = "scan";
   if (Status s = replay::Prepare(ctx, "verify", job); !s.ok()) return s;  // map, store, connect
   job.reached_database = true;
-  Status s = job.session->Begin(/*repeatable_read=*/true);  // one snapshot
+  Status s = job.session->Begin(/*repeatable_read=*/true, /*read_only=*/true);  // one snapshot
   if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/true);  // scan and match
   job.session->Rollback();                                  // changes nothing
   if (s.ok()) s = Outcome(ctx, job);

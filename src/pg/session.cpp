@@ -37,11 +37,13 @@ Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
     session->conn_->set_client_encoding("UTF8");
     pqxx::nontransaction setup(*session->conn_);
     // ISO dates in UTC: a value the scan reads as text (an identifier of a type printed by its
-    // output function, an anonymized column) reads the same whatever the server's defaults.
+    // output function, an anonymized column) reads the same whatever the server's defaults. A
+    // database restored with read-only default transactions must still be replayed (verify
+    // asks for read-only transactions itself).
     setup.exec_params(
         "SELECT set_config('application_name', $1, false), set_config('DateStyle', 'ISO, YMD', "
-        "false),"
-        " set_config('TimeZone', 'UTC', false)",
+        "false), set_config('TimeZone', 'UTC', false),"
+        " set_config('default_transaction_read_only', 'off', false)",
         application_name);
   } catch (const std::exception& e) {
     return Status::Failed(
@@ -81,9 +83,12 @@ Status Session::Convert(const std::string& what, ExitCode code, const std::excep
   }
 }
 
-Status Session::Begin(bool repeatable_read) {
+Status Session::Begin(bool repeatable_read, bool read_only) {
   try {
-    if (repeatable_read)
+    if (repeatable_read && read_only)
+      work_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(
+          *conn_, "tombstone");
+    else if (repeatable_read)
       work_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read>>(*conn_, "tombstone");
     else
       work_ = std::make_unique<pqxx::work>(*conn_, "tombstone");

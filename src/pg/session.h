@@ -36,7 +36,8 @@ class Session {
   ~Session();
 
   // Outside Begin/Commit every statement commits on its own (autocommit).
-  Status Begin(bool repeatable_read);
+  // A read-only transaction cannot change anything, whatever it runs (verify uses one).
+  Status Begin(bool repeatable_read, bool read_only = false);
   Status Commit();
   void Rollback() noexcept;
   bool in_transaction() const { return work_ != nullptr; }

@@ -86,6 +86,12 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   auto snapshot = ReadSnapshot(*job.session, ctx.Get<std::string>("snapshot-label"));
   if (!snapshot.ok()) return snapshot.status();
   job.record.snapshot = std::move(snapshot.value());
+  if (command == "replay" && job.record.snapshot.in_recovery)
+    return Status::Usage("unable to replay into database '" + job.record.snapshot.database +
+                             "': the server is in recovery (a standby, or a restore that has not "
+                             "finished recovery), so nothing can be changed",
+                         "promote the restored server (or let recovery reach its target) first; "
+                         "nothing was changed and no fence was raised");
   auto plan = PlanTables(*job.session, job.map, *job.tombstones, *job.store.key,
                          command == "verify" ? PlanFor::kCounting : PlanFor::kChanges);
   if (!plan.ok()) return plan.status();

@@ -142,6 +142,66 @@ TEST_CASE("a mistaken map is a usage error naming the line and the cause", "[map
   SECTION("nothing to match") {
     CHECK_THAT(ErrorOf(kinds), Catch::Contains("nothing to match"));
   }
+  SECTION("keep outside an anonymize table") {
+    CHECK_THAT(ErrorOf(kinds + "[[table]]\nname = \"users\"\nmatch = [ { column = \"e\", kind = "
+                               "\"email\", keep = \"why\" } ]\naction = \"delete\"\n"),
+               Catch::Contains("line 5: 'keep' in table 'users' is only for action \"anonymize\""));
+  }
+  SECTION("an empty keep reason") {
+    CHECK_THAT(ErrorOf(kinds + "[[table]]\nname = \"users\"\nmatch = [ { column = \"e\", kind = "
+                               "\"email\", keep = \"\" } ]\naction = \"anonymize\"\n"
+                               "set = { name = \"null\" }\n"),
+               Catch::Contains("'keep' in a match of table 'users' must be a non-empty string"));
+  }
+  SECTION("a guard zone without a guard") {
+    CHECK_THAT(ErrorOf(kinds + "[[table]]\nname = \"users\"\nmatch = [ { column = \"e\", kind = "
+                               "\"email\" } ]\naction = \"delete\"\ncreated_at_zone = \"UTC\"\n"),
+               Catch::Contains("line 7: table 'users': 'created_at_zone' needs a 'created_at'"));
+  }
+  SECTION("a refresh entry with a guard") {
+    CHECK_THAT(ErrorOf(kinds + "[[table]]\nname = \"report\"\naction = \"refresh\"\n"
+                               "created_at = \"at\"\n"),
+               Catch::Contains("line 6: table 'report': a materialized view to refresh takes no"));
+  }
+  SECTION("a table without match") {
+    CHECK_THAT(ErrorOf(kinds + "[[table]]\nname = \"users\"\naction = \"delete\"\n"),
+               Catch::Contains("line 3: table 'users' needs 'match'"));
+  }
+}
+
+TEST_CASE("keep, created_at_zone and refresh entries parse", "[map]") {
+  auto map = ParseDataMap(R"([kinds]
+email = "email"
+user_id = "exact"
+
+[[table]]
+name = "invoices"
+match = [ { column = "customer_id", kind = "user_id", keep = "tax law" },
+          { column = "billing_email", kind = "email" } ]
+action = "anonymize"
+set = { billing_email = "hash" }
+created_at = "issued_on"
+created_at_zone = "Europe/Berlin"
+
+[[table]]
+name = "report"
+action = "refresh"
+
+[[table]]
+name = "report_2"
+action = "refresh"
+match = [ { column = "email", kind = "email" } ]
+)",
+                          "map.toml");
+  REQUIRE(map.ok());
+  REQUIRE(map->tables.size() == 3);
+  CHECK(map->tables[0].match[0].keep == "tax law");
+  CHECK(map->tables[0].match[1].keep.empty());
+  CHECK(map->tables[0].created_at_zone == "Europe/Berlin");
+  CHECK(map->tables[1].action == Action::kRefresh);
+  CHECK(map->tables[1].match.empty());
+  CHECK(map->tables[2].match.size() == 1);
+  CHECK(tombstone::ActionName(Action::kRefresh) == "refresh");
 }
 
 TEST_CASE("the [csv] section maps export headers to kinds", "[map]") {

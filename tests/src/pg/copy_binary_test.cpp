@@ -79,3 +79,47 @@ TEST_CASE("integers and tids are printed as their output functions print them", 
   CHECK(Text(Wire::kInt8, Int32(1)) == "<bad>");                  // 4 bytes are not a bigint
   CHECK(Text(Wire::kTimestamp, Int32(0) + Int32(0)) == "<bad>");  // a guard, never text
 }
+
+TEST_CASE("binary text arrays give their elements, NULLs skipped, malformed ones refused", "[pg]") {
+  using tombstone::pg::BinaryTextArray;
+  // One dimension of 3 elements: "a", NULL, "bc".
+  const std::string one = Int32(1) + Int32(1) + Int32(25) + Int32(3) + Int32(1) + Field("a") +
+                          Int32(-1) + Field("bc");
+  BinaryTextArray array;
+  std::string_view element;
+  std::vector<std::string> seen;
+  REQUIRE(array.Open(one));
+  while (array.Next(&element)) seen.emplace_back(element);
+  CHECK(array.ok());
+  CHECK(seen == std::vector<std::string>{"a", "bc"});
+
+  SECTION("two dimensions (2 x 2) read in order") {
+    const std::string two = Int32(2) + Int32(0) + Int32(25) + Int32(2) + Int32(1) + Int32(2) +
+                            Int32(1) + Field("w") + Field("x") + Field("y") + Field("z");
+    seen.clear();
+    REQUIRE(array.Open(two));
+    while (array.Next(&element)) seen.emplace_back(element);
+    CHECK(seen == std::vector<std::string>{"w", "x", "y", "z"});
+  }
+  SECTION("an empty array has no dimension and no element") {
+    REQUIRE(array.Open(Int32(0) + Int32(0) + Int32(25)));
+    CHECK_FALSE(array.Next(&element));
+    CHECK(array.ok());
+  }
+  SECTION("cut short, or with bytes left over") {
+    REQUIRE(array.Open(one.substr(0, one.size() - 1)));
+    while (array.Next(&element)) {
+    }
+    CHECK_FALSE(array.ok());
+    REQUIRE(array.Open(one + "x"));
+    while (array.Next(&element)) {
+    }
+    CHECK_FALSE(array.ok());
+  }
+  SECTION("impossible headers") {
+    CHECK_FALSE(array.Open("abc"));
+    CHECK_FALSE(array.Open(Int32(7) + Int32(0) + Int32(25)));                         // 7 dims
+    CHECK_FALSE(array.Open(Int32(1) + Int32(0) + Int32(25) + Int32(-1) + Int32(1)));  // size -1
+    CHECK_FALSE(array.Open(Int32(1) + Int32(0) + Int32(25) + Int32(1000000) + Int32(1)));
+  }
+}
