@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # The disaster-recovery drill (docs/drill.md). On a fresh Debian 12 machine, as root or as a user
 # who may sudo apt-get: installs what is missing, builds into build/, then
 #   1. starts a throwaway primary (WAL archive on) with a demo application: thousands of subjects
@@ -19,22 +20,23 @@
 #                 that misses a table of the demo schema makes the drill fail, as it should)
 #   --no-setup    skip tests/install-deps.sh and the build (use build/tombstone as it is)
 #   --keep        keep the temporary directory (servers are stopped anyway)
-# Exit: 0 every check passed; 1 a check failed (the report says which); 2 usage; 5 set-up failed.
-set -euo pipefail
+# Exit: 0 every check passed; 1 a check failed (the report says which); 2 usage; 5 the drill could
+# not run (set-up failed, or a step failed unexpectedly; the reason is on stderr).
 TOMBSTONE_HOOK_NAME=drill
+# shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 subjects=5000 erase=50 out="" setup=yes keep=no map=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --subjects) subjects=${2:?}; shift 2 ;;
-    --erase) erase=${2:?}; shift 2 ;;
-    --out) out=${2:?}; shift 2 ;;
-    --map) map=${2:?}; shift 2 ;;
+    --subjects) need_value "$@"; subjects=$2; shift 2 ;;
+    --erase) need_value "$@"; erase=$2; shift 2 ;;
+    --out) need_value "$@"; out=$2; shift 2 ;;
+    --map) need_value "$@"; map=$2; shift 2 ;;
     --no-setup) setup=no; shift ;;
     --keep) keep=yes; shift ;;
-    -h|--help) sed -n '2,/^# Exit:/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) log "unable to parse options: unknown option '$1'"; sed -n '/^# Usage:/,/^# Exit:/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    -h|--help) help_text "$0"; quit 0 ;;
+    *) log "unable to parse options: unknown option '$1'"; sed -n '/^# Usage:/,/^# Exit:/p' "$0" | sed 's/^# \{0,1\}//' >&2; quit 2 ;;
   esac
 done
 [[ "$subjects" =~ ^[0-9]+$ && "$erase" =~ ^[0-9]+$ && "$subjects" -ge 100 && "$erase" -ge 1 && "$erase" -le $((subjects / 10)) ]] ||
@@ -43,10 +45,11 @@ out=${out:-$top_dir/build/drill}
 map=${map:-$hooks_dir/drill/map.toml}
 [ -f "$map" ] || die 2 "unable to read map '$map': no such file"
 map=$(cd "$(dirname "$map")" && pwd)/$(basename "$map")
+# shellcheck source=lib/drill_steps.sh
 source "$hooks_dir/lib/drill_steps.sh"
 
 # --- the checklist ------------------------------------------------------------------------------
-trap cleanup EXIT
+hook_cleanup=cleanup
 run_id=$(date -u +%Y%m%dT%H%M%SZ)
 drill_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 setup_machine                 # install-deps, build
@@ -65,4 +68,4 @@ compare_with_primary          # every table against the primary, the erased ids,
 stop_servers
 report
 append_log
-[ "$failed" -eq 0 ] || exit 1
+[ "$failed" -eq 0 ] || quit 1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Restore path 4: a logical dump (pg_dump -Fc/-Fd/-Ft, or plain SQL) restored into a NEW database
 # that applications cannot reach until `tombstone replay` has verified it clean.
 #
@@ -15,28 +16,34 @@
 #   --dbname DB    the database to create; it must not exist
 #   --jobs N       pg_restore --jobs (custom and directory formats; default 1)
 #   --summary FILE key=value lines: timings, exit codes, the receipt (for drills and CI)
-# Exit: 0 restored, replay clean, database open; 1/3/4 replay's exit code (database stays fenced);
-# 2 usage, or the database exists; 5 the dump did not restore (database stays fenced).
-set -euo pipefail
+# Exit (docs/exit-codes.md): 0 restored, replay clean, database open; 1/3/4 replay's exit code; 2
+# usage or configuration, or the database exists (nothing created); 5 the dump did not restore, or
+# the script failed otherwise (a signal, an I/O error). Once the database is created, every
+# non-zero exit leaves it fenced.
 TOMBSTONE_HOOK_NAME=pg-restore
+# shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 dump="" dsn="" dbname="" map="" store="" key_file="" receipt="" label="" jobs=1 summary=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --dump) dump=${2:?}; shift 2 ;;
-    --dsn) dsn=${2:?}; shift 2 ;;
-    --dbname) dbname=${2:?}; shift 2 ;;
-    --map) map=${2:?}; shift 2 ;;
-    --store) store=${2:?}; shift 2 ;;
-    --key-file) key_file=${2:?}; shift 2 ;;
-    --receipt) receipt=${2:?}; shift 2 ;;
-    --label) label=${2:?}; shift 2 ;;
-    --jobs) jobs=${2:?}; shift 2 ;;
-    --summary) summary=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    -h|--help) help_text "$0"; quit 0 ;;
+  esac
+  need_value "$@"
+  case "$1" in
+    --dump) dump=$2 ;;
+    --dsn) dsn=$2 ;;
+    --dbname) dbname=$2 ;;
+    --map) map=$2 ;;
+    --store) store=$2 ;;
+    --key-file) key_file=$2 ;;
+    --receipt) receipt=$2 ;;
+    --label) label=$2 ;;
+    --jobs) jobs=$2 ;;
+    --summary) summary=$2 ;;
     *) die 2 "unable to parse options: unknown option '$1'" ;;
   esac
+  shift 2
 done
 
 bindir=$(pg_bindir_for /nonexistent)
@@ -45,13 +52,15 @@ db_dsn="$dsn dbname=$dbname"
 psql_db() { "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" "${@:2}"; }
 
 check_inputs() {
-  [ -n "$dump" ] && [ -n "$dsn" ] && [ -n "$dbname" ] && [ -n "$map" ] && [ -n "$store" ] && [ -n "$key_file" ] ||
+  [[ -n "$dump" && -n "$dsn" && -n "$dbname" && -n "$map" && -n "$store" && -n "$key_file" ]] ||
     die 2 "unable to restore: --dump, --dsn, --dbname, --map, --store and --key-file are required"
+  [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die 2 "unable to use --jobs '$jobs': give a positive number"
+  need_programs "$bindir/psql" "$bindir/pg_restore"
   [[ "$dsn" != postgres://* && "$dsn" != postgresql://* ]] ||
     die 2 "unable to use DSN '$dsn': give a key=value connection string (the database name is added to it)"
   [ -e "$dump" ] || die 2 "unable to read dump '$dump': no such file"
   [ -f "$map" ] || die 2 "unable to read map '$map': no such file"
-  [ -x "$tombstone" ] || die 2 "unable to run '$tombstone': not built (set TOMBSTONE_BIN)"
+  need_programs "$tombstone"
   [[ "$dbname" =~ ^[a-z_][a-z0-9_]*$ ]] ||
     die 2 "unable to use database name '$dbname': use lowercase letters, digits and '_'"
   local exists
@@ -60,10 +69,14 @@ check_inputs() {
   [ "$exists" = 0 ] || die 2 "unable to restore into database '$dbname': it already exists (pick a new name)"
 }
 
-# The fence is in place before the first byte of data arrives.
+# The fence is in place before the first byte of data arrives: CONNECTION LIMIT 0 comes with the
+# database itself; the revoke and the comment follow in one transaction (CREATE DATABASE cannot
+# run inside one).
 create_fenced_database() {
-  psql_db "$dsn" -v db="$dbname" <<'SQL' || die 5 "unable to create database '$dbname'"
-CREATE DATABASE :"db" CONNECTION LIMIT 0;
+  psql_db "$dsn" -v db="$dbname" <<<'CREATE DATABASE :"db" CONNECTION LIMIT 0;' ||
+    die 5 "unable to create database '$dbname'"
+  fenced=yes
+  psql_db "$dsn" -1 -f - -v db="$dbname" <<'SQL' || die 5 "unable to fence database '$dbname' (its connection limit is 0)"
 REVOKE CONNECT, TEMPORARY ON DATABASE :"db" FROM PUBLIC;
 COMMENT ON DATABASE :"db" IS 'tombstone fence: restored from a dump, not yet cleared by tombstone replay (restore-hooks/pg-restore.sh)';
 SQL
@@ -82,8 +95,9 @@ load_dump() {
   fi
 }
 
+# All or nothing: one transaction.
 lift_database_fence() {
-  psql_db "$dsn" -v db="$dbname" <<'SQL'
+  psql_db "$dsn" -1 -f - -v db="$dbname" <<'SQL' >/dev/null
 ALTER DATABASE :"db" CONNECTION LIMIT -1;
 GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO PUBLIC;
 COMMENT ON DATABASE :"db" IS NULL;
@@ -105,31 +119,38 @@ EOF
 }
 
 cleanup() {
-  local rc=$?
-  [ "$fenced" = no ] || [ $rc -eq 0 ] ||
+  local rc=$1
+  [ "$fenced" = no ] || [ "$rc" -eq 0 ] ||
     log "database '$dbname' stays fenced (exit $rc): fix the cause and re-run replay, or after review: $hooks_dir/lift-fence.sh --dsn '$dsn' --dbname $dbname"
-  write_summary "$rc" || true
+  write_summary "$rc"
 }
 
 # --- the checklist ------------------------------------------------------------------------------
 fenced=no replay_rc="" dump_created=""
 [ -n "$receipt" ] || receipt="${summary:+$(dirname "$summary")/}receipt-$(date -u +%Y%m%dT%H%M%SZ).json"
-trap cleanup EXIT
+hook_cleanup=cleanup
+step "check the inputs"
 check_inputs
+step "create database '$dbname'"
 create_fenced_database
-fenced=yes
 t0=$(now)
+step "restore '$dump' into '$dbname'"
 load_dump
 t1=$(now)
 restore_seconds=$(elapsed "$t0" "$t1")
 log "restored '$dump' into '$dbname' in ${restore_seconds}s"
-set +e
+step "run tombstone replay"
+replay_rc=0
 "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$db_dsn" --map "$map" \
-  --receipt "$receipt" --snapshot-label "${label:-pg_restore}; dump '$(basename "$dump")' created ${dump_created:-unknown}"
-replay_rc=$?
-set -e
+  --receipt "$receipt" --snapshot-label "${label:-pg_restore}; dump '$(basename "$dump")' created ${dump_created:-unknown}" ||
+  replay_rc=$?
 replay_seconds=$(elapsed "$t1" "$(now)")
-[ "$replay_rc" -eq 0 ] || die "$replay_rc" "tombstone replay exited $replay_rc: database '$dbname' stays fenced"
-lift_database_fence || die 5 "unable to lift the fence on database '$dbname'"
+case "$replay_rc" in
+  0) ;;
+  1 | 2 | 3 | 4) die "$replay_rc" "tombstone replay exited $replay_rc: database '$dbname' stays fenced" ;;
+  *) die 5 "tombstone replay ended abnormally (exit $replay_rc, not in its catalogue): database '$dbname' stays fenced" ;;
+esac
+step "lift the fence on database '$dbname'"
+lift_database_fence || die 5 "unable to lift the fence on database '$dbname': it stays fenced (replay was clean)"
 fenced=no
 log "replay verified clean; database '$dbname' open; receipt: $receipt"

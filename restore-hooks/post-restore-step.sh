@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # The post-restore step shared by every restore path: start the restored data directory fenced, let
 # recovery reach its target and promote, record the as-of point, run `tombstone replay`, stop. Exit 0
 # only when replay exited 0; otherwise the data directory stays fenced (docs/runbook.md, "The fence").
@@ -17,54 +18,78 @@
 #   --timeout SECS         how long to wait for recovery to finish (default 3600)
 #   --restore-seconds S    how long the restore tool took (copied into --summary by the path scripts)
 #   --server-log FILE      keep the fenced server's log there (default: shown on failure, removed)
-# Exit: 0 replay clean, fence lifted; 1/3/4 replay's own exit code (fence stays); 2 usage or
-# configuration (replay's 2 as well; fence stays); 5 the restored server did not start, recover or
-# stop (fence stays).
-set -euo pipefail
+# Exit (docs/exit-codes.md): 0 replay clean, fence lifted; 1/3/4 replay's own exit code; 2 usage
+# or configuration (replay's 2 as well); 5 the restored server did not start, recover or stop, or
+# the step failed otherwise (a signal, an I/O error). On every non-zero exit the data directory
+# stays fenced, except when it was refused because a server is running on it (then untouched).
 TOMBSTONE_HOOK_NAME=post-restore-step
+# shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
 receipt="" label="restore" summary="" port=5432 timeout=3600 restore_seconds="" server_log=""
-usage() { sed -n '6,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage_error=""
+# A usage error is reported after the data directory is fenced (when --pgdata names one): the
+# step fences first, whatever else is wrong.
 while [ $# -gt 0 ]; do
+  if [[ "$1" == --* && "$1" != --help && ( $# -lt 2 || -z "$2" ) ]]; then
+    usage_error=${usage_error:-"option '$1' needs a value"}
+    shift
+    continue
+  fi
   case "$1" in
-    --pgdata) pgdata=${2:?}; shift 2 ;;
-    --map) map=${2:?}; shift 2 ;;
-    --store) store=${2:?}; shift 2 ;;
-    --key-file) key_file=${2:?}; shift 2 ;;
-    --dbname) dbname=${2:?}; shift 2 ;;
-    --db-user) db_user=${2:?}; shift 2 ;;
-    --target-time) target_time=${2:?}; shift 2 ;;
-    --restore-command) restore_command=${2:?}; shift 2 ;;
-    --receipt) receipt=${2:?}; shift 2 ;;
-    --label) label=${2:?}; shift 2 ;;
-    --summary) summary=${2:?}; shift 2 ;;
-    --port) port=${2:?}; shift 2 ;;
-    --timeout) timeout=${2:?}; shift 2 ;;
-    --restore-seconds) restore_seconds=${2:?}; shift 2 ;;
-    --server-log) server_log=${2:?}; shift 2 ;;
-    -h|--help) usage ;;
-    *) log "unable to parse options: unknown option '$1'"; usage ;;
+    --pgdata) pgdata=$2 ;;
+    --map) map=$2 ;;
+    --store) store=$2 ;;
+    --key-file) key_file=$2 ;;
+    --dbname) dbname=$2 ;;
+    --db-user) db_user=$2 ;;
+    --target-time) target_time=$2 ;;
+    --restore-command) restore_command=$2 ;;
+    --receipt) receipt=$2 ;;
+    --label) label=$2 ;;
+    --summary) summary=$2 ;;
+    --port) port=$2 ;;
+    --timeout) timeout=$2 ;;
+    --restore-seconds) restore_seconds=$2 ;;
+    --server-log) server_log=$2 ;;
+    -h|--help) help_text "$0"; quit 0 ;;
+    *) usage_error=${usage_error:-"unknown option '$1'"}; shift; continue ;;
   esac
+  shift 2
 done
+[[ "$port" =~ ^[0-9]+$ && "$timeout" =~ ^[0-9]+$ ]] || usage_error=${usage_error:-"--port and --timeout take a number"}
 
 # --- checks: the data directory is fenced first (fail closed), nothing starts unless all is there --
+# A directory a server runs on is refused untouched: it is not a restore waiting for this step
+# (a wrong --pgdata must not fence someone's live server at its next restart).
 check_data_directory() {
-  [ -n "$pgdata" ] || die 2 "unable to run the post-restore step: --pgdata is required"
-  [ -f "$pgdata/PG_VERSION" ] || die 2 "unable to use data directory '$pgdata': no PG_VERSION"
-  if [ -f "$pgdata/postmaster.pid" ] && as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
+  [ -n "$pgdata" ] || die 2 "unable to run the post-restore step: ${usage_error:---pgdata is required}"
+  [ -f "$pgdata/PG_VERSION" ] || [ -f "$pgdata/$TOMBSTONE_FENCE_PG_VERSION" ] ||
+    die 2 "unable to use data directory '$pgdata': no PG_VERSION"
+  if [ -f "$pgdata/postmaster.pid" ] && [ -x "$bindir/pg_ctl" ] &&
+    as_user "$owner" "$bindir/pg_ctl" status -D "$pgdata" >/dev/null 2>&1; then
     die 2 "unable to fence data directory '$pgdata': a server is already running on it"
   fi
 }
 
+# The fence, and a PG_VERSION that an earlier failure moved aside put back behind it.
+fence_first() {
+  fence_allowed=yes  # from here on, every failure ends fenced (cleanup)
+  fence_write "$pgdata" "fenced by post-restore-step.sh on $(utc_now) before the first start" ||
+    die 5 "unable to fence data directory '$pgdata': unable to write '$pgdata/postgresql.auto.conf'"
+  fence_restore_pg_version "$pgdata" ||
+    die 5 "unable to put back '$pgdata/PG_VERSION' from $TOMBSTONE_FENCE_PG_VERSION"
+}
+
 check_inputs() {
-  [ -n "$map" ] && [ -n "$store" ] && [ -n "$key_file" ] ||
+  [ -z "$usage_error" ] || die 2 "unable to parse options: $usage_error"
+  [[ -n "$map" && -n "$store" && -n "$key_file" ]] ||
     die 2 "unable to run the post-restore step: --map, --store and --key-file are required"
+  need_programs "$bindir/pg_ctl" "$bindir/postgres" "$bindir/psql" "$bindir/pg_controldata" "$tombstone"
   [ -f "$map" ] || die 2 "unable to read map '$map': no such file"
   [ -d "$store" ] || die 4 "unable to open store '$store': no such directory"
   [ -f "$key_file" ] || die 4 "unable to read key file '$key_file': no such file"
-  [ -x "$tombstone" ] || die 2 "unable to run '$tombstone': not built (set TOMBSTONE_BIN)"
   [ ! -f "$pgdata/standby.signal" ] ||
     die 2 "unable to restore '$pgdata' as a standby: standby.signal is present" \
       "(restore with a recovery target, or to the end of the archive, instead)"
@@ -78,11 +103,11 @@ check_inputs() {
 record_before_start() {
   system_identifier=$(as_user "$owner" "$bindir/pg_controldata" "$pgdata" |
     awk -F: '/^Database system identifier/ { gsub(/ /, "", $2); print $2 }')
-  backup_start_time="" backup_label_name="" backup_start_lsn=""
+  [ -n "$system_identifier" ] || die 5 "unable to read pg_control of '$pgdata': no system identifier"
+  backup_start_time="" backup_label_name=""
   if [ -f "$pgdata/backup_label" ]; then
     backup_start_time=$(sed -n 's/^START TIME: //p' "$pgdata/backup_label")
     backup_label_name=$(sed -n 's/^LABEL: //p' "$pgdata/backup_label")
-    backup_start_lsn=$(sed -n 's/^START WAL LOCATION: \([0-9A-F/]*\).*/\1/p' "$pgdata/backup_label")
   fi
 }
 
@@ -137,7 +162,7 @@ wait_for_promotion() {
       promoted) return 0 ;;
       "recovering paused")
         log "recovery paused at its target: promoting"
-        sql "SELECT pg_promote(true, 600)" >/dev/null ;;
+        sql "SELECT pg_promote(true, 600)" >/dev/null || die 5 "unable to promote '$pgdata' at its recovery target" ;;
     esac
     [ "$(date +%s)" -lt "$deadline" ] || die 5 "unable to recover '$pgdata': still in recovery after ${timeout}s"
     sleep 0.2
@@ -147,6 +172,7 @@ wait_for_promotion() {
 # --- the as-of point the server knows only until it restarts ------------------------------------
 record_after_promotion() {
   local row
+  step "record the as-of point of '$pgdata'"
   row=$(sql "SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), coalesce(pg_last_wal_replay_lsn()::text, ''), ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int")
   IFS='|' read -r replay_timestamp replay_lsn timeline <<<"$row"
   log "as of: last replayed transaction ${replay_timestamp:-none}, lsn ${replay_lsn:-none}, system $system_identifier"
@@ -157,11 +183,9 @@ run_replay() {
   [ -z "$backup_start_time" ] || asof+="; backup '$backup_label_name' started $backup_start_time"
   local dsn="host=$fence port=$port user=$db_user dbname=$dbname"
   log "running tombstone replay on database '$dbname'"
-  set +e
+  replay_rc=0
   "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$dsn" --map "$map" \
-    --receipt "$receipt" --snapshot-label "$asof"
-  replay_rc=$?
-  set -e
+    --receipt "$receipt" --snapshot-label "$asof" || replay_rc=$?
 }
 
 stop_fenced() {
@@ -175,6 +199,8 @@ stop_fenced() {
 
 write_summary() {
   [ -n "$summary" ] || return 0
+  local fenced=no
+  if fence_in_place "$pgdata"; then fenced=yes; fi
   cat >"$summary" <<EOF
 pgdata=$pgdata
 system_identifier=$system_identifier
@@ -188,49 +214,71 @@ recovery_seconds=${recovery_seconds:-}
 replay_seconds=${replay_seconds:-}
 replay_exit=${replay_rc:-}
 step_exit=$1
-fenced=$(fence_present "$pgdata" && echo yes || echo no)
+fenced=$fenced
 receipt=$receipt
 EOF
 }
 
+# On exit (the code already mapped by common.sh): stop the server, keep its log, and on failure
+# make sure the directory stays fenced.
 cleanup() {
-  local rc=$?
-  if [ "${started:-0}" = 1 ]; then stop_fenced || true; fi
-  if [ -n "$server_log" ] && [ -n "${fence:-}" ] && [ -f "$fence/server.log" ]; then
-    cp "$fence/server.log" "$server_log" || true
+  local rc=$1
+  if [ "$started" = 1 ] && ! stop_fenced; then
+    log "unable to stop the fenced server on '$pgdata' cleanly (stopped with -m immediate)"
   fi
-  [ -z "${fence:-}" ] || rm -rf "$fence"
-  if [ $rc -ne 0 ] && [ -n "$pgdata" ] && fence_present "$pgdata"; then
-    log "the data directory stays fenced (exit $rc): fix the cause and re-run this step, or after review: $hooks_dir/lift-fence.sh $pgdata"
+  if [ -n "$server_log" ] && [ -n "$fence" ] && [ -f "$fence/server.log" ]; then
+    cp "$fence/server.log" "$server_log"
   fi
-  write_summary "$rc" || true
+  [ -z "$fence" ] || rm -rf "$fence"
+  if [ "$rc" -ne 0 ] && [ "$fence_allowed" = yes ]; then
+    if fence_closed "$pgdata" "post-restore-step.sh failed with exit $rc on $(utc_now)" && fence_in_place "$pgdata"; then
+      log "the data directory stays fenced (exit $rc): fix the cause and re-run this step, or after review: $hooks_dir/lift-fence.sh $pgdata"
+    fi
+  fi
+  write_summary "$rc"
 }
 
 # --- the checklist ------------------------------------------------------------------------------
-started=0 fence="" replay_rc="" system_identifier=""
-[ -z "$pgdata" ] || pgdata=$(cd "$pgdata" 2>/dev/null && pwd || abs_path "$pgdata")
+started=0 fence="" replay_rc="" system_identifier="" fence_allowed=no
+step "check the data directory"
+if [ -n "$pgdata" ]; then
+  pgdata=$(abs_path "$pgdata")
+  if [ -d "$pgdata" ]; then pgdata=$(cd "$pgdata" && pwd); fi
+fi
 bindir=$(pg_bindir_for "$pgdata")
 tombstone=$(tombstone_bin)
-owner=$( [ -d "$pgdata" ] && owner_of "$pgdata" || id -un)
+if [ -d "$pgdata" ]; then owner=$(owner_of "$pgdata"); else owner=$(id -un); fi
 db_user=${db_user:-$owner}
 [ -n "$receipt" ] || receipt="${summary:+$(dirname "$summary")/}receipt-$(date -u +%Y%m%dT%H%M%SZ).json"
-trap cleanup EXIT
+can_run_as "$owner"
+hook_cleanup=cleanup
 
 check_data_directory
-fence_write "$pgdata" "fenced by post-restore-step.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) before the first start"
+step "fence '$pgdata'"
+fence_first
+step "check the inputs"
 check_inputs
+step "read pg_control of '$pgdata'"
 record_before_start
 t0=$(now)
+step "start '$pgdata' fenced"
 start_fenced
+step "recover '$pgdata'"
 wait_for_promotion
 t1=$(now)
 recovery_seconds=$(elapsed "$t0" "$t1")
 record_after_promotion
+step "run tombstone replay"
 run_replay
 replay_seconds=$(elapsed "$t1" "$(now)")
+step "stop the fenced server"
 stop_fenced || die 5 "unable to stop the fenced server on '$pgdata' cleanly"
-if [ "$replay_rc" -ne 0 ]; then
-  die "$replay_rc" "tombstone replay exited $replay_rc: the data directory stays fenced"
-fi
-fence_remove "$pgdata"
+case "$replay_rc" in
+  0) ;;
+  1 | 2 | 3 | 4) die "$replay_rc" "tombstone replay exited $replay_rc: the data directory stays fenced" ;;
+  *) die 5 "tombstone replay ended abnormally (exit $replay_rc, not in its catalogue): the data directory stays fenced" ;;
+esac
+step "lift the fence"
+fence_remove "$pgdata" ||
+  die 5 "unable to lift the fence on '$pgdata' after a clean replay: it stays fenced (receipt: $receipt; lift it with $hooks_dir/lift-fence.sh $pgdata)"
 log "replay verified clean; fence lifted; receipt: $receipt"

@@ -8,7 +8,7 @@ packages=(
   librocksdb-dev libzstd-dev zstd libsodium-dev libicu-dev
   libpqxx-dev libpq-dev libcxxopts-dev libfmt-dev catch2
   libtomlplusplus-dev nlohmann-json3-dev
-  postgresql-15 postgresql-client-15 pgbackrest barman python3
+  postgresql-15 postgresql-client-15 pgbackrest barman python3 shellcheck
 )
 
 missing=()

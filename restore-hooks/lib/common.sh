@@ -1,29 +1,100 @@
-# Shared helpers for the restore-hooks scripts. Sourced, never run. Bash, set -euo pipefail.
+# shellcheck shell=bash source-path=SCRIPTDIR/..
+# Shared helpers for the restore-hooks scripts. Sourced, never run, right after a script sets
+# TOMBSTONE_HOOK_NAME: it turns on `set -Eeuo pipefail` and installs the traps below.
 #
-# The fence (docs/runbook.md, "The fence"): a marked block at the end of the restored data
-# directory's postgresql.auto.conf that points the server's only listening paths at a directory that
-# does not exist, so a plain `pg_ctl start` stops at once with a FATAL naming the fence. The fenced
-# start of post-restore-step.sh overrides the same settings on the command line, which outranks
-# postgresql.auto.conf, so only that start can run. The block is removed after replay exits 0, or by
-# an operator with lift-fence.sh.
+# Exit codes (docs/exit-codes.md, "Restore hooks"): replay's own 0-4 pass through; 2 is also the
+# hooks' usage or configuration error; 5 (EXIT_RESTORE) is every other failure of a restore: a
+# restore tool, an unpacking, a server that does not start, recover or stop, a signal. A command
+# that fails where no step expected it never leaks its own status (tar's 2 would read as "usage",
+# touch's 1 as "replay failed"): the ERR trap makes it $hook_unexpected (5 unless a hook says
+# otherwise), naming the step (`step`) and the command. Scripts that restored files set
+# hook_cleanup to a function that fences them again on the way out (fence_closed, lib/fence.sh).
+set -Eeuo pipefail
 
-TOMBSTONE_FENCE_BEGIN="# BEGIN tombstone fence"
-TOMBSTONE_FENCE_END="# END tombstone fence"
-TOMBSTONE_FENCE_PATH="/nonexistent/TOMBSTONE-FENCED-see-lift-fence.sh"
+readonly EXIT_USAGE=2 EXIT_RESTORE=5
 
 hooks_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 top_dir=$(cd "$hooks_dir/.." && pwd)
 
+hook_step="start"               # what the script is doing: named when something fails unexpectedly
+hook_exit=""                    # the code the script chose (quit/die); empty: it did not choose
+hook_unexpected=$EXIT_RESTORE   # what an unexpected failure or a signal becomes
+hook_cleanup=""                 # a function run on exit with the final code (stop, fence, summary)
+
+# help_text SCRIPT: the script's header comment (its usage and exit codes), for -h/--help.
+help_text() { sed -n '2,/^[^#]/{/^# shellcheck/d;/^#/s/^# \{0,1\}//p;}' "$1"; }
 log() { printf '%s: %s\n' "${TOMBSTONE_HOOK_NAME:-restore-hooks}" "$*" >&2; }
+step() { hook_step=$1; }
+quit() {  # quit CODE: exit with a code the script chose
+  hook_exit=$1
+  exit "$1"
+}
 die() {  # die CODE MESSAGE...
   local code=$1
   shift
   log "$*"
-  exit "$code"
+  quit "$code"
+}
+
+# ERR: a command failed outside a test. In a subshell ($(...), a pipeline) only the command is
+# named; the script itself then fails on the subshell's status and ends here with the step.
+on_error() {
+  local rc=$? line=${BASH_LINENO[0]} command=$BASH_COMMAND
+  if [ "$BASHPID" != "$$" ]; then
+    log "'$command' exited $rc (line $line)"
+    exit "$rc"
+  fi
+  die "$hook_unexpected" "unable to $hook_step: '$command' exited $rc (line $line)"
+}
+
+# INT, TERM, HUP: the step that runs is abandoned; the exit trap still fences and cleans up.
+# (Bash runs the trap once the foreground command returns: a signal sent to the process group,
+# as a terminal or timeout(1) sends it, ends that command too.)
+on_signal() { die "$hook_unexpected" "unable to $hook_step: interrupted by SIG$1"; }
+
+on_exit() {
+  local rc=$?
+  trap - ERR
+  trap '' INT TERM HUP  # the fence is written whatever arrives now (SIGKILL aside)
+  set +e
+  if [ "$rc" -ne 0 ] && [ "$rc" != "$hook_exit" ]; then
+    log "unable to $hook_step: exited $rc"
+    rc=$hook_unexpected
+  fi
+  hook_exit=$rc
+  [ -z "$hook_cleanup" ] || "$hook_cleanup" "$rc"
+  exit "$hook_exit"
+}
+
+trap on_error ERR
+trap on_exit EXIT
+for hook_signal in INT TERM HUP; do
+  # shellcheck disable=SC2064  # the signal's name is meant to be expanded now
+  trap "on_signal $hook_signal" "$hook_signal"
+done
+unset hook_signal
+
+# need_value OPTION [VALUE...]: for option parsing, `need_value "$@"` exits 2 unless $2 is a
+# non-empty value.
+need_value() {
+  [[ $# -ge 2 && -n "$2" ]] || die "$EXIT_USAGE" "unable to parse options: option '$1' needs a value"
+}
+
+# need_programs PROGRAM...: each must be an executable file (a path) or a command on PATH; exit 2
+# (configuration) naming the first that is not, before anything is started.
+need_programs() {
+  local p
+  for p in "$@"; do
+    case "$p" in
+      */*) [ -f "$p" ] && [ -x "$p" ] ;;
+      *) command -v "$p" >/dev/null 2>&1 ;;
+    esac || die "$EXIT_USAGE" "unable to run '$p': no such program (install it, or set PG_BINDIR / TOMBSTONE_BIN)"
+  done
 }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+utc_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
 # RFC 3339 in, the form recovery_target_time accepts out: the server parses the setting before it
 # loads time zone abbreviations, so 'Z' becomes '+00' (2026-01-02T03:04:05Z -> 2026-01-02 03:04:05+00).
@@ -38,6 +109,13 @@ shell_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 # The OS user that owns a directory.
 owner_of() { stat -c %U "$1"; }
 
+# can_run_as USER: exit 2 unless this script can run commands as USER (it is USER, or root).
+# Checked once up front, so that as_user's own refusal never happens inside a $(...).
+can_run_as() {
+  [ "$(id -un)" = "$1" ] || [ "$(id -u)" -eq 0 ] ||
+    die "$EXIT_USAGE" "unable to run commands as '$1': run this script as '$1' or as root"
+}
+
 # Runs a command as USER: directly when we are that user, through runuser when we are root.
 as_user() {
   local user=$1
@@ -49,7 +127,7 @@ as_user() {
     # path handed to a command run this way is absolute (abs_path)
     (cd / && runuser -u "$user" -- "$@")
   else
-    die 2 "unable to run '$1' as '$user': run this script as '$user' or as root"
+    die "$EXIT_USAGE" "unable to run '$1' as '$user': run this script as '$user' or as root"
   fi
 }
 
@@ -60,7 +138,7 @@ pg_bindir_for() {
     echo "$PG_BINDIR"
     return
   fi
-  [ -f "$pgdata/PG_VERSION" ] && version=$(cat "$pgdata/PG_VERSION")
+  [ ! -f "$pgdata/PG_VERSION" ] || version=$(cat "$pgdata/PG_VERSION")
   if [ -n "$version" ] && [ -x "/usr/lib/postgresql/$version/bin/postgres" ]; then
     echo "/usr/lib/postgresql/$version/bin"
   elif [ -x /usr/lib/postgresql/15/bin/postgres ]; then
@@ -81,50 +159,6 @@ tombstone_bin() {
   fi
 }
 
-fence_present() { grep -qF "$TOMBSTONE_FENCE_BEGIN" "$1/postgresql.auto.conf" 2>/dev/null; }
-
-# The fence block itself (text), with the reason in its comment.
-fence_block() {
-  cat <<EOF
-$TOMBSTONE_FENCE_BEGIN: this restored data directory has not been cleared by 'tombstone replay'
-# ($1). A plain start fails on purpose. Re-run restore-hooks/post-restore-step.sh, or after
-# review lift by hand: restore-hooks/lift-fence.sh PGDATA (or delete this block).
-listen_addresses = ''
-unix_socket_directories = '$TOMBSTONE_FENCE_PATH'
-hba_file = '$TOMBSTONE_FENCE_PATH/pg_hba.conf'
-$TOMBSTONE_FENCE_END
-EOF
-}
-
-# Appends the fence block to PGDATA/postgresql.auto.conf (idempotent), as the directory's owner.
-# Returns non-zero when the block is not there afterwards.
-fence_write() {
-  local pgdata=$1 reason=$2
-  fence_present "$pgdata" && return 0
-  local conf="$pgdata/postgresql.auto.conf"
-  if [ -s "$conf" ] && [ -n "$(tail -c 1 "$conf")" ]; then
-    echo | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
-  fi
-  fence_block "$reason" | as_user "$(owner_of "$pgdata")" tee -a "$conf" >/dev/null
-  fence_present "$pgdata"
-}
-
-# Removes the fence block (and any fence setting ALTER SYSTEM may have kept without its comments).
-fence_remove() {
-  local pgdata=$1 conf="$1/postgresql.auto.conf"
-  [ -f "$conf" ] || return 0
-  local tmp
-  tmp=$(mktemp)
-  awk -v b="$TOMBSTONE_FENCE_BEGIN" -v e="$TOMBSTONE_FENCE_END" -v p="$TOMBSTONE_FENCE_PATH" '
-    index($0, b) == 1 { skip = 1; next }
-    skip && index($0, e) == 1 { skip = 0; next }
-    skip { next }
-    index($0, p) > 0 { next }
-    { print }' "$conf" >"$tmp"
-  as_user "$(owner_of "$pgdata")" tee "$conf" <"$tmp" >/dev/null
-  rm -f "$tmp"
-}
-
 # Makes a private directory owned by USER, mode 0700, under $TMPDIR.
 private_dir() {
   local user=$1 dir
@@ -133,3 +167,6 @@ private_dir() {
   if [ "$(id -un)" != "$user" ]; then chown "$user" "$dir"; fi
   echo "$dir"
 }
+
+# shellcheck source=lib/fence.sh
+source "$hooks_dir/lib/fence.sh"

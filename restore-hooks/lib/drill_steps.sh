@@ -1,5 +1,7 @@
+# shellcheck shell=bash source-path=SCRIPTDIR/..
 # The steps of restore-hooks/drill.sh, one function each. Sourced after common.sh; they share the
 # drill's variables (subjects, erase, out, setup, keep, run_id) and set the ones the report reads.
+# shellcheck disable=SC2154  # those variables are set by drill.sh (checked with it: shellcheck -x)
 
 failed=0 checks=() work="" primary_up=0 restored_up=0
 primary_port=54301 restored_port=54302 fenced_port=54303
@@ -38,7 +40,7 @@ setup_machine() {
 }
 
 make_workspace() {
-  owner=$([ "$(id -u)" -eq 0 ] && echo postgres || id -un)
+  if [ "$(id -u)" -eq 0 ]; then owner=postgres; else owner=$(id -un); fi
   work=$(mktemp -d "${TMPDIR:-/tmp}/tombstone-drill-XXXXXX")
   chmod 0755 "$work"
   mkdir -p "$work/sock" "$work/sock-restored" "$work/archive" "$out/receipts"
@@ -107,14 +109,12 @@ SQL
 }
 
 restore_and_replay() {
-  local t0 rc=0
-  t0=$(now)
+  local rc=0
   "$hooks_dir/pgbasebackup-pitr.sh" --backup "$work/backup" --archive "$work/archive" \
     --pgdata "$work/restored" --target-time "$target_time" --owner "$owner" \
     --map "$map" --store "$work/store" --key-file "$work/key" --dbname app \
     --port "$fenced_port" --receipt "$receipt" --summary "$work/step.summary" \
     --label "drill $run_id" >"$work/step.log" 2>&1 || rc=$?
-  step_seconds=$(elapsed "$t0" "$(now)")
   step_exit=$rc
   summary_get() { sed -n "s/^$1=//p" "$work/step.summary" 2>/dev/null; }
   restore_seconds=$(summary_get restore_seconds)
@@ -242,11 +242,12 @@ append_log() {
   echo "$run_id,$drill_started,$result,$subjects,$tombstones_recorded,$tombstones_applied,${restore_seconds:-},${recovery_seconds:-},${replay_seconds:-},$rto_seconds,$target_time,$receipt" >>"$log_file"
 }
 
+# On exit, with the final code (common.sh's exit trap).
 cleanup() {
-  local rc=$?
+  local rc=$1
   stop_servers
   if [ -n "$work" ] && [ -d "$work" ]; then
-    if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then  # set-up failed: show the logs before they go
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then  # set-up failed: show the logs before they go
       local f
       for f in "$work"/*.log; do [ -f "$f" ] && { echo "--- $f (last lines)" >&2; tail -n 15 "$f" >&2; }; done
     fi
@@ -256,5 +257,4 @@ cleanup() {
       rm -rf "$work"
     fi
   fi
-  exit $rc
 }

@@ -111,13 +111,34 @@ TEST_CASE("Barman: the hook's exit codes when called as Barman calls a retry hoo
       "initdb");
   const std::string hook = Hook("barman-post-recovery.sh");
 
-  SECTION("not the post phase of recovery_retry_script: 62 (abort, continue), nothing written") {
+  SECTION("not a post-recovery hook: 62 (abort, continue), nothing written") {
     CHECK(Shell(BarmanEnv(pgdata, "recovery_retry_script", "pre") + hook).code == 62);
-    CHECK(Shell(BarmanEnv(pgdata, "recovery_script", "post") + hook).code == 62);
+    CHECK(Shell(BarmanEnv(pgdata, "recovery_script", "pre") + hook).code == 62);
+    CHECK(Shell(BarmanEnv(pgdata, "backup_retry_script", "post") + hook).code == 62);
     CHECK(Shell(BarmanEnv("") + hook).code == 62);
     CHECK(Shell(BarmanEnv(dir / "nowhere") + hook).code == 62);
-    CHECK(Shell(BarmanEnv(pgdata) + hook + " --pgdata /x").code == 62);
     CHECK_FALSE(FenceIn(pgdata));
+  }
+
+  SECTION("the plain post_recovery_script (Barman ignores its code): fenced anyway, then 62") {
+    Sh r = Shell(Env(dir) + BarmanEnv(pgdata, "recovery_script", "post") + hook + " --map " +
+                 Q(TestData("map.toml")));
+    INFO(r.out);
+    CHECK(r.code == 62);
+    CHECK(r.out.find("post_recovery_retry_script") != std::string::npos);
+    CHECK(FenceIn(pgdata));
+    CHECK(r.out.find("starting") == std::string::npos);  // the step was not run
+    CHECK_FALSE(ServerRunningOn(pgdata));
+  }
+
+  SECTION("bad options: the restored directory is fenced, then 62 (abort, continue); no step") {
+    Sh r = Shell(BarmanEnv(pgdata) + hook + " --map");  // without its value
+    INFO(r.out);
+    CHECK(r.code == 62);
+    CHECK(FenceIn(pgdata));
+    CHECK(r.out.find("starting") == std::string::npos);
+    CHECK(Shell(BarmanEnv(pgdata) + hook + " --pgdata /x").code == 62);
+    CHECK_FALSE(ServerRunningOn(pgdata));
   }
 
   SECTION("no --map: 0, the directory is fenced and stays so; a second call is idempotent") {
@@ -138,6 +159,24 @@ TEST_CASE("Barman: the hook's exit codes when called as Barman calls a retry hoo
     CHECK(r.code == 63);
     CHECK(r.out.find("stays fenced") != std::string::npos);
     CHECK(FenceIn(pgdata));
+  }
+
+  SECTION("the step fails before replay (a recovery target never reached): 63, fenced, stopped") {
+    StoreFixture store(dir.path());
+    // what barman recover writes for a target: recovery.signal and the recovery settings
+    WriteFile(pgdata + "/recovery.signal", "");
+    WriteFile(pgdata + "/postgresql.auto.conf",
+              "restore_command = 'false'\nrecovery_target_time = '2037-01-01 00:00:00+00'\n");
+    GiveToServerUser(pgdata);
+    Sh r = Shell(Env(dir) + BarmanEnv(pgdata) + hook + " --map " + Q(TestData("map.toml")) +
+                 " --store " + Q(store.store) + " --key-file " + Q(store.key) +
+                 " --port 54434 --summary " + Q(dir / "step.summary"));
+    INFO(r.out);
+    CHECK(r.code == 63);
+    CHECK(ReadSummary(dir / "step.summary")["step_exit"] == "5");
+    CHECK(FenceIn(pgdata));
+    CHECK_FALSE(ServerRunningOn(pgdata));
+    CHECK(PlainStartRefused(pgdata, dir / "plain.log"));
   }
 
   SECTION("a remote destination: fenced through BARMAN_REMOTE_COMMAND; 1 (retry) when that fails") {

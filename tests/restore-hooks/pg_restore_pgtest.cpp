@@ -116,3 +116,86 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
     pg.Psql("DROP DATABASE " + db);
   }
 }
+
+TEST_CASE(
+    "pg_restore: every failure before a clean replay exits with a catalogued code and leaves the "
+    "new database fenced",
+    "[pg][restore-hooks]") {
+  PgCluster& pg = PgCluster::Shared();
+  TempDir dir;
+  OpenToServerUser(dir);
+  // the test schema with the refuse_delete trigger (restore_support.h), dumped once per section
+  const std::string source = pg.CreateDatabase("dumped_failures");
+  pg.Psql(ReadFile(TestData("schema.sql")), source);
+  pg.Psql(kRefuseDeleteTrigger, source);
+  pg.Psql(
+      "DO $$ BEGIN CREATE ROLE restore_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END "
+      "$$;");
+  SourceCluster::Must(
+      PgBinDir() + "/pg_dump -Fc -f " + Q(dir / "app.dump") + " " + Q(pg.Dsn(source)), "dump");
+  StoreFixture store(dir.path());
+  RecordErasures(store);
+  static int runs = 0;
+  const std::string db = "failed_" + std::to_string(::getpid()) + "_" + std::to_string(++runs);
+  const std::string rest = " --dsn " + Q(pg.Dsn()) + " --dbname " + db + " --map " +
+                           Q(TestData("map.toml")) + " --store " + Q(store.store) + " --key-file " +
+                           Q(store.key) + " --summary " + Q(dir / "summary") + " --receipt " +
+                           Q(dir / "receipt.json");
+  auto fenced = [&] {
+    const std::string limit =
+        pg.Psql("SELECT datconnlimit FROM pg_database WHERE datname = '" + db + "'");
+    Sh app = Shell(PgBinDir() + "/psql -X -A -t -c 'SELECT 1' " +
+                   Q("host=" + pg.socket_dir() + " port=" + std::to_string(pg.port()) +
+                     " user=restore_app dbname=" + db));
+    INFO(app.out);
+    return limit == "0\n" && app.code != 0 &&
+           app.out.find("permission denied for database") != std::string::npos &&
+           ReadSummary(dir / "summary")["fenced"] == "yes";
+  };
+
+  SECTION("a damaged dump: 5, the new database stays fenced") {
+    std::filesystem::copy(dir / "app.dump", dir / "damaged.dump");
+    std::filesystem::resize_file(dir / "damaged.dump",
+                                 std::filesystem::file_size(dir / "app.dump") * 3 / 4);
+    Sh r = Shell(Env(dir) + Hook("pg-restore.sh") + " --dump " + Q(dir / "damaged.dump") + rest);
+    INFO(r.out);
+    CHECK(r.code == 5);
+    CHECK(ReadSummary(dir / "summary")["replay_exit"].empty());
+    CHECK(fenced());
+  }
+
+  SECTION("replay exits 3 (a trigger keeps rows replay deletes): 3, the database stays fenced") {
+    Sh r = Shell(kRefuseDeleteEnv + Env(dir) + Hook("pg-restore.sh") + " --dump " +
+                 Q(dir / "app.dump") + rest);
+    INFO(r.out);
+    CHECK(r.code == 3);
+    CHECK(ReadSummary(dir / "summary")["replay_exit"] == "3");
+    CHECK(ReadJson(dir / "receipt.json")["verification"] == "residue");
+    CHECK(fenced());
+  }
+
+  SECTION("SIGTERM while the dump loads: 5 (not 143), the database stays fenced") {
+    // a plain SQL dump that is still loading when TERM arrives
+    SourceCluster::Must(
+        PgBinDir() + "/pg_dump -Fp -f " + Q(dir / "slow.sql") + " " + Q(pg.Dsn(source)), "dump");
+    WriteFile(dir / "slow.sql", ReadFile(dir / "slow.sql") + "\nSELECT pg_sleep(30);\n");
+    Sh r = Shell("timeout --preserve-status -s TERM 3 env " + Env(dir) + Hook("pg-restore.sh") +
+                 " --dump " + Q(dir / "slow.sql") + rest);
+    INFO(r.out);
+    CHECK(r.code == 5);
+    CHECK(r.out.find("interrupted by SIGTERM") != std::string::npos);
+    CHECK(ReadSummary(dir / "summary")["step_exit"] == "5");
+    CHECK(fenced());
+  }
+
+  SECTION("an option without its value: 2 (not 1), nothing created") {
+    Sh r = Shell(Env(dir) + Hook("pg-restore.sh") + " --dump " + Q(dir / "app.dump") + rest +
+                 " --jobs");
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(pg.Psql("SELECT count(*) FROM pg_database WHERE datname = '" + db + "'") == "0\n");
+  }
+
+  pg.Psql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+  pg.Psql("DROP DATABASE " + source);
+}

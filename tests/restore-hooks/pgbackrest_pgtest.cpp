@@ -97,3 +97,106 @@ TEST_CASE("pgBackRest: a failed or refused restore never starts the directory",
     CHECK(Shell(Hook("pgbackrest-restore.sh") + " --pgdata " + Q(dir / "restored")).code == 2);
   }
 }
+
+namespace {
+
+// A source with a full pgBackRest backup in a local repository and a WAL archive past a target
+// time, made once for the failure cases below. job-retry=0: a damaged file fails the restore at
+// once instead of after pgBackRest's retries.
+struct Repository {
+  Repository()
+      : conf((OpenToServerUser(dir), dir / "pgbackrest.conf")),
+        source((WriteConf(dir, conf), dir.path()), 54425,
+               "pgbackrest --config=" + conf + " --stanza=main archive-push %p"),
+        store(dir.path()) {
+    source.Psql("CREATE DATABASE app");
+    source.PsqlFile(TestData("schema.sql"), "app");
+    const std::string br = "pgbackrest --config=" + conf + " --stanza=main ";
+    SourceCluster::Must(AsServerUser(br + "stanza-create"), "create the stanza");
+    SourceCluster::Must(AsServerUser(br + "backup --type=full"), "back up");
+    target = source.TargetTime();
+    EraseLive(source, "app");
+    RecordErasures(store);
+    source.ArchiveAll();
+    label = SourceCluster::Must("ls " + Q(dir / "repo/backup/main") + " | grep 'F$'", "find");
+    label.pop_back();
+  }
+  static void WriteConf(const TempDir& dir, const std::string& conf) {
+    WriteFile(conf, "[global]\nrepo1-path=" + dir / "repo" + "\nrepo1-retention-full=2\n" +
+                        "lock-path=" + dir / "lock" + "\nlog-path=" + dir / "log" +
+                        "\nlog-level-console=warn\nlog-level-file=off\nstart-fast=y\n" +
+                        "job-retry=0\n\n[main]\npg1-path=" + dir / "source" +
+                        "\npg1-socket-path=" + dir / "source-sock" + "\npg1-port=54425\n");
+    GiveToServerUser(conf);
+  }
+  // pgbackrest-restore.sh into dir/PGDATA, with everything but --target-time
+  std::string Restore(const std::string& pgdata) const {
+    return Env(dir) + Hook("pgbackrest-restore.sh") + " --stanza main --config " + Q(conf) +
+           " --pgdata " + Q(dir / pgdata) + " --map " + Q(TestData("map.toml")) + " --store " +
+           Q(store.store) + " --key-file " + Q(store.key) + " --dbname app --port 54426" +
+           " --summary " + Q(dir / (pgdata + ".summary"));
+  }
+  TempDir dir;
+  std::string conf;
+  SourceCluster source;
+  StoreFixture store;
+  std::string target, label;
+};
+
+const Repository& SharedRepository() {
+  static const Repository r;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "pgBackRest: every failure before a clean replay exits with a catalogued code and leaves what "
+    "was restored fenced, never started",
+    "[pg][restore-hooks]") {
+  const Repository& repo = SharedRepository();
+  const TempDir& dir = repo.dir;
+
+  SECTION("a damaged file in the repository: pgbackrest restore fails midway; 5, fenced") {
+    const std::string file =
+        dir / ("repo/backup/main/" + repo.label + "/pg_data/global/pg_control.gz");
+    const std::string saved = ReadFile(file);
+    std::filesystem::resize_file(file, 20);
+    Sh r = Shell(repo.Restore("r-damaged") + " --target-time " + repo.target);
+    WriteFile(file, saved);  // the repository as it was, for the other cases
+    INFO(r.out);
+    CHECK(r.code == 5);
+    CHECK(r.out.find("pgbackrest restore failed") != std::string::npos);
+    CHECK(Fenced(dir / "r-damaged"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-damaged"));
+  }
+
+  SECTION(
+      "an option the step does not know: 2, the restored directory fenced, a plain start fails") {
+    Sh r = Shell(repo.Restore("r-usage") + " --target-time " + repo.target + " --bogus 1");
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(Fenced(dir / "r-usage"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-usage"));
+    CHECK(PlainStartRefused(dir / "r-usage", dir / "r-usage.log"));
+  }
+
+  SECTION("a recovery target past the end of the archive: 5, fenced, the server stopped") {
+    Sh r = Shell(repo.Restore("r-target") + " --target-time 2037-01-01T00:00:00Z");
+    INFO(r.out);
+    CHECK(r.code == 5);
+    auto summary = ReadSummary(dir / "r-target.summary");
+    CHECK(summary["step_exit"] == "5");
+    CHECK(summary["replay_exit"].empty());
+    CHECK(Fenced(dir / "r-target"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-target"));
+    CHECK(PlainStartRefused(dir / "r-target", dir / "r-target.log"));
+  }
+
+  SECTION("an option without its value: 2 (not 1), nothing restored") {
+    Sh r = Shell(repo.Restore("r-value") + " --set");
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK_FALSE(std::filesystem::exists(dir / "r-value"));
+  }
+}

@@ -11,18 +11,24 @@ namespace {
 
 // A source cluster with the test schema, a base backup, a write after the backup, a target time,
 // a write after the target, subjects 3 and 7 erased live and tombstoned, the archive complete.
+// With `for_failures`: also the refuse_delete trigger (restore_support.h) and a second backup in
+// tar format with its own WAL (-Ft -X stream: base.tar and pg_wal.tar) in dir/tar-backup.
 struct BackedUp {
-  explicit BackedUp(int port)
+  explicit BackedUp(int port, bool for_failures = false)
       : source((OpenToServerUser(dir), dir.path()), port), store(dir.path()) {
     source.Psql("CREATE DATABASE app");
     source.PsqlFile(TestData("schema.sql"), "app");
     source.Psql(
         "CREATE ROLE app_user LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_user",
         "app");
-    SourceCluster::Must(AsServerUser(PgBinDir() + "/pg_basebackup -h " + Q(source.sock()) + " -p " +
-                                     std::to_string(source.port()) + " -D " + Q(dir / "backup") +
-                                     " -c fast -X none"),
+    if (for_failures) source.Psql(kRefuseDeleteTrigger, "app");
+    const std::string basebackup = PgBinDir() + "/pg_basebackup -h " + Q(source.sock()) + " -p " +
+                                   std::to_string(source.port()) + " -c fast -D ";
+    SourceCluster::Must(AsServerUser(basebackup + Q(dir / "backup") + " -X none"),
                         "take a base backup");
+    if (for_failures)
+      SourceCluster::Must(AsServerUser(basebackup + Q(dir / "tar-backup") + " -Ft -X stream"),
+                          "take a base backup in tar format");
     // after the backup, before the target: only the WAL archive holds this row
     source.Psql("INSERT INTO marker VALUES ('written after the backup')", "app");
     target = source.TargetTime();
@@ -33,12 +39,13 @@ struct BackedUp {
     source.ArchiveAll();
   }
   // pgbasebackup-pitr.sh with everything but --map and --target-time
-  std::string Restore() const {
-    return Env(dir) + Hook("pgbasebackup-pitr.sh") + " --backup " + Q(dir / "backup") +
-           " --archive " + Q(source.archive()) + " --pgdata " + Q(dir / "restored") + " --store " +
-           Q(store.store) + " --key-file " + Q(store.key) +
-           " --dbname app --port 54412 --summary " + Q(dir / "step.summary") + " --receipt " +
-           Q(dir / "receipt.json");
+  std::string Restore(const std::string& backup = "backup", const std::string& pgdata = "restored",
+                      int port = 54412) const {
+    return Env(dir) + Hook("pgbasebackup-pitr.sh") + " --backup " + Q(dir / backup) +
+           " --archive " + Q(source.archive()) + " --pgdata " + Q(dir / pgdata) + " --store " +
+           Q(store.store) + " --key-file " + Q(store.key) + " --dbname app --port " +
+           std::to_string(port) + " --summary " + Q(dir / (pgdata + ".summary")) + " --receipt " +
+           Q(dir / (pgdata + ".json"));
   }
   TempDir dir;
   SourceCluster source;
@@ -61,7 +68,7 @@ TEST_CASE("pg_basebackup + WAL archive: a point-in-time restore is replayed fenc
   Sh r = Shell(restore + " --target-time " + target + " --map " + Q(TestData("map.toml")));
   INFO(r.out);
   REQUIRE(r.code == 0);
-  auto summary = ReadSummary(dir / "step.summary");
+  auto summary = ReadSummary(dir / "restored.summary");
   CHECK(summary["step_exit"] == "0");
   CHECK(summary["replay_exit"] == "0");
   CHECK(summary["fenced"] == "no");
@@ -72,7 +79,7 @@ TEST_CASE("pg_basebackup + WAL archive: a point-in-time restore is replayed fenc
   CHECK(summary["backup_label"] == "pg_basebackup base backup");
   CHECK_FALSE(FenceIn(dir / "restored"));
 
-  auto receipt = ReadJson(dir / "receipt.json");
+  auto receipt = ReadJson(dir / "restored.json");
   CHECK(receipt["command"] == "replay");
   CHECK(receipt["exit_code"] == 0);
   CHECK(receipt["verification"] == "clean");
@@ -164,4 +171,158 @@ TEST_CASE(
   CHECK_FALSE(FenceIn(dir / "restored"));
   CHECK(ReadSummary(dir / "step.summary")["fenced"] == "no");
   CHECK(ReadJson(dir / "rerun.json")["tombstones_applied"] == 2);
+}
+
+namespace {
+
+// One source with two backups and a WAL archive for every failure case below, made once.
+const BackedUp& Failures() {
+  static const BackedUp b(54416, true);
+  return b;
+}
+
+// A copy of the tar backup with one of its files cut to its first `keep` bytes.
+void DamagedTarBackup(const BackedUp& b, const std::string& name, const std::string& file,
+                      std::uintmax_t keep) {
+  std::filesystem::copy(b.dir / "tar-backup", b.dir / name);
+  std::filesystem::resize_file(b.dir / (name + "/" + file), keep);
+  GiveToServerUser(b.dir / name);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "pg_basebackup + WAL archive: every failure before a clean replay exits with a catalogued "
+    "code and leaves the directory fenced, never started",
+    "[pg][restore-hooks]") {
+  const BackedUp& b = Failures();
+  const TempDir& dir = b.dir;
+  const std::string map = " --map " + Q(TestData("map.toml"));
+  const std::string step_inputs =
+      map + " --store " + Q(b.store.store) + " --key-file " + Q(b.store.key) + " --dbname app";
+
+  SECTION("a damaged base.tar: 5, what was unpacked is fenced, no server started") {
+    DamagedTarBackup(b, "bad-base", "base.tar",
+                     std::filesystem::file_size(dir / "tar-backup/base.tar") / 2);
+    Sh r = Shell(b.Restore("bad-base", "r-bad-base") + map + " --target-time " + b.target);
+    INFO(r.out);
+    CHECK(r.code == 5);
+    CHECK(r.out.find("unable to unpack") != std::string::npos);
+    CHECK(Fenced(dir / "r-bad-base"));
+    CHECK(r.out.find("fenced: no TCP listener") == std::string::npos);
+    CHECK_FALSE(ServerRunningOn(dir / "r-bad-base"));
+  }
+
+  SECTION("a damaged pg_wal.tar: 5 (not tar's own 2), fenced, a plain start stops on the fence") {
+    DamagedTarBackup(b, "bad-wal", "pg_wal.tar", 100000);
+    Sh r = Shell(b.Restore("bad-wal", "r-bad-wal") + map + " --target-time " + b.target);
+    INFO(r.out);
+    CHECK(r.code == 5);
+    CHECK(r.out.find("unable to unpack") != std::string::npos);
+    CHECK(Fenced(dir / "r-bad-wal"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-bad-wal"));
+    CHECK(PlainStartRefused(dir / "r-bad-wal", dir / "r-bad-wal.log"));
+  }
+
+  SECTION("an option the step does not know, or one without its value: 2, the files fenced") {
+    Sh r = Shell(b.Restore("backup", "r-usage") + map + " --bogus 1");
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(r.out.find("unknown option '--bogus'") != std::string::npos);
+    CHECK(Fenced(dir / "r-usage"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-usage"));
+    CHECK(PlainStartRefused(dir / "r-usage", dir / "r-usage.log"));
+    // the step run by hand, its last option without a value: usage (2), not 1 ("replay failed")
+    Sh step = Shell(Env(dir) + Hook("post-restore-step.sh") + " --pgdata " + Q(dir / "r-usage") +
+                    step_inputs + " --port");
+    INFO(step.out);
+    CHECK(step.code == 2);
+    CHECK(Fenced(dir / "r-usage"));
+  }
+
+  SECTION("no PostgreSQL programs where PG_BINDIR points: 2, fenced, not started") {
+    Sh r = Shell("PG_BINDIR=" + Q(dir / "no-such-bin") + " " + b.Restore("backup", "r-no-bin") +
+                 map + " --target-time " + b.target);
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(r.out.find("no such program") != std::string::npos);
+    CHECK(Fenced(dir / "r-no-bin"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-no-bin"));
+  }
+
+  SECTION("a recovery target past the end of the archive: 5, fenced, the server stopped") {
+    Sh r = Shell(b.Restore("backup", "r-target") + map + " --target-time 2037-01-01T00:00:00Z");
+    INFO(r.out);
+    CHECK(r.code == 5);
+    auto summary = ReadSummary(dir / "r-target.summary");
+    CHECK(summary["step_exit"] == "5");
+    CHECK(summary["replay_exit"].empty());  // replay never ran
+    CHECK(summary["fenced"] == "yes");
+    CHECK(Fenced(dir / "r-target"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-target"));
+    CHECK(PlainStartRefused(dir / "r-target", dir / "r-target.log"));
+  }
+
+  SECTION("replay exits 3 (a trigger keeps rows replay deletes): 3, fenced, the server stopped") {
+    Sh r = Shell(kRefuseDeleteEnv + b.Restore("backup", "r-residue") + map + " --target-time " +
+                 b.target);
+    INFO(r.out);
+    CHECK(r.code == 3);
+    auto summary = ReadSummary(dir / "r-residue.summary");
+    CHECK(summary["replay_exit"] == "3");
+    CHECK(summary["step_exit"] == "3");
+    CHECK(summary["fenced"] == "yes");
+    CHECK(ReadJson(dir / "r-residue.json")["verification"] == "residue");
+    CHECK(Fenced(dir / "r-residue"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-residue"));
+    CHECK(PlainStartRefused(dir / "r-residue", dir / "r-residue.log"));
+  }
+
+  SECTION("SIGTERM while the fenced server recovers: 5, fenced, the server stopped") {
+    REQUIRE(Shell(b.Restore("backup", "r-term") + map + " --bogus 1").code == 2);  // files only
+    // a restore_command that hangs: the step is still waiting for recovery when TERM arrives
+    Sh r =
+        Shell("timeout --preserve-status -s TERM 4 env " + Env(dir) + Hook("post-restore-step.sh") +
+              " --pgdata " + Q(dir / "r-term") + step_inputs + " --port 54418 --summary " +
+              Q(dir / "r-term.summary") + " --restore-command 'sleep 60'");
+    INFO(r.out);
+    CHECK(r.code == 5);
+    CHECK(r.out.find("interrupted by SIGTERM") != std::string::npos);
+    auto summary = ReadSummary(dir / "r-term.summary");
+    CHECK(summary["step_exit"] == "5");
+    CHECK(summary["fenced"] == "yes");
+    CHECK(Fenced(dir / "r-term"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-term"));
+  }
+
+  SECTION("the fence block cannot be written: PG_VERSION moved aside; lift-fence.sh puts it back") {
+    REQUIRE(Shell(b.Restore("backup", "r-aside") + map + " --bogus 1").code == 2);  // files only
+    const std::string pgdata = dir / "r-aside";
+    // postgresql.auto.conf replaced by a directory: no file can be written in its place
+    std::filesystem::rename(pgdata + "/postgresql.auto.conf", dir / "r-aside.auto.conf");
+    std::filesystem::create_directory(pgdata + "/postgresql.auto.conf");
+    GiveToServerUser(pgdata);
+    Sh r = Shell(Env(dir) + Hook("post-restore-step.sh") + " --pgdata " + Q(pgdata) + step_inputs +
+                 " --port 54419");
+    INFO(r.out);
+    CHECK(r.code == 5);
+    CHECK(r.out.find("moved PG_VERSION") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(pgdata + "/PG_VERSION"));
+    CHECK(Fenced(pgdata));
+    CHECK_FALSE(ServerRunningOn(pgdata));
+    // the operator repairs the file: still no start without PG_VERSION
+    std::filesystem::remove(pgdata + "/postgresql.auto.conf");
+    std::filesystem::rename(dir / "r-aside.auto.conf", pgdata + "/postgresql.auto.conf");
+    Sh plain = Shell(AsServerUser(PgBinDir() + "/pg_ctl start -w -t 30 -D " + Q(pgdata) + " -l " +
+                                  Q(dir / "r-aside.log")));
+    INFO(plain.out);
+    CHECK(plain.code != 0);
+    CHECK(plain.out.find("not a database cluster directory") != std::string::npos);
+    // and lifts the fence by hand: PG_VERSION is back, no block left
+    Sh lift = Shell(Hook("lift-fence.sh") + " " + Q(pgdata));
+    INFO(lift.out);
+    CHECK(lift.code == 0);
+    CHECK(std::filesystem::exists(pgdata + "/PG_VERSION"));
+    CHECK_FALSE(Fenced(pgdata));
+  }
 }

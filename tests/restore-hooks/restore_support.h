@@ -101,6 +101,40 @@ inline bool FenceIn(const std::string& pgdata) {
          std::string::npos;
 }
 
+// What "fenced" means for a restored data directory (restore-hooks/lib/fence.sh): the fence block
+// in postgresql.auto.conf, or, when that could not be written, PG_VERSION moved aside.
+inline bool Fenced(const std::string& pgdata) {
+  return FenceIn(pgdata) || std::filesystem::exists(pgdata + "/PG_VERSION.tombstone-fenced");
+}
+
+// True when a server runs on the data directory.
+inline bool ServerRunningOn(const std::string& pgdata) {
+  return Shell(AsServerUser(PgBinDir() + "/pg_ctl status -D " + Q(pgdata))).code == 0;
+}
+
+// A plain start, as a service manager would start the directory: true when it fails on the fence
+// (its log names the fence path). A start that succeeds is stopped at once and gives false.
+inline bool PlainStartRefused(const std::string& pgdata, const std::string& log) {
+  Sh r =
+      Shell(AsServerUser(PgBinDir() + "/pg_ctl start -w -t 30 -D " + Q(pgdata) + " -l " + Q(log)));
+  if (r.code == 0) {
+    Shell(AsServerUser(PgBinDir() + "/pg_ctl stop -w -m immediate -D " + Q(pgdata)));
+    return false;
+  }
+  return ReadFile(log).find("TOMBSTONE-FENCED") != std::string::npos;
+}
+
+// A trigger that makes replay's DELETE on `events` skip every row while the session has
+// restore_test.refuse_delete = on (PGOPTIONS='-c restore_test.refuse_delete=on' in the hook's
+// environment): replay then counts fewer deleted rows than it found and exits 3, a real residue.
+constexpr const char* kRefuseDeleteTrigger =
+    "CREATE FUNCTION refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF current_setting('restore_test.refuse_delete', true) = 'on' THEN RETURN NULL; END IF; "
+    "RETURN OLD; END $$; "
+    "CREATE TRIGGER refuse_delete BEFORE DELETE ON events FOR EACH ROW "
+    "EXECUTE FUNCTION refuse_delete()";
+constexpr const char* kRefuseDeleteEnv = "PGOPTIONS='-c restore_test.refuse_delete=on' ";
+
 // A source cluster to back up: its own initdb under `dir`, Unix socket only, WAL archiving with
 // `archive_command` (default: copy into dir/archive). Stopped on destruction.
 class SourceCluster {
