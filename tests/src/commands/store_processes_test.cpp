@@ -74,6 +74,7 @@ TEST_CASE("list works in another process while a writer adds", "[cli][store]") {
   int status = 0;
   while (::waitpid(writer, &status, WNOHANG) == 0) {
     const auto listed = fx.Run({"list", "--format", "csv"});
+    INFO(listed.err);
     REQUIRE(listed.code == 0);
     const auto rows = static_cast<std::size_t>(std::count(listed.out.begin(), listed.out.end(), '\n')) - 1;
     CHECK(rows >= last);  // never goes back
