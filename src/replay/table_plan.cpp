@@ -76,6 +76,7 @@ class Planner {
       : session_(session), map_(map), tombstones_(tombstones), key_(key), plan_for_(plan_for) {}
 
   Result<Plan> Run() {
+    plan_.map = &map_;
     auto facts = pg::ReadDatabaseFacts(session_);
     if (!facts.ok()) return facts.status();
     plan_.database = facts.value();

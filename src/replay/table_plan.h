@@ -80,6 +80,7 @@ struct RefreshPlan {
 };
 
 struct Plan {
+  const DataMap* map = nullptr;
   pg::DatabaseFacts database;
   // Every physical relation to scan, in map order (a mapped table, then the tables that
   // inherit from it). Materialized views the map names with match sources are here too

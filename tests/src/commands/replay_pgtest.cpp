@@ -247,9 +247,10 @@ TEST_CASE(
   CHECK(r.code == 1);
   CHECK(
       r.err.find("unable to delete from 'public.users': 2 rows of 'public.tickets' reference rows "
-                 "to delete through foreign key 'tickets_user_id_fkey' (ON DELETE NO ACTION)") !=
-      std::string::npos);
-  CHECK(r.out.find("checked before anything changes") != std::string::npos);  // in the plan
+                 "to delete through foreign key 'tickets_user_id_fkey' (public.tickets -> "
+                 "public.users, ON DELETE NO ACTION), and the data map does not cover that "
+                 "table") != std::string::npos);
+  CHECK(r.out.find("checked before the delete") != std::string::npos);  // in the plan
   CHECK(Checksum(db) == before);
   SECTION("the database stays fenced for other roles until a run succeeds") {
     CHECK_FALSE(AppCanConnect(pg, db.name));
