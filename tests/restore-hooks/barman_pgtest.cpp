@@ -92,6 +92,8 @@ TEST_CASE("Barman: barman recover runs the post_recovery_retry_script, which fen
   auto receipt = ReadJson(dir / "receipt.json");
   CHECK(receipt["verification"] == "clean");
   CHECK(receipt["tombstones_applied"] == 2);
+  CHECK(receipt["backup"]["source"] == "barman");
+  CHECK(receipt["committed"] == true);
   CHECK(receipt["snapshot"]["label"].get<std::string>().find("barman backup") == 0);
 
   Opened opened(dir / "restored", dir / "open-sock", 54433);

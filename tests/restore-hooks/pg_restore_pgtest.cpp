@@ -63,6 +63,8 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
     auto receipt = ReadJson(dir / "receipt.json");
     CHECK(receipt["verification"] == "clean");
     CHECK(receipt["tombstones_applied"] == 2);
+    CHECK(receipt["backup"]["source"] == "pg_dump");
+    CHECK(receipt["backup"]["id"] == "app.dump");
     CHECK(receipt["snapshot"]["label"].get<std::string>().find("dump 'app.dump' created") !=
           std::string::npos);
     Sh app = Shell(app_login(db));
