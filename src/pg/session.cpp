@@ -128,7 +128,8 @@ Status Session::Commit() {
     work_->commit();
     work_.reset();
   } catch (const std::exception& e) {
-    Status s = Convert("commit", ExitCode::kFailed, e);
+    // A deferred trigger may raise naming a row: the condition only.
+    Status s = Convert("commit", ExitCode::kFailed, e, Detail::kConditionOnly);
     work_.reset();
     return s;
   }
