@@ -9,6 +9,7 @@
 #include "src/commands/release.h"
 #include "src/commands/replay.h"
 #include "src/commands/verify.h"
+#include "src/commands/check.h"
 #include "src/commands/backups_add.h"
 #include "src/commands/backups_import.h"
 #include "src/commands/backups_list.h"
@@ -35,6 +36,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &ReleaseCommand(),
       &ReplayCommand(),
       &VerifyCommand(),
+      &CheckCommand(),
       &BackupsAddCommand(),
       &BackupsImportCommand(),
       &BackupsListCommand(),
