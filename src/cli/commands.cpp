@@ -10,6 +10,7 @@
 #include "src/commands/replay.h"
 #include "src/commands/verify.h"
 #include "src/commands/check.h"
+#include "src/commands/discover.h"
 #include "src/commands/backups_add.h"
 #include "src/commands/backups_import.h"
 #include "src/commands/backups_list.h"
@@ -37,6 +38,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &ReplayCommand(),
       &VerifyCommand(),
       &CheckCommand(),
+      &DiscoverCommand(),
       &BackupsAddCommand(),
       &BackupsImportCommand(),
       &BackupsListCommand(),
