@@ -120,10 +120,13 @@ struct Hash128 {
 // The secret key (32 bytes) in its own file, mode 0600, never printed.
 class Key {
  public:
-  // Fails with kStoreError when the file is missing, unreadable, readable by group or others,
-  // or not 64 hex digits.
+  // Fails with kStoreError when the file is missing, unreadable, a symbolic link, not a
+  // regular file, owned by someone other than the running user or root, readable by group or
+  // others, or not 64 hex digits. The checks are made on the opened file itself; the buffers
+  // that held the key's text and bytes are zeroed.
   static Result<Key> Load(const std::string& path);
-  // Writes a new random key to `path` (mode 0600). Refuses to overwrite an existing file.
+  // Writes a new random key to `path` (mode 0600). Refuses to overwrite an existing file or to
+  // write through a symbolic link.
   static Result<Key> Generate(const std::string& path);
   // For tests and benchmarks: a key from 32 raw bytes.
   static Key FromBytes(const std::array<unsigned char, 32>& bytes);
