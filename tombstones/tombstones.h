@@ -201,6 +201,24 @@ struct ReceiptEntry {
   std::string mac;                      // hex keyed BLAKE2b-256 over seq, time, body, prev_mac
 };
 
+// The end of the receipts log: how many receipts it holds and the MAC of the last one (64
+// zeros when there is none), as 'tombstone receipts head' prints it. Kept outside the store, it
+// is an anchor: CheckReceipts checks that the log still holds that receipt with that MAC, so
+// that cutting the log back is detected by whoever kept one (docs/compliance.md).
+struct ReceiptsAnchor {
+  std::uint64_t count = 0;
+  std::string digest;  // 64 hex digits
+};
+
+// What CheckReceipts verified.
+struct ReceiptsCheck {
+  ReceiptsAnchor head;              // the log's end
+  // false when the head record carries no MAC: a store whose receipts were all written by a
+  // version before heads were authenticated (the next receipt appended authenticates it), or a
+  // store without receipts.
+  bool head_authenticated = false;
+};
+
 // Count and hash of the tombstone set (request ids, identifier hashes, erased_at), for receipts.
 struct StoreDigest {
   std::uint64_t tombstones = 0;
@@ -263,7 +281,11 @@ class Store {
   // --- receipts log (REQUIRES a key: entries are MACed with it)
   virtual Result<ReceiptEntry> AppendReceipt(const std::string& body) = 0;
   virtual Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) = 0;
-  // Checks every link and MAC and the recorded head; kStoreError naming the first bad entry.
+  // Checks every link and MAC and the recorded head (and the head's own MAC); when `expect` is
+  // given, also that the log still holds receipt expect->count with MAC expect->digest.
+  // kStoreError naming the first bad entry, a head that does not match, or the anchor missed.
+  virtual Result<ReceiptsCheck> CheckReceipts(const std::optional<ReceiptsAnchor>& expect) = 0;
+  // CheckReceipts without an anchor.
   virtual Status VerifyReceipts() = 0;
 
   // --- integrity
