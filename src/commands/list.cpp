@@ -38,7 +38,7 @@ Status Run(Context& ctx) {
     ctx.io.out << '[';
     Status s = opened->store->ForEach([&](const tombstones::Tombstone& t) {
       if (wanted(t)) {
-        ctx.io.out << (first ? "\n" : ",\n") << TombstoneJson(t).dump();
+        ctx.io.out << (first ? "\n" : ",\n") << TombstoneJson(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         first = false;
       }
       return true;

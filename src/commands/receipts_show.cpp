@@ -60,14 +60,14 @@ Status Run(Context& ctx) {
                                 {"prev_mac", e.prev_mac},
                                 {"mac", e.mac},
                                 {"receipt", body.is_discarded() ? nlohmann::json(e.body) : body}};
-    ctx.io.out << out.dump(2) << '\n';
+    ctx.io.out << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return Status::Ok();
   }
   ctx.io.out << "receipt      " << e.seq << '\n'
              << "recorded_at  " << tombstones::FormatTime(e.recorded_at) << '\n'
              << "mac          " << e.mac << '\n'
              << "prev_mac     " << e.prev_mac << "\n\n"
-             << (body.is_discarded() ? e.body : body.dump(2)) << '\n';
+             << (body.is_discarded() ? e.body : body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) << '\n';
   return Status::Ok();
 }
 

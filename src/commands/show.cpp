@@ -23,7 +23,7 @@ Status Run(Context& ctx) {
                           "'tombstone list' shows the request ids");
   const tombstones::Tombstone& t = *found.value();
   if (format.value() == Format::kJson) {
-    ctx.io.out << TombstoneJson(t).dump(2) << '\n';
+    ctx.io.out << TombstoneJson(t).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return Status::Ok();
   }
   if (format.value() == Format::kTable) {

@@ -112,7 +112,7 @@ void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool s
     f["matches"] = std::move(matches);
     files.push_back(std::move(f));
   }
-  out << nlohmann::json{{"scrubbed", scrubbed}, {"files", std::move(files)}}.dump(2) << '\n';
+  out << nlohmann::json{{"scrubbed", scrubbed}, {"files", std::move(files)}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace
