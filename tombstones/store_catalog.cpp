@@ -87,7 +87,7 @@ Result<ReceiptEntry> RocksStore::AppendReceipt(const std::string& body) {
   if (head.mac && !HeadMacMatches(*key_, head))
     return Status::StoreError("unable to append receipt to store '" + dir_ +
                                   "': the receipts head was changed without the key",
-                              "run 'tombstone receipts verify' and restore the store from an export");
+                              "run 'tombstone receipts verify'; restore the store from an export");
   ReceiptEntry entry;
   entry.seq = head.seq + 1;
   entry.prev_mac = head.last_mac;

@@ -86,8 +86,9 @@ class [[nodiscard]] Result {
 using Micros = std::int64_t;
 // The times the store accepts: years 0000 to 9999, what RFC 3339 can write. A time from
 // outside (a date, epoch seconds in a backup listing) beyond them is refused, never wrapped.
-inline constexpr Micros kMinTime = -62167219200LL * 1000000;            // 0000-01-01T00:00:00Z
-inline constexpr Micros kMaxTime = 253402300799LL * 1000000 + 999999;  // 9999-12-31T23:59:59.999999Z
+inline constexpr Micros kMinTime = -62167219200LL * 1000000;  // 0000-01-01T00:00:00Z
+// 9999-12-31T23:59:59.999999Z
+inline constexpr Micros kMaxTime = 253402300799LL * 1000000 + 999999;
 Micros Now();
 // Accepts "2026-01-31T12:00:00Z", fractional seconds, and "+02:00"-style offsets; a bare date
 // "2026-01-31" means midnight UTC. kUsage for anything else, or a time outside kMinTime and

@@ -168,10 +168,10 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
   }
   if (parsed.count("store")) globals.store_dir = parsed["store"].as<std::string>();
   if (parsed.count("key-file")) globals.key_file = parsed["key-file"].as<std::string>();
-  if (parsed.count("lock-timeout"))
-    if (Status s = ParseLockTimeout(parsed["lock-timeout"].as<std::string>(), &globals.lock_timeout);
-        !s.ok())
-      return s;
+  if (parsed.count("lock-timeout")) {
+    const std::string text = parsed["lock-timeout"].as<std::string>();
+    if (Status s = ParseLockTimeout(text, &globals.lock_timeout); !s.ok()) return s;
+  }
 
   Context ctx{io, globals, &parsed, {}};
   if (parsed.count("args")) ctx.args = parsed["args"].as<std::vector<std::string>>();

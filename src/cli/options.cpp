@@ -10,7 +10,7 @@ Result<tombstones::Micros> TimeOption(const Context& ctx, const std::string& nam
   auto t = tombstones::ParseTime(ctx.Get<std::string>(name));
   if (t.ok()) return t;
   // "unable to parse time: <why>" -> "unable to parse --NAME: <why>"
-  const std::string& message = t.status().message();
+  const std::string message = t.status().message();
   const std::size_t colon = message.find(": ");
   return Status::Usage("unable to parse --" + name +
                        (colon == std::string::npos ? std::string() : message.substr(colon)));

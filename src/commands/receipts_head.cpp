@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/cli/store_access.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -30,7 +31,7 @@ Status Run(Context& ctx) {
                                 {"digest", head.digest},
                                 {"anchor", anchor},
                                 {"head_authenticated", check->head_authenticated}};
-    ctx.io.out << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    ctx.io.out << io::JsonText(out, 2) << '\n';
     return Status::Ok();
   }
   ctx.io.out << "count   " << head.count << '\n'

@@ -48,8 +48,10 @@ Status Run(Context& ctx) {
   auto check = opened->store->CheckReceipts(expect);
   if (!check.ok()) return check.status();
   const tombstones::ReceiptsAnchor& head = check->head;
-  ctx.io.out << "receipts log intact: " << head.count << (head.count == 1 ? " receipt" : " receipts");
-  if (head.count > 0) ctx.io.out << ", last #" << head.count << " mac " << head.digest.substr(0, 16);
+  ctx.io.out << "receipts log intact: " << head.count
+             << (head.count == 1 ? " receipt" : " receipts");
+  if (head.count > 0)
+    ctx.io.out << ", last #" << head.count << " mac " << head.digest.substr(0, 16);
   if (expect) ctx.io.out << "; holds the anchored receipt " << expect->count;
   ctx.io.out << '\n';
   if (head.count > 0 && !check->head_authenticated)

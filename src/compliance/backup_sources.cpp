@@ -52,7 +52,8 @@ Result<json> ParseJson(std::string_view text, const std::string& tool, const std
   }
   if (byte == 0 || byte > text.size() + 1) return Malformed(tool, where, "not valid JSON");
   const std::string_view before = text.substr(0, byte - 1);
-  const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+  const std::size_t line =
+      1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
   const std::size_t newline = before.rfind('\n');
   const std::size_t column = newline == std::string_view::npos ? byte : byte - 1 - newline;
   return Malformed(tool, where, "not valid JSON (line " + std::to_string(line) + ", column " +
@@ -134,7 +135,8 @@ Status ReadPgBackRestBackup(const json& b, const std::string& stanza, const std:
     return Status::Ok();
   }
   if (type != "diff" && type != "incr")
-    return Malformed("pgbackrest", where, what + " has an unknown type (expected full, diff or incr)");
+    return Malformed("pgbackrest", where,
+                     what + " has an unknown type (expected full, diff or incr)");
   out->kind = type == "diff" ? BackupKind::kDiff : BackupKind::kIncr;
   // A dependent label is "<full label>_<own label>" (labels are made that way by pgBackRest).
   out->full_id = stanza + "/" + label.substr(0, label.find('_'));
@@ -210,12 +212,14 @@ Result<SourceListing> ParseBarmanList(std::string_view text, const std::string& 
       backup.full_id = backup.id;
       const Epoch end = EpochSeconds(Member(b, "end_time_timestamp"), &backup.finished_at);
       if (end == Epoch::kOutOfRange)
-        return Malformed("barman", where, what + " has an end_time_timestamp outside the years 0000 to 9999");
+        return Malformed("barman", where,
+                         what + " has an end_time_timestamp outside the years 0000 to 9999");
       if (end != Epoch::kOk) return Malformed("barman", where, what + " has no end_time_timestamp");
       // list-backups gives no start time: the end is the best known bound (docs/compliance.md).
       const Epoch begin = EpochSeconds(Member(b, "begin_time_timestamp"), &backup.started_at);
       if (begin == Epoch::kOutOfRange)
-        return Malformed("barman", where, what + " has a begin_time_timestamp outside the years 0000 to 9999");
+        return Malformed("barman", where,
+                         what + " has a begin_time_timestamp outside the years 0000 to 9999");
       if (begin != Epoch::kOk) backup.started_at = backup.finished_at;
       backup.kept = Text(b, "retention_status").rfind("KEEP", 0) == 0;
       listing.backups.push_back(std::move(backup));

@@ -279,8 +279,8 @@ Result<ArchiveSummary> VerifyStoreArchive(const std::string& file) {
   if (format != std::to_string(kStoreArchiveFormat)) {
     const bool number = !format.empty() && format.size() <= 9 &&
                         format.find_first_not_of("0123456789") == std::string::npos;
-    return Corrupt(file, (number ? "export format " + format : std::string("an unknown export format")) +
-                             " is not supported by this version (format " +
+    const std::string what = number ? "export format " + format : "an unknown export format";
+    return Corrupt(file, what + " is not supported by this version (format " +
                              std::to_string(kStoreArchiveFormat) + ")");
   }
   if (ec || size < header.size() + 1 + kTrailerSize) return Corrupt(file, "the file is truncated");

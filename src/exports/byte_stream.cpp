@@ -133,7 +133,8 @@ Status LineReader::Next(std::string_view* line) {
       begin_ = 0;
     }
     if (buf_.size() - end_ < kChunk)  // never much past the limit: it is checked above
-      buf_.resize(std::min(std::max(buf_.size() * 2, end_ + 4 * kChunk), kMaxLineBytes + 4 * kChunk));
+      buf_.resize(
+          std::min(std::max(buf_.size() * 2, end_ + 4 * kChunk), kMaxLineBytes + 4 * kChunk));
     std::size_t got = 0;
     if (Status s = in_.Read(buf_.data() + end_, buf_.size() - end_, &got); !s.ok()) return s;
     if (got == 0) eof_ = true;

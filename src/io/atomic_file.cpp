@@ -42,7 +42,8 @@ int RenameNoReplace(const char* from, const char* to) {
 
 Status SyncDirectory(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::Failed("unable to sync directory '" + dir + "': " + std::strerror(errno));
+  if (fd < 0)
+    return Status::Failed("unable to sync directory '" + dir + "': " + std::strerror(errno));
   const bool ok = ::fsync(fd) == 0;
   const int e = errno;
   ::close(fd);
@@ -60,8 +61,8 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, 
   for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {
     std::string temp = path + ".tmp-" + RandomSuffix();
     // O_EXCL: never an existing file; O_NOFOLLOW: never through a symlink at that name.
-    file->fd_ = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                       options.mode);
+    file->fd_ =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, options.mode);
     if (file->fd_ >= 0) {
       file->temp_path_ = std::move(temp);
       return file;
@@ -69,8 +70,9 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, 
     error = errno;
     if (error != EEXIST) break;
   }
-  return Status::Usage("unable to create '" + path + "': cannot create a temporary file beside it (" +
-                       std::strerror(error) + ")");
+  return Status::Usage("unable to create '" + path +
+                       "': cannot create a temporary file beside it (" + std::strerror(error) +
+                       ")");
 }
 
 AtomicFile::~AtomicFile() {

@@ -12,9 +12,8 @@ tombstones::Result<std::unique_ptr<ScratchDir>> ScratchDir::Create(const std::st
                                                                    const std::string& what) {
   std::string path = prefix + "XXXXXX";
   if (::mkdtemp(path.data()) == nullptr)
-    return tombstones::Status::Failed("unable to " + what +
-                                      ": cannot create a scratch directory (" +
-                                      std::strerror(errno) + ")");
+    return tombstones::Status::Failed(
+        "unable to " + what + ": cannot create a scratch directory (" + std::strerror(errno) + ")");
   return std::unique_ptr<ScratchDir>(new ScratchDir(std::move(path)));
 }
 

@@ -50,7 +50,8 @@ bool AmbiguousUri(std::string_view dsn) {
   if (prefix.empty()) return false;
   const std::string_view rest = dsn.substr(prefix.size());
   const std::string_view authority = rest.substr(0, rest.find('/'));
-  const std::size_t ats = static_cast<std::size_t>(std::count(authority.begin(), authority.end(), '@'));
+  const std::size_t ats =
+      static_cast<std::size_t>(std::count(authority.begin(), authority.end(), '@'));
   const std::string_view path =
       authority.size() < rest.size() ? rest.substr(authority.size()) : std::string_view();
   const std::string_view before_query = path.substr(0, path.find('?'));

@@ -107,8 +107,9 @@ TEST_CASE("a DSN's password never reaches a message, even through libpq's parse 
   TempDir dir;
   StoreFixture f(dir.path());
   const std::string map = SourceDir() + "/tests/data/integration/map.toml";
-  for (const std::string dsn : {"host=/nonexistent password=se cr3t", "postgresql://u:se%zzcr3t@h/db",
-                                "host=/nonexistent password='cr3t"}) {
+  for (const std::string dsn :
+       {"host=/nonexistent password=se cr3t", "postgresql://u:se%zzcr3t@h/db",
+        "host=/nonexistent password='cr3t"}) {
     INFO(dsn);
     const RunResult r = f.Run({"verify", "--dsn", dsn, "--map", map});
     CHECK(r.code == 1);

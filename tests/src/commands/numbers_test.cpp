@@ -106,7 +106,8 @@ TEST_CASE("retention options are range-checked and forecasts never wrap", "[comp
   const auto records = compliance::ForecastExpiry(l, p, 0);
   REQUIRE(records.size() == 1);
   REQUIRE(records[0].expires_at);
-  CHECK(*records[0].expires_at == 253402300799LL * 1000000 + 999999);  // 9999-12-31T23:59:59.999999Z
+  // 9999-12-31T23:59:59.999999Z
+  CHECK(*records[0].expires_at == 253402300799LL * 1000000 + 999999);
 }
 
 }  // namespace

@@ -184,7 +184,9 @@ void WriteLegacyLog(const StoreFixture& f, int n) {
       e.body = "{\"receipt_version\":1,\"command\":\"verify\"}";
       e.prev_mac = prev;
       e.mac = LegacyMac(key.value(), e);
-      REQUIRE(db.Put(rocksdb::WriteOptions(), ReceiptKey(e.seq), tombstones::coding::EncodeReceipt(e)).ok());
+      REQUIRE(db.Put(rocksdb::WriteOptions(), ReceiptKey(e.seq),
+                     tombstones::coding::EncodeReceipt(e))
+                  .ok());
       prev = e.mac;
     }
     REQUIRE(db.Put(rocksdb::WriteOptions(), kHeadKey, LegacyHead(n, prev)).ok());
@@ -297,8 +299,9 @@ TEST_CASE("an anchor kept outside the store detects a log put back to an earlier
     CHECK(r.err.find("receipt 2 is not the one the anchor") != std::string::npos);
   }
   SECTION("a malformed anchor is a usage error") {
-    for (const std::string& bad : std::vector<std::string>{"2", "x:" + std::string(64, 'a'), "2:abc",
-                                                           "2:" + std::string(64, 'g')})
+    const std::vector<std::string> bad_anchors = {"2", "x:" + std::string(64, 'a'), "2:abc",
+                                                  "2:" + std::string(64, 'g')};
+    for (const std::string& bad : bad_anchors)
       CHECK(f.Run({"receipts", "verify", "--expect-head", bad}).code == 2);
   }
 }
