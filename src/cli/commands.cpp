@@ -18,6 +18,7 @@
 #include "src/commands/receipts_list.h"
 #include "src/commands/receipts_show.h"
 #include "src/commands/receipts_verify.h"
+#include "src/commands/receipts_head.h"
 #include "src/commands/store_check.h"
 #include "src/commands/store_export.h"
 #include "src/commands/store_import.h"
@@ -46,6 +47,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &ReceiptsListCommand(),
       &ReceiptsShowCommand(),
       &ReceiptsVerifyCommand(),
+      &ReceiptsHeadCommand(),
       &StoreCheckCommand(),
       &StoreExportCommand(),
       &StoreImportCommand(),

@@ -5,6 +5,7 @@
 #include "src/cli/store_access.h"
 #include "src/cli/tombstone_view.h"
 #include "src/compliance/pending.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -38,7 +39,7 @@ Status Run(Context& ctx) {
     ctx.io.out << '[';
     Status s = opened->store->ForEach([&](const tombstones::Tombstone& t) {
       if (wanted(t)) {
-        ctx.io.out << (first ? "\n" : ",\n") << TombstoneJson(t).dump();
+        ctx.io.out << (first ? "\n" : ",\n") << io::JsonText(TombstoneJson(t));
         first = false;
       }
       return true;

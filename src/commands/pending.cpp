@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/cli/output.h"
+#include "src/cli/options.h"
 #include "src/cli/store_access.h"
 #include "src/compliance/pending.h"
 #include "src/compliance/pending_report.h"
@@ -27,7 +28,7 @@ void Declare(cxxopts::Options& options) {
 
 Result<tombstones::Micros> ReadAt(const Context& ctx) {
   if (!ctx.Has("at")) return tombstones::Now();
-  return tombstones::ParseTime(ctx.Get<std::string>("at"));
+  return TimeOption(ctx, "at");
 }
 
 // One pass over the tombstones: each pending one goes to the report as it is found.

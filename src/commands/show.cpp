@@ -4,6 +4,7 @@
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
 #include "src/cli/tombstone_view.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -23,7 +24,7 @@ Status Run(Context& ctx) {
                           "'tombstone list' shows the request ids");
   const tombstones::Tombstone& t = *found.value();
   if (format.value() == Format::kJson) {
-    ctx.io.out << TombstoneJson(t).dump(2) << '\n';
+    ctx.io.out << io::JsonText(TombstoneJson(t), 2) << '\n';
     return Status::Ok();
   }
   if (format.value() == Format::kTable) {

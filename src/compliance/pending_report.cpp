@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/cli/output.h"
+#include "src/io/json_text.h"
 
 namespace tombstone::compliance {
 namespace {
@@ -74,8 +75,8 @@ class JsonReport final : public PendingReport {
       backups.push_back({{"id", b.id}, {"taken_at", FormatTime(b.taken_at)},
                          {"expires_at", b.expires_at ? nlohmann::json(FormatTime(*b.expires_at))
                                                      : nlohmann::json()}});
-    out_ << "{\"at\": " << nlohmann::json(FormatTime(at)).dump()
-         << ",\n\"backups\": " << backups.dump() << ",\n\"pending\": [";
+    out_ << "{\"at\": " << io::JsonText(nlohmann::json(FormatTime(at)))
+         << ",\n\"backups\": " << io::JsonText(backups) << ",\n\"pending\": [";
   }
   void Row(const tombstones::Tombstone& t, const PendingVerdict& v,
            std::span<const tombstones::BackupRecord> holding) override {
@@ -88,7 +89,7 @@ class JsonReport final : public PendingReport {
     row["reapplied"] = v.reapplied ? nlohmann::json{{"seq", v.reapplied->seq},
                                                     {"finished_at", FormatTime(v.reapplied->finished_at)}}
                                    : nlohmann::json();
-    out_ << (first_ ? "\n" : ",\n") << row.dump();
+    out_ << (first_ ? "\n" : ",\n") << io::JsonText(row);
     first_ = false;
   }
   void Finish(const PendingSummary& s, const std::vector<tombstones::BackupRecord>&) override {
@@ -99,7 +100,7 @@ class JsonReport final : public PendingReport {
                                     {"held", s.held},             {"unknown", s.unknown},
                                     {"next_age_out", time(s.next_age_out)},
                                     {"last_age_out", time(s.last_age_out)}};
-    out_ << (first_ ? "]" : "\n]") << ",\n\"summary\": " << summary.dump() << "}\n";
+    out_ << (first_ ? "]" : "\n]") << ",\n\"summary\": " << io::JsonText(summary) << "}\n";
   }
 
  private:

@@ -36,16 +36,6 @@ void AppendInt32(std::string* out, std::int32_t v) {
 
 }  // namespace
 
-std::string RedactDsn(std::string_view dsn) {
-  // key=value form: password=secret or password='se cret'; URI form: scheme://user:secret@host.
-  static const std::regex kv(R"((^|\s)(password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
-  static const std::regex uri(R"((://[^:/@\s]*:)[^@/\s]*@)");
-  static const std::regex query(R"(([?&]password=)[^&\s]*)", std::regex::icase);
-  std::string out = std::regex_replace(std::string(dsn), kv, "$1$2<redacted>");
-  out = std::regex_replace(out, uri, "$1<redacted>@");
-  return std::regex_replace(out, query, "$1<redacted>");
-}
-
 Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
                                                   const std::string& application_name) {
   std::unique_ptr<Session> session(new Session());
@@ -66,9 +56,15 @@ Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
         " set_config('default_transaction_read_only', 'off', false)",
         application_name);
   } catch (const std::exception& e) {
+    // libpq's text about a DSN it cannot parse quotes the token it stopped at (maybe a piece of
+    // the password): it is replaced by words that quote nothing (src/pg/dsn.h).
+    const std::optional<std::string> problem = DsnProblem(dsn);
     return Status::Failed(
-        "unable to connect to '" + session->redacted_dsn_ + "': " + FirstLine(e.what()),
-        "check --dsn (or PGHOST, PGPORT, PGUSER, PGDATABASE) and that the server runs");
+        "unable to connect to '" + session->redacted_dsn_ +
+            "': " + (problem ? *problem : RedactSecrets(FirstLine(e.what()), dsn)),
+        problem ? "fix --dsn: a libpq connection string (key=value ...) or URI "
+                  "(postgresql://...)"
+                : "check --dsn (or PGHOST, PGPORT, PGUSER, PGDATABASE) and that the server runs");
   }
   return session;
 }

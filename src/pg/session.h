@@ -13,6 +13,7 @@
 
 #include <pqxx/pqxx>
 
+#include "src/pg/dsn.h"  // RedactDsn
 #include "tombstones/tombstones.h"
 
 namespace tombstone::pg {
@@ -20,9 +21,6 @@ namespace tombstone::pg {
 using tombstones::ExitCode;
 using tombstones::Result;
 using tombstones::Status;
-
-// The DSN with any password (key=value or URI form) replaced by <redacted>, for messages.
-std::string RedactDsn(std::string_view dsn);
 
 // What a statement is expected to return; a different result is an error naming the statement.
 enum class Shape { kNone, kOneRow, kAnyRows };

@@ -10,28 +10,15 @@
 #include <ostream>
 #include <sstream>
 
+#include "src/io/atomic_file.h"
 #include "src/pg/errors.h"
 
 namespace tombstone::replay {
 namespace {
 
 Status WriteReceiptFile(const std::string& path, const std::string& body) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << body;
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      return Status::Failed("unable to write receipt '" + path + "': cannot write '" + temporary +
-                            "'");
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return Status::Failed("unable to write receipt '" + path + "': rename failed");
-  }
-  return Status::Ok();
+  // Replaced only when complete, synced, never through a link planted at a temporary name.
+  return io::WriteFileAtomically(path, body, {.mode = 0666, .replace = true});
 }
 
 Status AppendToStore(Context& ctx, Job& job, const std::string& body) {
