@@ -115,6 +115,8 @@ TEST_CASE("a pseudonym is recognized only when this key made it", "[store]") {
   for (const Case& c : lookalikes) {
     INFO(c.name);
     CHECK_FALSE(key.IsPseudonym(c.text));
+  }
+}
 
 // Issue 15, finding 9: the key file is checked on the open descriptor, never through a link,
 // and must belong to the user running tombstone (or root).
