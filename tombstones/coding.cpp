@@ -24,6 +24,7 @@ bool Reader::Varint(std::uint64_t* v) {
   for (int shift = 0; shift <= 63; shift += 7) {
     unsigned char b = 0;
     if (!Byte(&b)) return false;
+    if (shift == 63 && b > 1) return false;  // bits past the 64th: damaged, not a value
     *v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
     if ((b & 0x80) == 0) return true;
   }
