@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # The post-restore step shared by every restore path: start the restored data directory fenced, let
-# recovery reach its target and promote, record the as-of point, run `tombstone replay`, stop. Exit 0
-# only when replay exited 0; otherwise the data directory stays fenced (docs/runbook.md, "The fence").
+# recovery reach its target and promote, record the as-of point, run `tombstone check` (the
+# read-only pre-flight), `tombstone replay`, optionally `tombstone discover`, stop. Exit 0 only
+# when all of them passed; otherwise the data directory stays fenced (docs/runbook.md, "The fence").
 #
 # Usage: post-restore-step.sh --pgdata DIR --map FILE --store DIR --key-file FILE [options]
 #   --dbname DB            the database the map describes (default: postgres)
@@ -21,8 +22,11 @@
 #   --timeout SECS         how long to wait for recovery to finish (default 3600)
 #   --restore-seconds S    how long the restore tool took (copied into --summary by the path scripts)
 #   --server-log FILE      keep the fenced server's log there (default: shown on failure, removed)
-# Exit (docs/exit-codes.md): 0 replay clean, fence lifted; 1/3/4 replay's own exit code; 2 usage
-# or configuration (replay's 2 as well); 5 the restored server did not start, recover or stop, or
+#   --discover yes|no      after a clean replay, run `tombstone discover --map` on the database and
+#                          keep the fence when it finds an erased subject in a place the map does
+#                          not cover (exit 3); it reads every table once (default: no)
+# Exit (docs/exit-codes.md): 0 check and replay clean (and discover, when asked), fence lifted;
+# 1/3/4 the exit code of check, replay or discover; 2 usage or configuration (theirs as well); 5 the restored server did not start, recover or stop, or
 # the step failed otherwise (a signal, an I/O error). On every non-zero exit the data directory
 # stays fenced, except when it was refused because a server is running on it (then untouched).
 TOMBSTONE_HOOK_NAME=post-restore-step
@@ -31,7 +35,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
 receipt="" label="restore" summary="" port=5432 timeout=3600 restore_seconds="" server_log=""
-backup_source="" backup_id=""
+backup_source="" backup_id="" discover=no
 usage_error=""
 # A usage error is reported after the data directory is fenced (when --pgdata names one): the
 # step fences first, whatever else is wrong.
@@ -59,12 +63,14 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2 ;;
     --restore-seconds) restore_seconds=$2 ;;
     --server-log) server_log=$2 ;;
+    --discover) discover=$2 ;;
     -h|--help) help_text "$0"; quit 0 ;;
     *) usage_error=${usage_error:-"unknown option '$1'"}; shift; continue ;;
   esac
   shift 2
 done
 [[ "$port" =~ ^[0-9]+$ && "$timeout" =~ ^[0-9]+$ ]] || usage_error=${usage_error:-"--port and --timeout take a number"}
+[[ "$discover" == yes || "$discover" == no ]] || usage_error=${usage_error:-"--discover takes yes or no"}
 
 # --- checks: the data directory is fenced first (fail closed), nothing starts unless all is there --
 # A directory a server runs on is refused untouched: it is not a restore waiting for this step
@@ -184,13 +190,41 @@ record_after_promotion() {
   log "as of: last replayed transaction ${replay_timestamp:-none}, lsn ${replay_lsn:-none}, system $system_identifier"
 }
 
+# The fenced server's database, as the superuser, on the private socket.
+db_dsn() { echo "host=$fence port=$port user=$db_user dbname=$dbname"; }
+
+# The read-only pre-flight: everything replay would refuse, before its own fence goes up. Its
+# report goes to the log (stderr); nothing is changed when it fails.
+run_check() {
+  log "running tombstone check on database '$dbname'"
+  check_rc=0
+  "$tombstone" --store "$store" --key-file "$key_file" check --dsn "$(db_dsn)" --map "$map" >&2 ||
+    check_rc=$?
+}
+
+# After a clean replay, still fenced: erased subjects anywhere the map does not look.
+run_discover() {
+  [ "$discover" = yes ] || return 0
+  log "running tombstone discover on database '$dbname' (reads every table)"
+  discover_rc=0
+  "$tombstone" --store "$store" --key-file "$key_file" discover --dsn "$(db_dsn)" --map "$map" >&2 ||
+    discover_rc=$?
+}
+
+# die with a tool's exit code: its own 1-4, anything else (a signal, an abort) as 5.
+fail_with() {
+  case "$1" in
+    1 | 2 | 3 | 4) die "$1" "$2: the data directory stays fenced" ;;
+    *) die 5 "$2 (exit $1, not in its catalogue): the data directory stays fenced" ;;
+  esac
+}
+
 run_replay() {
   local asof="$label; replayed to ${replay_timestamp:-n/a} lsn ${replay_lsn:-n/a}; system $system_identifier"
   [ -z "$backup_start_time" ] || asof+="; backup '$backup_label_name' started $backup_start_time"
-  local dsn="host=$fence port=$port user=$db_user dbname=$dbname"
   log "running tombstone replay on database '$dbname'"
   replay_rc=0
-  "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$dsn" --map "$map" \
+  "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$(db_dsn)" --map "$map" \
     --receipt "$receipt" --snapshot-label "$asof" --backup-source "$backup_source" \
     --backup-id "${backup_id:-$backup_label_name}" || replay_rc=$?
 }
@@ -219,7 +253,9 @@ backup_start_time=${backup_start_time:-}
 restore_seconds=$restore_seconds
 recovery_seconds=${recovery_seconds:-}
 replay_seconds=${replay_seconds:-}
+check_exit=${check_rc:-}
 replay_exit=${replay_rc:-}
+discover_exit=${discover_rc:-}
 step_exit=$1
 fenced=$fenced
 receipt=$receipt
@@ -246,7 +282,7 @@ cleanup() {
 }
 
 # --- the checklist ------------------------------------------------------------------------------
-started=0 fence="" replay_rc="" system_identifier="" fence_allowed=no
+started=0 fence="" check_rc="" replay_rc="" discover_rc="" system_identifier="" fence_allowed=no
 step "check the data directory"
 if [ -n "$pgdata" ]; then
   pgdata=$(abs_path "$pgdata")
@@ -275,17 +311,20 @@ wait_for_promotion
 t1=$(now)
 recovery_seconds=$(elapsed "$t0" "$t1")
 record_after_promotion
+step "run tombstone check"
+run_check
+[ "$check_rc" -eq 0 ] ||  # (cleanup stops the server)
+  fail_with "$check_rc" "tombstone check exited $check_rc before replay (nothing was changed; its report is above)"
 step "run tombstone replay"
 run_replay
 replay_seconds=$(elapsed "$t1" "$(now)")
+[ "$replay_rc" -ne 0 ] || run_discover
 step "stop the fenced server"
 stop_fenced || die 5 "unable to stop the fenced server on '$pgdata' cleanly"
-case "$replay_rc" in
-  0) ;;
-  1 | 2 | 3 | 4) die "$replay_rc" "tombstone replay exited $replay_rc: the data directory stays fenced" ;;
-  *) die 5 "tombstone replay ended abnormally (exit $replay_rc, not in its catalogue): the data directory stays fenced" ;;
-esac
+[ "$replay_rc" -eq 0 ] || fail_with "$replay_rc" "tombstone replay exited $replay_rc"
+[ -z "$discover_rc" ] || [ "$discover_rc" -eq 0 ] ||
+  fail_with "$discover_rc" "tombstone discover exited $discover_rc (3: erased subjects in places the data map does not cover; its report is above)"
 step "lift the fence"
 fence_remove "$pgdata" ||
   die 5 "unable to lift the fence on '$pgdata' after a clean replay: it stays fenced (receipt: $receipt; lift it with $hooks_dir/lift-fence.sh $pgdata)"
-log "replay verified clean; fence lifted; receipt: $receipt"
+log "check and replay clean${discover_rc:+, discover clean}; fence lifted; receipt: $receipt"

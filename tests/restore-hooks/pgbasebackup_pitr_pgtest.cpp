@@ -65,12 +65,15 @@ TEST_CASE("pg_basebackup + WAL archive: a point-in-time restore is replayed fenc
   const std::string restore = b.Restore();
 
   // to a target time: recovery stops there, replay removes the erased subjects, the fence is lifted
-  Sh r = Shell(restore + " --target-time " + target + " --map " + Q(TestData("map.toml")));
+  Sh r = Shell(restore + " --target-time " + target + " --map " + Q(TestData("map.toml")) +
+               " --discover yes");
   INFO(r.out);
   REQUIRE(r.code == 0);
   auto summary = ReadSummary(dir / "restored.summary");
   CHECK(summary["step_exit"] == "0");
+  CHECK(summary["check_exit"] == "0");
   CHECK(summary["replay_exit"] == "0");
+  CHECK(summary["discover_exit"] == "0");
   CHECK(summary["fenced"] == "no");
   CHECK(summary["system_identifier"] == source.SystemIdentifier());
   CHECK(summary["timeline"] == "2");  // promoted after the target
@@ -139,7 +142,8 @@ TEST_CASE(
         std::string::npos);
   CHECK(Shell(Hook("lift-fence.sh") + " " + Q(dir / "nowhere")).code == 2);
 
-  // 3. the step with a map that does not fit the schema: replay exits 2, the directory is fenced
+  // 3. the step with a map that does not fit the schema: check exits 2 before replay runs, the
+  // directory is fenced
   WriteFile(dir / "bad-map.toml",
             ReadFile(TestData("map.toml")) +
                 "\n[[table]]\nname = \"public.no_such_table\"\n"
@@ -153,8 +157,10 @@ TEST_CASE(
   INFO(r.out);
   CHECK(r.code == 2);
   CHECK(r.out.find("the data directory stays fenced") != std::string::npos);
+  CHECK(r.out.find("tombstone check exited 2 before replay") != std::string::npos);
   auto summary = ReadSummary(dir / "step.summary");
-  CHECK(summary["replay_exit"] == "2");
+  CHECK(summary["check_exit"] == "2");
+  CHECK(summary["replay_exit"].empty());  // replay never ran
   CHECK(summary["step_exit"] == "2");
   CHECK(summary["fenced"] == "yes");
   CHECK_FALSE(summary["replay_timestamp"].empty());  // recovery ran to the target and promoted
@@ -278,6 +284,33 @@ TEST_CASE(
     CHECK(Fenced(dir / "r-residue"));
     CHECK_FALSE(ServerRunningOn(dir / "r-residue"));
     CHECK(PlainStartRefused(dir / "r-residue", dir / "r-residue.log"));
+  }
+
+  SECTION("--discover yes, a map that forgets the json copy: replay clean, discover 3, fenced") {
+    const std::string partial = dir / "no-json.toml";
+    std::string text = ReadFile(TestData("map.toml"));
+    const std::string source = ", { expr = \"payload->>'email'\", kind = \"email\" }";
+    REQUIRE(text.find(source) != std::string::npos);
+    text.erase(text.find(source), source.size());
+    WriteFile(partial, text);
+    Sh r = Shell(b.Restore("backup", "r-discover") + " --map " + Q(partial) + " --target-time " +
+                 b.target + " --discover yes");
+    INFO(r.out);
+    CHECK(r.code == 3);
+    CHECK(r.out.find("public.events.payload.email") != std::string::npos);
+    CHECK(r.out.find("tombstone discover exited 3") != std::string::npos);
+    CHECK(r.out.find("example.com") == std::string::npos);  // places, never values
+    auto summary = ReadSummary(dir / "r-discover.summary");
+    CHECK(summary["check_exit"] == "0");
+    CHECK(summary["replay_exit"] == "0");
+    CHECK(summary["discover_exit"] == "3");
+    CHECK(summary["fenced"] == "yes");
+    CHECK(Fenced(dir / "r-discover"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-discover"));
+    // a wrong value is a usage error, reported after the files are fenced
+    Sh usage = Shell(b.Restore("backup", "r-discover-usage") + map + " --discover maybe");
+    CHECK(usage.code == 2);
+    CHECK(usage.out.find("--discover takes yes or no") != std::string::npos);
   }
 
   SECTION("SIGTERM while the fenced server recovers: 5, fenced, the server stopped") {
