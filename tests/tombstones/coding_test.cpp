@@ -357,17 +357,19 @@ TEST_CASE("a receipt entry round-trips; its key sorts by sequence; damage is ref
     CHECK(coding::ReceiptKey(1ull << 40) < coding::ReceiptKey((1ull << 40) + 1));
   }
   SECTION("the MAC covers the sequence, the time, the body and the previous MAC, not the MAC") {
-    const std::string input = coding::ReceiptMacInput(r);
-    CHECK(input.rfind("tombstone receipt v1", 0) == 0);
+    const std::string input = coding::ReceiptMacInput(r, 2);
+    CHECK(input.rfind("tombstone receipt v2", 0) == 0);
+    CHECK(coding::ReceiptMacInput(r, 1).rfind("tombstone receipt v1", 0) == 0);
+    CHECK(coding::ReceiptMacInput(r, 1) != input);  // the version is covered
     ReceiptEntry other = r;
     other.mac = "different";
-    CHECK(coding::ReceiptMacInput(other) == input);
+    CHECK(coding::ReceiptMacInput(other, 2) == input);
     for (auto change :
          {+[](ReceiptEntry& e) { e.seq = 8; }, +[](ReceiptEntry& e) { e.recorded_at += 1; },
           +[](ReceiptEntry& e) { e.body += " "; }, +[](ReceiptEntry& e) { e.prev_mac[0] = '1'; }}) {
       ReceiptEntry changed = r;
       change(changed);
-      CHECK(coding::ReceiptMacInput(changed) != input);
+      CHECK(coding::ReceiptMacInput(changed, 2) != input);
     }
     // A body ending where the previous MAC begins cannot be confused with another split.
     ReceiptEntry a = r, b = r;
@@ -375,7 +377,7 @@ TEST_CASE("a receipt entry round-trips; its key sorts by sequence; damage is ref
     a.prev_mac = "z";
     b.body = "x";
     b.prev_mac = "yz";
-    CHECK(coding::ReceiptMacInput(a) != coding::ReceiptMacInput(b));
+    CHECK(coding::ReceiptMacInput(a, 2) != coding::ReceiptMacInput(b, 2));
   }
 }
 
