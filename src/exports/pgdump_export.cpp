@@ -13,6 +13,12 @@ using Strategy = AnonymizeSet::Strategy;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
+// What pg_dump (and pg_dumpall) write last: a dump without it was cut short.
+constexpr std::string_view kTrailer = "-- PostgreSQL database dump complete";
+constexpr std::string_view kClusterTrailer = "-- PostgreSQL database cluster dump complete";
+constexpr const char* kTruncatedHint =
+    "only a dump pg_dump finished writing is read: take or copy it again";
+
 std::string_view WithoutNewline(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   return line;
@@ -30,7 +36,40 @@ struct BoundSet {
   std::size_t field = 0;
   Strategy strategy = Strategy::kNull;
   std::string target;
+  // hash of a match source's column: the pseudonym of the normalized identifier with its kind,
+  // as replay makes it (one subject, one pseudonym per kind, whatever the spelling)
+  std::string pseudonym_kind;
+  tombstones::Normalizer pseudonym_normalizer = tombstones::Normalizer::kExact;
 };
+
+// The guard's types replay reads (src/replay/table_plan.cpp); pg_dump prints them so.
+bool IsGuardType(std::string_view type) {
+  const std::string_view base = type.substr(0, type.find('('));
+  const std::string_view rest = type.substr(std::min(type.size(), type.find(')') + 1));
+  if (base == "date") return true;
+  if (base != "timestamp" && base != "timestamp without time zone" &&
+      base != "timestamp with time zone")
+    return false;
+  return base != "timestamp" || rest.empty() || rest == " without time zone" ||
+         rest == " with time zone";
+}
+
+// A guard value as COPY text: NULL, a date (midnight UTC) or a timestamp, else unreadable.
+match::Guard ReadGuard(bool null, const std::string& text) {
+  match::Guard g;
+  if (null) {
+    g.state = match::Guard::kNull;
+    return g;
+  }
+  std::optional<Micros> t;
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-')
+    t = ParsePgTimestamp(text + " 00:00:00");
+  else
+    t = ParsePgTimestamp(text);
+  g.state = t ? match::Guard::kTime : match::Guard::kUnreadable;
+  if (t) g.time = *t;
+  return g;
+}
 
 // The mapped table whose COPY block is being read.
 struct ActiveTable {
@@ -40,6 +79,7 @@ struct ActiveTable {
   std::vector<BoundSource> sources;
   std::optional<std::size_t> guard;
   std::vector<BoundSet> sets;
+  std::size_t columns = 0;  // in the COPY column list
   bool has_unevaluable = false;
 };
 
@@ -55,6 +95,7 @@ class DumpProcessor {
       if (Status s = lines_.Next(&line); !s.ok()) return s;
       if (line.empty()) break;
       ++line_no_;
+      last_complete_ = line.back() == '\n';
       Status s = in_copy_ ? OnCopyRow(line) : OnStatementLine(line);
       if (!s.ok()) return s;
     }
@@ -62,6 +103,21 @@ class DumpProcessor {
       return Status::Usage("unable to read '" + report_->path +
                            "': the COPY block opened on line " + std::to_string(copy_line_) +
                            " never ends (a truncated dump?)");
+    // A dump cut anywhere else (between tables, inside a statement or a COPY header) would
+    // silently lose what followed: pg_dump's last words must be there.
+    if (!last_complete_)
+      return Status::Usage("unable to read '" + report_->path + "': its last line (" +
+                               std::to_string(line_no_) + ") is cut short (a truncated dump?)",
+                           kTruncatedHint);
+    if (!complete_)
+      return Status::Usage("unable to read '" + report_->path +
+                               "': it does not end with pg_dump's '" + std::string(kTrailer) +
+                               "' line (a truncated dump?)",
+                           kTruncatedHint);
+    for (const TableReport& t : report_->tables)
+      if (t.counts.guard_unreadable > 0)
+        Warn("table " + t.name + ": " + std::to_string(t.counts.guard_unreadable) +
+             " matching rows kept because their created_at guard could not be read");
     report_->bytes = lines_.bytes();
     return Status::Ok();
   }
@@ -78,6 +134,12 @@ class DumpProcessor {
   // Outside COPY blocks: remember column types and partitions, spot COPY and INSERT.
   Status OnStatementLine(std::string_view line) {
     std::string a, b, c, d;
+    // Complete while only comments, blank lines and \unrestrict follow the trailer.
+    const std::string_view text = WithoutNewline(line);
+    if (text == kTrailer || text == kClusterTrailer)
+      complete_ = true;
+    else if (!text.empty() && !StartsWith(text, "--") && !StartsWith(text, "\\unrestrict "))
+      complete_ = false;
     if (!create_table_.empty()) {
       if (StartsWith(line, ")")) {
         create_table_.clear();
@@ -101,7 +163,11 @@ class DumpProcessor {
       parent_[c + "." + d] = a + "." + b;
     } else if (StartsWith(line, "COPY ")) {
       CopyHeader header;
-      if (ParseCopyHeader(line, &header)) {
+      const bool parsed = ParseCopyHeader(line, &header);
+      if (!parsed && text.ends_with(" FROM stdin;"))  // its rows would pass unread
+        return Status::Usage("unable to read '" + report_->path + "': line " +
+                             std::to_string(line_no_) + ": a COPY header that cannot be parsed");
+      if (parsed) {
         in_copy_ = true;
         copy_line_ = line_no_;
         if (const TableMap* t = FindTable(header.schema + "." + header.table)) {
@@ -175,11 +241,30 @@ class DumpProcessor {
       a.guard = field_of(t.created_at);
       if (!a.guard)
         return Fail(t, "its COPY block has no guard column '" + t.created_at + "'", t.line);
+      // As replay: a guard is a date or a timestamp; one of another type is refused.
+      const auto type = TypeOf(dump_table, t.created_at);
+      if (type && !IsGuardType(*type))
+        return Fail(t, "guard column '" + t.created_at + "' is '" + *type +
+                           "', not a date or timestamp", t.line);
+      const bool local = type && type->find("with time zone") == std::string::npos;
+      if (local && !t.created_at_zone.empty() && t.created_at_zone != "UTC" &&
+          t.created_at_zone != "Etc/UTC")
+        return Fail(t, "guard column '" + t.created_at + "' is read as UTC in a dump, not in "
+                       "created_at_zone '" + t.created_at_zone + "'", t.line);
     }
+    a.columns = header.columns.size();
     for (const AnonymizeSet& s : t.set) {
       const auto field = field_of(s.column);
       if (!field) return Fail(t, "its COPY block has no column '" + s.column + "'", s.line);
-      BoundSet b{*field, s.strategy, {}};
+      BoundSet b{*field, s.strategy, {}, {}, tombstones::Normalizer::kExact};
+      for (const MatchSource& m : t.match)
+        if (s.strategy == Strategy::kHash && m.expr.empty() && m.column == s.column &&
+            b.pseudonym_kind.empty()) {
+          b.pseudonym_kind = m.kind;
+          const KindMatcher* km = index_.ForKind(m.kind);
+          b.pseudonym_normalizer =
+              km ? km->normalizer() : tombstones::DefaultNormalizerFor(m.kind);
+        }
       const auto type = TypeOf(dump_table, s.column);
       if (s.strategy == Strategy::kNull) {
         b.target = "\\N";
@@ -240,6 +325,11 @@ class DumpProcessor {
     ++table.rows;
     if (a.has_unevaluable) ++report_->not_evaluable;
     Split(WithoutNewline(line));
+    if (a.columns != 0 && fields_.size() != a.columns)
+      return Status::Usage("unable to read '" + report_->path + "': line " +
+                           std::to_string(line_no_) + ": a row of " + a.name + " with " +
+                           std::to_string(fields_.size()) + " fields, not " +
+                           std::to_string(a.columns));
     hits_.clear();
     for (const BoundSource& s : a.sources) {
       if (s.field >= fields_.size() || s.matcher == nullptr) continue;
@@ -252,12 +342,16 @@ class DumpProcessor {
       }
     }
     if (hits_.empty()) return Write(line);
-    std::optional<Micros> created_at;
-    if (a.guard && *a.guard < fields_.size() && Value(fields_[*a.guard], &value_))
-      created_at = ParsePgTimestamp(value_);
-    const Verdict v = Decide(hits_, index_.refs(), created_at);
-    Outcome o = v.kind == Verdict::kHeld ? Outcome::kHeld : Outcome::kKeptByGuard;
-    if (v.kind == Verdict::kApply) {
+    match::Guard guard;
+    if (a.guard && *a.guard < fields_.size()) {
+      const bool null = !Value(fields_[*a.guard], &value_);
+      guard = ReadGuard(null, value_);
+    }
+    const Verdict v = Decide(hits_, index_.refs(), guard);
+    Outcome o = v.fate == match::RowFate::kHeld              ? Outcome::kHeld
+                : v.fate == match::RowFate::kGuardUnreadable ? Outcome::kGuardUnreadable
+                                                              : Outcome::kKeptByGuard;
+    if (v.fate == match::RowFate::kApply) {
       switch (a.map->action) {
         case Action::kDelete:
           o = Outcome::kRemoved;
@@ -314,6 +408,9 @@ class DumpProcessor {
         row_.append(set->target);
       } else if (!Value(fields_[i], &value_)) {
         row_.append("\\N");
+      } else if (!set->pseudonym_kind.empty() &&
+                 tombstones::Normalize(set->pseudonym_normalizer, value_, &normalized_)) {
+        AppendCopyEscaped(key_.Pseudonym(set->pseudonym_kind, normalized_), &row_);
       } else {
         AppendCopyEscaped(key_.Pseudonym({}, value_), &row_);
       }
@@ -331,6 +428,8 @@ class DumpProcessor {
 
   long line_no_ = 0, copy_line_ = 0;
   bool in_copy_ = false;
+  bool complete_ = false;       // pg_dump's completion trailer read, nothing but comments since
+  bool last_complete_ = true;   // the last line read ends with its newline
   bool table_data_ = false;  // after a "-- Data for Name: ...; Type: TABLE DATA" comment
   std::optional<ActiveTable> active_;
   std::string create_table_;
@@ -338,7 +437,7 @@ class DumpProcessor {
   std::map<std::string, std::string> parent_;                        // partition -> parent
   std::vector<std::string_view> fields_;
   std::vector<std::uint32_t> hits_;
-  std::string value_, row_;
+  std::string value_, row_, normalized_;
 };
 
 }  // namespace

@@ -357,17 +357,17 @@ TEST_CASE("a receipt entry round-trips; its key sorts by sequence; damage is ref
     CHECK(coding::ReceiptKey(1ull << 40) < coding::ReceiptKey((1ull << 40) + 1));
   }
   SECTION("the MAC covers the sequence, the time, the body and the previous MAC, not the MAC") {
-    const std::string input = coding::ReceiptMacInput(r);
+    const std::string input = coding::ReceiptMacInput(r, 1);
     CHECK(input.rfind("tombstone receipt v1", 0) == 0);
     ReceiptEntry other = r;
     other.mac = "different";
-    CHECK(coding::ReceiptMacInput(other) == input);
+    CHECK(coding::ReceiptMacInput(other, 1) == input);
     for (auto change :
          {+[](ReceiptEntry& e) { e.seq = 8; }, +[](ReceiptEntry& e) { e.recorded_at += 1; },
           +[](ReceiptEntry& e) { e.body += " "; }, +[](ReceiptEntry& e) { e.prev_mac[0] = '1'; }}) {
       ReceiptEntry changed = r;
       change(changed);
-      CHECK(coding::ReceiptMacInput(changed) != input);
+      CHECK(coding::ReceiptMacInput(changed, 1) != input);
     }
     // A body ending where the previous MAC begins cannot be confused with another split.
     ReceiptEntry a = r, b = r;
@@ -375,7 +375,7 @@ TEST_CASE("a receipt entry round-trips; its key sorts by sequence; damage is ref
     a.prev_mac = "z";
     b.body = "x";
     b.prev_mac = "yz";
-    CHECK(coding::ReceiptMacInput(a) != coding::ReceiptMacInput(b));
+    CHECK(coding::ReceiptMacInput(a, 1) != coding::ReceiptMacInput(b, 1));
   }
 }
 
