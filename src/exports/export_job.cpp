@@ -119,7 +119,6 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
   if (!detected.ok()) return detected.status();
   const Detected& d = detected.value();
   report->format = std::string(TypeName(d.type));
-  if (d.type == FileType::kPgArchive) report->format += " (" + d.archive + ")";
   if ((d.type == FileType::kPgDump || d.type == FileType::kPgArchive) && !map_)
     return Status::Usage("unable to read '" + path + "': a pg_dump file needs --map",
                          "the map's [[table]] sections say which COPY columns hold identifiers");
@@ -138,6 +137,7 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
   if (d.type == FileType::kPgDump || d.type == FileType::kPgArchive) {
     // pg_restore failing shows at the end of its output, before the reader's own checks.
     s = ProcessDump(lines, *map_, *index_, key_, out, report);
+    if (d.type == FileType::kPgArchive) report->format = "pg_dump (" + d.archive + ")";
   } else {
     const CsvSpec spec = SpecFor(d.type);
     if (spec.columns.empty())
