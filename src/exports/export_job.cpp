@@ -136,7 +136,15 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
   Status s;
   if (d.type == FileType::kPgDump || d.type == FileType::kPgArchive) {
     // pg_restore failing shows at the end of its output, before the reader's own checks.
-    s = ProcessDump(lines, *map_, *index_, key_, out, report);
+    DumpCascade cascade;
+    if (out != nullptr) s = FollowForeignKeys(path, d, &cascade, report);
+    if (s.ok()) s = ProcessDump(lines, *map_, *index_, key_, out, report, out ? &cascade : nullptr);
+    if (s.ok() && report->cascade_removed + report->cascade_set_null > 0)
+      report->warnings.push_back(
+          "the dump's foreign keys (" + std::to_string(cascade.keys()) + ", followed in " +
+          std::to_string(cascade.passes()) + " passes over the file): " +
+          std::to_string(report->cascade_removed) + " rows removed by ON DELETE CASCADE, " +
+          std::to_string(report->cascade_set_null) + " rows whose keys ON DELETE SET NULL cleared");
     if (d.type == FileType::kPgArchive) report->format = "pg_dump (" + d.archive + ")";
   } else {
     const CsvSpec spec = SpecFor(d.type);
@@ -147,6 +155,28 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
   }
   if (progress_ != nullptr) *progress_ << "\r\033[K" << std::flush;
   return s;
+}
+
+// The passes before scrub writes anything: the first collects the dump's foreign keys, each next
+// one removes what the rows removed before it cascade to, until nothing new is removed. A key
+// that would make the copy fail to restore, or touch a row the map keeps, stops here: no output.
+Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
+                                    DumpCascade* cascade, const FileReport* report) {
+  constexpr int kMaxPasses = 64;
+  for (int pass = 0;; ++pass) {
+    if (pass == kMaxPasses)
+      return Status::Usage("unable to scrub '" + path + "': its foreign keys cascade more than " +
+                           std::to_string(kMaxPasses - 2) + " levels deep");
+    auto in = Open(path, d);
+    if (!in.ok()) return in.status();
+    LineReader lines(*in.value());
+    FileReport scratch;
+    scratch.path = report->path;
+    scratch.max_matches = 1;
+    if (Status s = ProcessDump(lines, *map_, *index_, key_, nullptr, &scratch, cascade); !s.ok())
+      return s;
+    if (!cascade->EndPass()) return Status::Ok();
+  }
 }
 
 Result<std::unique_ptr<InputFile>> ExportJob::Open(const std::string& path, const Detected& d) {

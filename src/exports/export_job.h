@@ -10,6 +10,7 @@
 #include "src/exports/byte_stream.h"
 #include "src/exports/csv_export.h"
 #include "src/exports/detect.h"
+#include "src/exports/dump_cascade.h"
 #include "src/exports/export_report.h"
 #include "src/exports/tombstone_index.h"
 #include "src/map/data_map.h"
@@ -58,6 +59,8 @@ class ExportJob {
       : options_(options), key_(key) {}
   CsvSpec SpecFor(FileType type) const;
   static Result<std::unique_ptr<InputFile>> Open(const std::string& path, const Detected& d);
+  Status FollowForeignKeys(const std::string& path, const Detected& d, DumpCascade* cascade,
+                           const FileReport* report);
 
   ExportOptions options_;
   const tombstones::Key& key_;

@@ -103,6 +103,8 @@ void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool s
                         {"compressed", r.compressed},
                         {"bytes", r.bytes},
                         {"not_evaluable_rows", r.not_evaluable},
+                        {"cascade_removed_rows", r.cascade_removed},
+                        {"cascade_set_null_rows", r.cascade_set_null},
                         {"matches_omitted", r.matches_omitted},
                         {"warnings", r.warnings}};
     f.update(CountsJson(r.counts));

@@ -68,6 +68,8 @@ struct FileReport {
   std::vector<MatchRecord> matches;  // the first `max_matches`
   std::uint64_t matches_omitted = 0;
   std::uint64_t not_evaluable = 0;  // rows with a match expression that a dump cannot evaluate
+  // scrub of a dump: rows removed by ON DELETE CASCADE, rows whose key columns SET NULL cleared
+  std::uint64_t cascade_removed = 0, cascade_set_null = 0;
   std::vector<std::string> warnings;
   std::size_t max_matches = 1000;  // 0: all
 

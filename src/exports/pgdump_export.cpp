@@ -86,8 +86,15 @@ struct ActiveTable {
 class DumpProcessor {
  public:
   DumpProcessor(LineReader& lines, const DataMap& map, TombstoneIndex& index,
-                const tombstones::Key& key, OutputFile* out, FileReport* report)
-      : lines_(lines), map_(map), index_(index), key_(key), out_(out), report_(report) {}
+                const tombstones::Key& key, OutputFile* out, FileReport* report,
+                DumpCascade* cascade)
+      : lines_(lines),
+        map_(map),
+        index_(index),
+        key_(key),
+        out_(out),
+        report_(report),
+        cascade_(cascade) {}
 
   Status Run() {
     for (;;) {
@@ -134,6 +141,7 @@ class DumpProcessor {
   // Outside COPY blocks: remember column types and partitions, spot COPY and INSERT.
   Status OnStatementLine(std::string_view line) {
     std::string a, b, c, d;
+    if (cascade_ != nullptr) cascade_->OnStatement(line);
     // Complete while only comments, blank lines and \unrestrict follow the trailer.
     const std::string_view text = WithoutNewline(line);
     if (text == kTrailer || text == kClusterTrailer)
@@ -170,8 +178,13 @@ class DumpProcessor {
       if (parsed) {
         in_copy_ = true;
         copy_line_ = line_no_;
-        if (const TableMap* t = FindTable(header.schema + "." + header.table)) {
+        copy_table_ = header.schema + "." + header.table;
+        if (const TableMap* t = FindTable(copy_table_)) {
           if (Status s = Bind(*t, header); !s.ok()) return s;
+        }
+        if (cascade_ != nullptr) {
+          cascade_->Begin(Ancestors(copy_table_), header.columns);
+          cascade_block_ = cascade_->Involved();
         }
       }
     } else if (table_data_ && ParseInsertTable(line, &a, &b)) {
@@ -315,10 +328,15 @@ class DumpProcessor {
   Status OnCopyRow(std::string_view line) {
     if (WithoutNewline(line) == "\\.") {
       in_copy_ = false;
+      cascade_block_ = false;
       active_.reset();
       return Write(line);
     }
-    if (!active_) return Write(line);
+    if (!active_) {
+      if (!cascade_block_) return Write(line);
+      Split(WithoutNewline(line));
+      return FollowKeys(line, nullptr);
+    }
     ActiveTable& a = *active_;
     Counts& table = report_->tables[a.report].counts;
     ++report_->counts.rows;
@@ -341,7 +359,7 @@ class DumpProcessor {
         s.matcher->Find(value_, &hits_);
       }
     }
-    if (hits_.empty()) return Write(line);
+    if (hits_.empty()) return cascade_block_ ? FollowKeys(line, nullptr) : Write(line);
     match::Guard guard;
     if (a.guard && *a.guard < fields_.size()) {
       const bool null = !Value(fields_[*a.guard], &value_);
@@ -366,9 +384,63 @@ class DumpProcessor {
       }
     }
     report_->Record(line_no_, a.name, index_.refs()[v.ref].request_id, o, &table);
-    if (o == Outcome::kRemoved) return Status::Ok();
+    if (o == Outcome::kRemoved) {
+      if (cascade_block_) cascade_->Removed(fields_);
+      return Status::Ok();
+    }
+    if (cascade_block_)
+      if (Status s = FollowKeys(line, &o); !s.ok()) return s;
     if (o != Outcome::kChanged || out_ == nullptr) return Write(line);
     return Write(Anonymized(a, line.back() == '\n'));
+  }
+
+  // The table and its partition ancestors.
+  std::vector<std::string> Ancestors(std::string name) const {
+    std::vector<std::string> names{name};
+    for (auto up = parent_.find(name); up != parent_.end() && names.size() < 16;
+         up = parent_.find(up->second))
+      names.push_back(up->second);
+    return names;
+  }
+
+  // What the dump's foreign keys do to a row (split into fields_) whose parent row is removed.
+  // `kept`: the map's outcome for a matching row it keeps (null for a row the map does not
+  // decide): such a row may not be removed or changed by a key, as replay refuses it.
+  Status FollowKeys(std::string_view line, const Outcome* kept) {
+    const DumpCascade::Effect e = cascade_->Check(fields_);
+    if (e.key == nullptr) return kept ? Status::Ok() : Write(line);
+    const std::string key = "foreign key '" + e.key->name + "' (ON DELETE " +
+                            std::string(OnDeleteName(e.key->on_delete)) + ") from " +
+                            e.key->child + " to " + e.key->parent;
+    const std::string where = "unable to scrub '" + report_->path + "': line " +
+                              std::to_string(line_no_) + ": ";
+    if (e.refused)
+      return Status::Usage(where + "a row of " + copy_table_ + " references a row that scrub "
+                               "removes, through " + key + ": the scrubbed dump would not restore",
+                           "map " + e.key->child + " too, so that its rows of erased subjects go "
+                           "with their parent (replay needs the same)");
+    if (kept != nullptr)
+      return Status::Usage(where + key + " would " + (e.remove ? "remove" : "change") +
+                               " a row of " + copy_table_ + " that the map keeps (" +
+                               std::string(OutcomeName(*kept, false)) + ")",
+                           "replay refuses the same: rows that must stay may not be touched by "
+                           "the server's cascades");
+    if (e.remove) {
+      cascade_->Removed(fields_);
+      ++report_->cascade_removed;
+      return Status::Ok();
+    }
+    ++report_->cascade_set_null;
+    if (out_ == nullptr) return Write(line);
+    row_.clear();
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      if (i > 0) row_.push_back('\t');
+      bool null = false;
+      for (std::size_t f : e.set_null) null |= f == i;
+      row_.append(null ? std::string_view("\\N") : fields_[i]);
+    }
+    if (line.back() == '\n') row_.push_back('\n');
+    return Write(row_);
   }
 
   void Split(std::string_view row) {
@@ -425,6 +497,9 @@ class DumpProcessor {
   const tombstones::Key& key_;
   OutputFile* out_;
   FileReport* report_;
+  DumpCascade* cascade_;
+  bool cascade_block_ = false;  // the current COPY block's table has foreign keys to follow
+  std::string copy_table_;      // the current COPY block's table (schema.table)
 
   long line_no_ = 0, copy_line_ = 0;
   bool in_copy_ = false;
@@ -474,9 +549,10 @@ std::optional<std::string> RedactMarker(std::string_view type) {
 }
 
 Status ProcessDump(LineReader& lines, const DataMap& map, TombstoneIndex& index,
-                   const tombstones::Key& key, OutputFile* out, FileReport* report) {
+                   const tombstones::Key& key, OutputFile* out, FileReport* report,
+                   DumpCascade* cascade) {
   report->format = "pg_dump";
-  return DumpProcessor(lines, map, index, key, out, report).Run();
+  return DumpProcessor(lines, map, index, key, out, report, cascade).Run();
 }
 
 }  // namespace tombstone::exports
