@@ -197,10 +197,10 @@ TEST_CASE("a scrubbed pg_dump restores with psql, without the tombstoned subject
   }
 }
 
-// Issue 16: most pg_dump backups are archives. Custom and directory dumps are read through
+// Issue 16: most pg_dump backups are archives. Custom, directory and tar dumps are read through
 // pg_restore; the scrubbed copy is a plain SQL dump that psql restores, and verify on the restored
 // copy finds nothing left. Retained and held rows are byte-identical.
-TEST_CASE("custom and directory pg_dump archives are scanned, scrubbed to plain SQL and restore",
+TEST_CASE("pg_dump archives (-Fc -Fd -Ft) are scanned and scrubbed to plain SQL that restores",
           "[pg]") {
   PgCluster& pg = PgCluster::Shared();
   const std::string source = pg.CreateDatabase("scrub_archive_src");
@@ -215,7 +215,8 @@ TEST_CASE("custom and directory pg_dump archives are scanned, scrubbed to plain 
   const std::string map = f.Path("map.toml");
 
   const auto [flag, name] = GENERATE(std::pair<std::string, std::string>{"-Fc", "custom"},
-                                     std::pair<std::string, std::string>{"-Fd", "directory"});
+                                     std::pair<std::string, std::string>{"-Fd", "directory"},
+                                     std::pair<std::string, std::string>{"-Ft", "tar"});
   INFO("pg_dump " << flag);
   // No telling name: the content says what it is.
   const std::string dump = f.Path("nightly");
