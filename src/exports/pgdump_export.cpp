@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "src/exports/pgdump_parse.h"
+#include "src/match/redact.h"
 
 namespace tombstone::exports {
 namespace {
@@ -286,6 +287,16 @@ class DumpProcessor {
       } else if (s.strategy == Strategy::kRedact) {
         // A scan only needs the marker to recognize rows already anonymized.
         const auto marker = type ? RedactMarker(*type) : std::nullopt;
+        const std::size_t paren = type ? type->find('(') : std::string::npos;
+        const std::size_t limit =
+            marker && IsTextType(*type) && paren != std::string::npos
+                ? std::strtoul(type->c_str() + paren + 1, nullptr, 10)
+                : 0;
+        if (limit > 0 && marker->size() > limit)  // the server would cut it: replay refuses too
+          return Fail(t,
+                      "the redact marker for column '" + s.column + "' does not fit type '" +
+                          *type + "': it would be cut to '" + marker->substr(0, limit) + "'",
+                      s.line);
         if (marker)
           AppendCopyEscaped(*marker, &b.target);
         else if (out_ != nullptr)
@@ -525,27 +536,16 @@ bool IsTextType(std::string_view type) {
 }
 
 std::optional<std::string> RedactMarker(std::string_view type) {
-  const std::size_t paren = type.find('(');
-  const std::string_view base = type.substr(0, paren);
-  std::size_t limit = std::string::npos;  // varchar(n), character(n)
-  if (paren != std::string_view::npos) limit = std::strtoul(type.data() + paren + 1, nullptr, 10);
-  if (type.size() > 2 && type.substr(type.size() - 2) == "[]") return "{}";
-  if (IsTextType(type))
-    return std::string("[redacted]").substr(0, limit == 0 ? std::string::npos : limit);
-  if (base == "smallint" || base == "integer" || base == "bigint" || base == "numeric" ||
-      base == "real" || base == "double precision" || base == "decimal")
-    return "0";
-  if (base == "boolean") return "f";
-  if (base == "uuid") return "00000000-0000-0000-0000-000000000000";
-  if (base == "json" || base == "jsonb") return "{}";
-  if (base == "date") return "1970-01-01";
-  if (base.starts_with("time ") || base == "time") return "00:00:00";  // as replay writes them
-  if (base == "interval") return "0";
-  if (base == "timestamp without time zone") return "1970-01-01 00:00:00";
-  if (base == "timestamp with time zone") return "1970-01-01 00:00:00+00";
-  if (base == "inet" || base == "cidr") return "0.0.0.0";
-  if (base == "bytea") return "\\x";
-  return std::nullopt;
+  const char category = match::DumpTypeCategory(type);
+  std::string marker = match::RedactMarker(category, type);
+  if (marker.empty()) return std::nullopt;
+  // As the server prints the marker cast to the column's type, as replay writes it: booleans
+  // print as f, a timestamp without time zone drops the offset. (A marker longer than a
+  // varchar(n) is refused by Bind, as replay refuses it.)
+  if (category == 'B') return "f";
+  if (category == 'D' && marker.ends_with("+00") && type.find("with time zone") == std::string_view::npos)
+    marker.resize(marker.size() - 3);
+  return marker;
 }
 
 Status ProcessDump(LineReader& lines, const DataMap& map, TombstoneIndex& index,

@@ -38,6 +38,15 @@ INSERT INTO p_anon VALUES
   (1, ' DAVE@Example.com', 'Dave'),           -- one subject, one pseudonym, whatever the case
   (2, 'dave@example.com', 'D'),
   (3, 'x@example.com', 'X');
+CREATE TABLE p_redact (id bigint PRIMARY KEY, email text, v varchar(20), c char(10), n numeric(10,2),
+  b boolean, ts timestamp(3) with time zone, tsl timestamp without time zone, t time(2),
+  arr text[], ints int[], raw bytea, d date, m money, i interval, j jsonb, u uuid, ip inet);
+INSERT INTO p_redact VALUES                   -- redact: the same marker per type on both paths
+  (1, 'dave@example.com', 'hello', 'abc', 12.5, true, '2024-05-01 10:00:00.123+00',
+   '2024-05-01 10:00:00', '10:00:00.5', '{a,b}', '{1,2}', '\x0102', '2024-01-01', 5, '1 day',
+   '{"a": 1}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '10.0.0.1'),
+  (2, 'x@example.com', 'keep', 'k', 1, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+   NULL, NULL, NULL, NULL);
 )SQL";
 
 const char* kMap = R"MAP([kinds]
@@ -67,6 +76,12 @@ name = "public.p_anon"
 match = [ { column = "email", kind = "email" } ]
 action = "anonymize"
 set = { email = "hash", name = "redact" }
+
+[[table]]
+name = "public.p_redact"
+match = [ { column = "email", kind = "email", keep = "the redact markers are the point here" } ]
+action = "anonymize"
+set = { v = "redact", c = "redact", n = "redact", b = "redact", ts = "redact", tsl = "redact", t = "redact", arr = "redact", ints = "redact", raw = "redact", d = "redact", m = "redact", i = "redact", j = "redact", u = "redact", ip = "redact" }
 )MAP";
 
 int Shell(const std::string& command) { return std::system(command.c_str()); }
@@ -104,7 +119,7 @@ TEST_CASE("replay and scrub of a dump decide every case alike", "[pg][policy]") 
   INFO(replay.out << replay.err);
   REQUIRE(replay.code == 0);
 
-  for (const char* table : {"p_hold", "p_guard", "p_date", "p_anon"}) {
+  for (const char* table : {"p_hold", "p_guard", "p_date", "p_anon", "p_redact"}) {
     INFO(table);
     const std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY id";
     CHECK(pg.Psql(sql, scrubbed) == pg.Psql(sql, replayed));
@@ -118,4 +133,6 @@ TEST_CASE("replay and scrub of a dump decide every case alike", "[pg][policy]") 
   const std::string dave = key.value().Pseudonym("email", "dave@example.com");
   CHECK(pg.Psql("SELECT email FROM p_anon WHERE id IN (1, 2) ORDER BY id", scrubbed) ==
         dave + "\n" + dave + "\n");
+  CHECK(pg.Psql("SELECT v, c, n, b, ts, arr, raw FROM p_redact WHERE id = 1", scrubbed) ==
+        "[redacted]|[redacted]|0.00|f|1970-01-01 00:00:00+00|{}|\\x\n");
 }
