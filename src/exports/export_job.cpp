@@ -135,7 +135,8 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
                                "it with psql -v ON_ERROR_STOP=1 -f, not pg_restore");
   Status s;
   if (d.type == FileType::kPgDump || d.type == FileType::kPgArchive) {
-    // pg_restore failing shows at the end of its output, before the reader's own checks.
+    // scrub reads the file first to follow its foreign keys, then writes the copy. (pg_restore
+    // failing shows at the end of its output, before the reader's own checks.)
     DumpCascade cascade;
     if (out != nullptr) s = FollowForeignKeys(path, d, &cascade, report);
     if (s.ok()) s = ProcessDump(lines, *map_, *index_, key_, out, report, out ? &cascade : nullptr);
