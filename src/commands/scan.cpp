@@ -1,4 +1,4 @@
-// tombstone scan FILE...: which rows of CSV/TSV exports and plain pg_dump files hold tombstoned
+// tombstone scan FILE...: which rows of CSV/TSV exports and pg_dump files hold tombstoned
 // subjects. Reads only; never prints an identifier (line numbers and request ids).
 #include "src/commands/scan.h"
 
@@ -84,7 +84,7 @@ const CommandSpec& ScanCommand() {
       "FILE...",
       1,
       -1,
-      "find tombstoned subjects in CSV/TSV exports and plain pg_dump files (.zst too)",
+      "find tombstoned subjects in CSV/TSV exports and pg_dump files (.zst too)",
       "Reads each FILE and lists the rows that hold an identifier of a tombstoned subject:\n"
       "per file the rows read and matched, then each match's line number, column or table,\n"
       "request id and what 'scrub' would do with it. Identifiers are never printed.\n"
@@ -93,14 +93,17 @@ const CommandSpec& ScanCommand() {
       "  CSV and TSV with a header row (RFC 4180 quoting, newlines inside quoted fields).\n"
       "    Which columns hold which kinds: --column HEADER=KIND (repeatable; the header must\n"
       "    have it) and/or the map's [csv] section, columns = { Email = \"email\" } (used where\n"
-      "    the header has them). Headers match exactly, else ignoring case.\n"
-      "  Plain-format pg_dump SQL (pg_dump -Fp, the default; not -Fc/-Fd/-Ft, not --inserts).\n"
+      "    the header has them). Headers match exactly, else ignoring case. Every record\n"
+      "    must have the header's number of fields.\n"
+      "  pg_dump files: plain SQL (-Fp, ending with pg_dump's completion line), and custom,\n"
+      "    directory and tar archives (-Fc, -Fd, -Ft) read through 'pg_restore -f -'; not\n"
+      "    --inserts.\n"
       "    The COPY blocks of the map's [[table]]s are matched on their 'column' sources and\n"
       "    on \"column->>'key'\" expressions; other expressions cannot be evaluated in a file\n"
       "    and are skipped with a note. Partitions count as their parent table.\n"
       "  Any file may be zstd-compressed (.zst, or the zstd magic number): it is streamed.\n"
-      "The type comes from the name (.csv, .tsv, .sql, before .zst) or the first line; --type\n"
-      "overrides it. Values are normalized with the store's normalizer for their kind, so\n"
+      "The type comes from the content (archive magic, pg_dump's header), else the name (.csv,\n"
+      ".tsv, .sql, before .zst) or the first line; --type overrides it for text files. Values are normalized with the store's normalizer for their kind, so\n"
       "' Alice@Example.COM' matches a tombstone of alice@example.com.\n"
       "\n"
       "Exit codes: 0 nothing to scrub; 3 rows would be removed or anonymized (rows of a\n"

@@ -77,7 +77,7 @@ const CommandSpec& ScrubCommand() {
       "IN OUT",
       2,
       2,
-      "copy an export or a plain pg_dump without the rows of tombstoned subjects",
+      "copy an export or a pg_dump without the rows of tombstoned subjects",
       "Writes OUT, a copy of IN in which every row holding an identifier of a tombstoned\n"
       "subject is handled, and everything else is kept byte for byte (header, quoting, line\n"
       "ends; in a dump the DDL, comments, \\restrict lines, other tables and COPY escaping).\n"
@@ -91,8 +91,13 @@ const CommandSpec& ScrubCommand() {
       "    pseudonym (32 hex digits, stable for one key), a literal -> that value; retain\n"
       "    keeps it. Rows of a tombstone on legal hold, and rows created after the erasure\n"
       "    (the map's created_at guard) are kept. Rows already anonymized are kept as they are.\n"
-      "The scrubbed dump restores with psql as the original did (rows a foreign key needs\n"
-      "must be deleted in the child tables too: map them).\n"
+      "The scrubbed dump restores with psql as the original did: the dump's foreign keys are\n"
+      "followed (ON DELETE CASCADE removes child rows, SET NULL clears their columns; a key\n"
+      "that would block the restore or touch a row the map keeps is exit 2, no OUT). IN is\n"
+      "read several times for this before OUT is written.\n"
+      "\n"
+      "A custom, directory or tar pg_dump archive gives a plain SQL OUT (a note says so):\n"
+      "restore it with psql -v ON_ERROR_STOP=1 -f OUT.\n"
       "\n"
       "OUT is zstd-compressed when its name ends in .zst. It is written to a temporary file\n"
       "beside it and renamed only when complete: after any error (a truncated .zst, a full\n"

@@ -1,5 +1,10 @@
 #include "src/exports/byte_stream.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -41,9 +46,68 @@ Result<std::unique_ptr<InputFile>> InputFile::Open(const std::string& path) {
   return in;
 }
 
+Result<std::unique_ptr<InputFile>> InputFile::OpenProcess(const std::vector<std::string>& argv,
+                                                          const std::string& path,
+                                                          std::unique_ptr<InputFile> feed) {
+  std::unique_ptr<InputFile> in(new InputFile());
+  in->path_ = path;
+  int to_child[2] = {-1, -1};
+  if (feed != nullptr && ::pipe2(to_child, O_CLOEXEC) != 0)
+    return in->Error("unable to create a pipe: " + Errno());
+  auto child = ChildProcess::Start(argv, to_child[0]);
+  if (!child.ok()) {
+    if (to_child[1] >= 0) ::close(to_child[1]);
+    return child.status();
+  }
+  in->child_ = std::move(child.value());
+  in->file_ = ::fdopen(in->child_->ReleaseStdout(), "rb");
+  if (in->file_ == nullptr) return in->Error(Errno());
+  if (feed != nullptr) {
+    in->feed_ = std::move(feed);
+    in->feeder_ = std::thread([raw = in.get(), fd = to_child[1]] { raw->Feed(fd); });
+  }
+  return in;
+}
+
+// The feeder thread: copies feed_ into the program's standard input, then closes it. SIGPIPE is
+// blocked here so that a program that stops reading makes write() fail instead of killing us.
+void InputFile::Feed(int fd) {
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+  std::string buf(kChunk, '\0');
+  for (;;) {
+    std::size_t got = 0;
+    feed_status_ = feed_->Read(buf.data(), buf.size(), &got);
+    if (!feed_status_.ok() || got == 0) break;
+    for (std::size_t done = 0; done < got;) {
+      const ssize_t n = ::write(fd, buf.data() + done, got - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {  // the program stopped reading: its exit status says why
+        ::close(fd);
+        return;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  ::close(fd);
+}
+
+// The end of a program's output: the feed must have been read whole and the program succeeded.
+Status InputFile::FinishProcess() {
+  if (feeder_.joinable()) feeder_.join();
+  if (!feed_status_.ok()) return feed_status_;
+  Status s = child_->Wait();
+  child_.reset();
+  return s.ok() ? s : Error(s.message());
+}
+
 InputFile::~InputFile() {
   if (dstream_ != nullptr) ZSTD_freeDStream(dstream_);
   if (file_ != nullptr) std::fclose(file_);
+  child_.reset();  // stops a program whose output was not read to the end
+  if (feeder_.joinable()) feeder_.join();
 }
 
 Status InputFile::Error(const std::string& cause) const {
@@ -55,6 +119,8 @@ Status InputFile::ReadRaw(char* buf, std::size_t capacity, std::size_t* got) {
   if (*got < capacity) {
     if (std::ferror(file_)) return Error(Errno());
     raw_eof_ = true;
+    if (child_ != nullptr)
+      if (Status s = FinishProcess(); !s.ok()) return s;
   }
   raw_bytes_ += *got;
   if (*got > 0) any_input_ = true;

@@ -9,7 +9,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
+#include "src/exports/child_process.h"
 #include "src/io/atomic_file.h"
 #include "tombstones/tombstones.h"
 
@@ -24,6 +27,13 @@ class InputFile {
  public:
   // kUsage when the file cannot be opened.
   static Result<std::unique_ptr<InputFile>> Open(const std::string& path);
+  // Reads the standard output of `argv` (pg_restore -f - DUMP), named `path` in messages. When
+  // `feed` is given, a thread writes its bytes to the program's standard input (a .zst archive
+  // decompressed on the way). The end of the output is an error (kUsage, with the program's last
+  // line on stderr) unless the program exited with status 0 and `feed` was read to its end.
+  static Result<std::unique_ptr<InputFile>> OpenProcess(const std::vector<std::string>& argv,
+                                                        const std::string& path,
+                                                        std::unique_ptr<InputFile> feed);
   ~InputFile();
 
   // Reads up to `capacity` bytes into `buf`; *got is 0 only at the end of the data.
@@ -40,6 +50,8 @@ class InputFile {
   InputFile() = default;
   Status ReadRaw(char* buf, std::size_t capacity, std::size_t* got);
   Status Error(const std::string& cause) const;
+  Status FinishProcess();
+  void Feed(int fd);
 
   std::string path_;
   std::FILE* file_ = nullptr;
@@ -50,6 +62,11 @@ class InputFile {
   bool raw_eof_ = false;
   bool any_input_ = false;
   std::uint64_t raw_bytes_ = 0;
+  // OpenProcess: the program, and the thread that feeds its standard input.
+  std::unique_ptr<ChildProcess> child_;
+  std::unique_ptr<InputFile> feed_;
+  std::thread feeder_;
+  Status feed_status_;
 };
 
 // The longest line (or CSV record) the export readers accept: memory stays bounded whatever

@@ -157,6 +157,7 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
   std::string error;
   long line_no = 0;
   bool have_header = false;
+  std::size_t header_fields = 0;
   std::vector<BoundColumn> columns;
   std::vector<std::uint32_t> hits;
   for (;;) {
@@ -196,11 +197,19 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
       }
       parser.KeepOnly(std::move(keep));
       have_header = true;
+      header_fields = parser.size();
       if (out != nullptr)
         if (Status s = out->Write(raw); !s.ok()) return s;
       continue;
     }
     const bool blank = parser.blank();
+    // A record of another width shifts the columns: the mapped fields would be read from the
+    // wrong place and the file would pass as clean (import refuses the same shape).
+    if (!blank && parser.size() != header_fields)
+      return Status::Usage("unable to read '" + path + "': line " + std::to_string(first_line) +
+                               ": expected " + std::to_string(header_fields) + " fields, found " +
+                               std::to_string(parser.size()),
+                           "a field holding the delimiter, a quote or a newline must be quoted");
     if (!blank) ++report->counts.rows;
     hits.clear();
     const BoundColumn* where = nullptr;
@@ -211,10 +220,8 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
       if (where == nullptr && hits.size() > before) where = &c;
     }
     if (!hits.empty()) {
-      const Verdict v = Decide(hits, index.refs(), std::nullopt);
-      const Outcome o = v.kind == Verdict::kApply  ? Outcome::kRemoved
-                        : v.kind == Verdict::kHeld ? Outcome::kHeld
-                                                   : Outcome::kKeptByGuard;
+      const Verdict v = Decide(hits, index.refs(), match::Guard{});  // CSV has no guard
+      const Outcome o = v.fate == match::RowFate::kHeld ? Outcome::kHeld : Outcome::kRemoved;
       report->Record(first_line, where->header, index.refs()[v.ref].request_id, o, nullptr);
       if (o == Outcome::kRemoved) continue;
     }

@@ -10,28 +10,6 @@
 namespace tombstone::exports {
 namespace {
 
-std::string_view StripZst(std::string_view path) {
-  return EndsWith(path, ".zst") ? path.substr(0, path.size() - 4) : path;
-}
-
-// The first line of the (decompressed) file, at most 64 KiB of it.
-Result<std::string> FirstLine(const std::string& path) {
-  auto in = InputFile::Open(path);
-  if (!in.ok()) return in.status();
-  std::string head(64 * 1024, '\0');
-  std::size_t filled = 0;
-  while (filled < head.size()) {
-    std::size_t got = 0;
-    if (Status s = in.value()->Read(head.data() + filled, head.size() - filled, &got); !s.ok())
-      return s;
-    if (got == 0) break;
-    filled += got;
-    if (head.find('\n') < filled) break;
-  }
-  head.resize(filled);
-  return head.substr(0, head.find('\n'));
-}
-
 // Prints "\r<file>: NN% of M MB" at most twice a second.
 std::function<void(std::uint64_t)> Progress(const std::string& path, std::ostream& out) {
   std::error_code ec;
@@ -86,36 +64,6 @@ Result<ExportOptions> ReadExportOptions(const Context& ctx) {
   return o;
 }
 
-std::string_view TypeName(FileType t) {
-  switch (t) {
-    case FileType::kCsv:
-      return "csv";
-    case FileType::kTsv:
-      return "tsv";
-    case FileType::kPgDump:
-      return "pg_dump";
-    case FileType::kDetect:
-      break;
-  }
-  return "?";
-}
-
-Result<FileType> DetectType(const std::string& path, FileType given) {
-  if (given != FileType::kDetect) return given;
-  const std::string_view name = StripZst(path);
-  if (EndsWith(name, ".csv")) return FileType::kCsv;
-  if (EndsWith(name, ".tsv") || EndsWith(name, ".tab")) return FileType::kTsv;
-  if (EndsWith(name, ".sql")) return FileType::kPgDump;
-  auto first = FirstLine(path);
-  if (!first.ok()) return first.status();
-  const std::string& line = first.value();
-  if (line.rfind("--", 0) == 0 || line.rfind("\\restrict", 0) == 0 || line.rfind("SET ", 0) == 0)
-    return FileType::kPgDump;
-  if (line.find('\t') != std::string::npos && line.find(',') == std::string::npos)
-    return FileType::kTsv;
-  return FileType::kCsv;
-}
-
 Result<std::unique_ptr<ExportJob>> ExportJob::Prepare(const ExportOptions& options,
                                                       tombstones::Store& store,
                                                       const tombstones::Key& key) {
@@ -167,22 +115,40 @@ CsvSpec ExportJob::SpecFor(FileType type) const {
 Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* report) {
   report->path = path;
   report->max_matches = options_.all_matches ? 0 : 1000;
-  auto type = DetectType(path, options_.type);
-  if (!type.ok()) return type.status();
-  report->format = std::string(TypeName(type.value()));
-  auto in = InputFile::Open(path);
+  auto detected = DetectType(path, options_.type);
+  if (!detected.ok()) return detected.status();
+  const Detected& d = detected.value();
+  report->format = std::string(TypeName(d.type));
+  if ((d.type == FileType::kPgDump || d.type == FileType::kPgArchive) && !map_)
+    return Status::Usage("unable to read '" + path + "': a pg_dump file needs --map",
+                         "the map's [[table]] sections say which COPY columns hold identifiers");
+  auto in = Open(path, d);
   if (!in.ok()) return in.status();
-  report->compressed = in.value()->compressed();
+  report->compressed = d.compressed;
   LineReader lines(*in.value());
-  if (progress_ != nullptr) lines.OnChunk(Progress(path, *progress_));
+  // An archive's size says nothing of the SQL pg_restore makes of it: no percentage.
+  if (progress_ != nullptr && d.type != FileType::kPgArchive)
+    lines.OnChunk(Progress(path, *progress_));
+  if (d.type == FileType::kPgArchive && out != nullptr)
+    report->warnings.push_back("'" + path + "' is a pg_dump " + d.archive +
+                               "-format archive: the scrubbed copy is a plain SQL dump; restore "
+                               "it with psql -v ON_ERROR_STOP=1 -f, not pg_restore");
   Status s;
-  if (type.value() == FileType::kPgDump) {
-    if (!map_)
-      return Status::Usage("unable to read '" + path + "': a pg_dump file needs --map",
-                           "the map's [[table]] sections say which COPY columns hold identifiers");
-    s = ProcessDump(lines, *map_, *index_, key_, out, report);
+  if (d.type == FileType::kPgDump || d.type == FileType::kPgArchive) {
+    // scrub reads the file first to follow its foreign keys, then writes the copy. (pg_restore
+    // failing shows at the end of its output, before the reader's own checks.)
+    DumpCascade cascade;
+    if (out != nullptr) s = FollowForeignKeys(path, d, &cascade, report);
+    if (s.ok()) s = ProcessDump(lines, *map_, *index_, key_, out, report, out ? &cascade : nullptr);
+    if (s.ok() && report->cascade_removed + report->cascade_set_null > 0)
+      report->warnings.push_back(
+          "the dump's foreign keys (" + std::to_string(cascade.keys()) + ", followed in " +
+          std::to_string(cascade.passes()) + " passes over the file): " +
+          std::to_string(report->cascade_removed) + " rows removed by ON DELETE CASCADE, " +
+          std::to_string(report->cascade_set_null) + " rows whose keys ON DELETE SET NULL cleared");
+    if (d.type == FileType::kPgArchive) report->format = "pg_dump (" + d.archive + ")";
   } else {
-    const CsvSpec spec = SpecFor(type.value());
+    const CsvSpec spec = SpecFor(d.type);
     if (spec.columns.empty())
       return Status::Usage("unable to read '" + path + "': no CSV columns to match",
                            "pass --column HEADER=KIND, or give the map a [csv] section");
@@ -190,6 +156,43 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
   }
   if (progress_ != nullptr) *progress_ << "\r\033[K" << std::flush;
   return s;
+}
+
+// The passes before scrub writes anything: the first collects the dump's foreign keys, each next
+// one removes what the rows removed before it cascade to, until nothing new is removed. A key
+// that would make the copy fail to restore, or touch a row the map keeps, stops here: no output.
+Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
+                                    DumpCascade* cascade, const FileReport* report) {
+  constexpr int kMaxPasses = 64;
+  for (int pass = 0;; ++pass) {
+    if (pass == kMaxPasses)
+      return Status::Usage("unable to scrub '" + path + "': its foreign keys cascade more than " +
+                           std::to_string(kMaxPasses - 2) + " levels deep");
+    auto in = Open(path, d);
+    if (!in.ok()) return in.status();
+    LineReader lines(*in.value());
+    FileReport scratch;
+    scratch.path = report->path;
+    scratch.max_matches = 1;
+    if (Status s = ProcessDump(lines, *map_, *index_, key_, nullptr, &scratch, cascade); !s.ok())
+      return s;
+    if (!cascade->EndPass()) return Status::Ok();
+  }
+}
+
+Result<std::unique_ptr<InputFile>> ExportJob::Open(const std::string& path, const Detected& d) {
+  if (d.type != FileType::kPgArchive) return InputFile::Open(path);
+  // pg_restore reads a plain archive file or directory itself; a .zst one through its stdin.
+  std::vector<std::string> argv{PgRestoreProgram(), "-f", "-"};
+  std::unique_ptr<InputFile> feed;
+  if (d.compressed) {
+    auto raw = InputFile::Open(path);
+    if (!raw.ok()) return raw.status();
+    feed = std::move(raw.value());
+  } else {
+    argv.push_back(path);
+  }
+  return InputFile::OpenProcess(argv, path, std::move(feed));
 }
 
 }  // namespace tombstone::exports

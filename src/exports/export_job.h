@@ -9,15 +9,14 @@
 #include "src/cli/command.h"
 #include "src/exports/byte_stream.h"
 #include "src/exports/csv_export.h"
+#include "src/exports/detect.h"
+#include "src/exports/dump_cascade.h"
 #include "src/exports/export_report.h"
 #include "src/exports/tombstone_index.h"
 #include "src/map/data_map.h"
 
 namespace tombstone::exports {
 
-enum class FileType { kDetect, kCsv, kTsv, kPgDump };
-
-// Declares --map, --column, --type and --all-matches (the options both commands take).
 void DeclareExportOptions(cxxopts::Options& options);
 
 struct ExportOptions {
@@ -28,12 +27,6 @@ struct ExportOptions {
 };
 // kUsage for a malformed --column (no '=', an invalid kind name) or an unknown --type.
 Result<ExportOptions> ReadExportOptions(const Context& ctx);
-
-// The type of `path`: --type when given; otherwise by name (.csv, .tsv/.tab, .sql, after any
-// .zst), otherwise by its first line (a pg_dump starts with "--", "\restrict" or "SET"; a
-// header with a tab and no comma is TSV; anything else CSV). kUsage when it cannot be read.
-Result<FileType> DetectType(const std::string& path, FileType given);
-std::string_view TypeName(FileType t);
 
 // The map and the tombstones, loaded once and used for every file. Not thread-safe.
 class ExportJob {
@@ -47,9 +40,11 @@ class ExportJob {
                                                     const tombstones::Key& key);
 
   // Reads `path` (plain or zstd) to the end; `out`, when not null, receives the scrubbed copy
-  // (not committed here). kUsage when the file needs what was not given (a CSV without column
-  // kinds, a dump without --map), when it is malformed or truncated; *report holds what was
-  // read up to then.
+  // (not committed here). A custom, directory or tar pg_dump archive is read through
+  // `pg_restore -f -`: its scrubbed copy is a plain SQL dump (a note in report->warnings says
+  // so). kUsage when the file needs what was not given (a CSV without column kinds, a dump
+  // without --map), when it is malformed, truncated or of no known kind, or pg_restore fails;
+  // *report holds what was read up to then.
   Status Process(const std::string& path, OutputFile* out, FileReport* report);
 
   // When set, Process() reports progress there: "\r<file>: NN% of M MB", at most twice a
@@ -63,6 +58,9 @@ class ExportJob {
   ExportJob(const ExportOptions& options, const tombstones::Key& key)
       : options_(options), key_(key) {}
   CsvSpec SpecFor(FileType type) const;
+  static Result<std::unique_ptr<InputFile>> Open(const std::string& path, const Detected& d);
+  Status FollowForeignKeys(const std::string& path, const Detected& d, DumpCascade* cascade,
+                           const FileReport* report);
 
   ExportOptions options_;
   const tombstones::Key& key_;

@@ -18,6 +18,8 @@ std::string_view OutcomeName(Outcome o, bool scrubbed) {
       return "held";
     case Outcome::kKeptByGuard:
       return "kept-by-guard";
+    case Outcome::kGuardUnreadable:
+      return "kept-guard-unreadable";
     case Outcome::kAnonymizedBefore:
       return "already-anonymized";
   }
@@ -25,18 +27,19 @@ std::string_view OutcomeName(Outcome o, bool scrubbed) {
 }
 
 Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<TombstoneRef>& refs,
-               std::optional<Micros> created_at) {
-  Verdict best{Verdict::kHeld, hits.front()};
+               match::Guard guard) {
+  std::optional<std::uint32_t> held, latest;
   for (std::uint32_t h : hits) {
     const TombstoneRef& t = refs[h];
-    if (t.held) continue;
-    if (created_at && *created_at > t.erased_at) {
-      best = {Verdict::kGuarded, h};
-      continue;
+    if (t.held) {
+      if (!held) held = h;
+    } else if (!latest || t.erased_at > refs[*latest].erased_at) {
+      latest = h;
     }
-    return {Verdict::kApply, h};
   }
-  return best;
+  const match::RowFate fate =
+      match::DecideRow(held.has_value(), held ? 0 : refs[*latest].erased_at, guard);
+  return {fate, held ? *held : *latest};
 }
 
 void Counts::Add(Outcome o) {
@@ -53,6 +56,10 @@ void Counts::Add(Outcome o) {
       break;
     case Outcome::kHeld:
       ++held;
+      break;
+    case Outcome::kGuardUnreadable:
+      ++guard_unreadable;
+      ++guarded;
       break;
     case Outcome::kKeptByGuard:
       ++guarded;
@@ -84,6 +91,7 @@ nlohmann::json CountsJson(const Counts& c) {
           {"retained", c.retained},
           {"held", c.held},
           {"kept_by_guard", c.guarded},
+          {"guard_unreadable", c.guard_unreadable},
           {"already_anonymized", c.anonymized_before}};
 }
 
@@ -95,6 +103,8 @@ void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool s
                         {"compressed", r.compressed},
                         {"bytes", r.bytes},
                         {"not_evaluable_rows", r.not_evaluable},
+                        {"cascade_removed_rows", r.cascade_removed},
+                        {"cascade_set_null_rows", r.cascade_set_null},
                         {"matches_omitted", r.matches_omitted},
                         {"warnings", r.warnings}};
     f.update(CountsJson(r.counts));

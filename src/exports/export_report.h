@@ -10,6 +10,7 @@
 
 #include "src/cli/output.h"
 #include "src/exports/tombstone_index.h"
+#include "src/match/row_decision.h"
 
 namespace tombstone::exports {
 
@@ -18,21 +19,25 @@ enum class Outcome {
   kRemoved,          // action delete (CSV rows are always removed)
   kChanged,          // action anonymize
   kRetained,         // action retain: kept on purpose, reported
-  kHeld,             // every matching tombstone is on legal hold: kept
+  kHeld,             // a matching tombstone is on legal hold: kept
   kKeptByGuard,      // created after erased_at (the map's created_at guard): a new sign-up, kept
+  kGuardUnreadable,  // the guard value cannot be read: kept (counted as kept-by-guard too)
   kAnonymizedBefore  // action anonymize, and every 'set' column already holds its strategy's
                      // value (an earlier scrub or replay): kept as is
 };
 std::string_view OutcomeName(Outcome o, bool scrubbed);
 
-// Which tombstone decides a row's fate: any tombstone that applies wins over a guard, and a
-// guard over a hold. `created_at` is the row's guard value when the table has one.
+// Which tombstone decides a row's fate, by the rule replay follows (src/match/row_decision.h): a
+// legal hold on any matching tombstone keeps the row; otherwise the latest matching erasure
+// decides, against the row's created_at guard when the table has one. `ref`: the tombstone named
+// in the report (the held one, or the latest erasure).
 struct Verdict {
-  enum Kind { kApply, kGuarded, kHeld } kind = kApply;
+  match::RowFate fate = match::RowFate::kApply;
   std::uint32_t ref = 0;
 };
+// REQUIRES: `hits` not empty.
 Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<TombstoneRef>& refs,
-               std::optional<Micros> created_at);
+               match::Guard guard);
 
 struct MatchRecord {
   long line = 0;      // 1-based line of the row in the (decompressed) file
@@ -44,6 +49,7 @@ struct MatchRecord {
 struct Counts {
   std::uint64_t rows = 0, matched = 0, removed = 0, changed = 0, retained = 0, held = 0,
                 guarded = 0, anonymized_before = 0;
+  std::uint64_t guard_unreadable = 0;  // of guarded: the guard value could not be read
   void Add(Outcome o);
 };
 
@@ -62,6 +68,8 @@ struct FileReport {
   std::vector<MatchRecord> matches;  // the first `max_matches`
   std::uint64_t matches_omitted = 0;
   std::uint64_t not_evaluable = 0;  // rows with a match expression that a dump cannot evaluate
+  // scrub of a dump: rows removed by ON DELETE CASCADE, rows whose key columns SET NULL cleared
+  std::uint64_t cascade_removed = 0, cascade_set_null = 0;
   std::vector<std::string> warnings;
   std::size_t max_matches = 1000;  // 0: all
 

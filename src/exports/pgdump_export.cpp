@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "src/exports/pgdump_parse.h"
+#include "src/match/redact.h"
 
 namespace tombstone::exports {
 namespace {
@@ -12,6 +13,12 @@ namespace {
 using Strategy = AnonymizeSet::Strategy;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// What pg_dump (and pg_dumpall) write last: a dump without it was cut short.
+constexpr std::string_view kTrailer = "-- PostgreSQL database dump complete";
+constexpr std::string_view kClusterTrailer = "-- PostgreSQL database cluster dump complete";
+constexpr const char* kTruncatedHint =
+    "only a dump pg_dump finished writing is read: take or copy it again";
 
 std::string_view WithoutNewline(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
@@ -30,7 +37,40 @@ struct BoundSet {
   std::size_t field = 0;
   Strategy strategy = Strategy::kNull;
   std::string target;
+  // hash of a match source's column: the pseudonym of the normalized identifier with its kind,
+  // as replay makes it (one subject, one pseudonym per kind, whatever the spelling)
+  std::string pseudonym_kind;
+  tombstones::Normalizer pseudonym_normalizer = tombstones::Normalizer::kExact;
 };
+
+// The guard's types replay reads (src/replay/table_plan.cpp); pg_dump prints them so.
+bool IsGuardType(std::string_view type) {
+  const std::string_view base = type.substr(0, type.find('('));
+  const std::string_view rest = type.substr(std::min(type.size(), type.find(')') + 1));
+  if (base == "date") return true;
+  if (base != "timestamp" && base != "timestamp without time zone" &&
+      base != "timestamp with time zone")
+    return false;
+  return base != "timestamp" || rest.empty() || rest == " without time zone" ||
+         rest == " with time zone";
+}
+
+// A guard value as COPY text: NULL, a date (midnight UTC) or a timestamp, else unreadable.
+match::Guard ReadGuard(bool null, const std::string& text) {
+  match::Guard g;
+  if (null) {
+    g.state = match::Guard::kNull;
+    return g;
+  }
+  std::optional<Micros> t;
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-')
+    t = ParsePgTimestamp(text + " 00:00:00");
+  else
+    t = ParsePgTimestamp(text);
+  g.state = t ? match::Guard::kTime : match::Guard::kUnreadable;
+  if (t) g.time = *t;
+  return g;
+}
 
 // The mapped table whose COPY block is being read.
 struct ActiveTable {
@@ -40,14 +80,22 @@ struct ActiveTable {
   std::vector<BoundSource> sources;
   std::optional<std::size_t> guard;
   std::vector<BoundSet> sets;
+  std::size_t columns = 0;  // in the COPY column list
   bool has_unevaluable = false;
 };
 
 class DumpProcessor {
  public:
   DumpProcessor(LineReader& lines, const DataMap& map, TombstoneIndex& index,
-                const tombstones::Key& key, OutputFile* out, FileReport* report)
-      : lines_(lines), map_(map), index_(index), key_(key), out_(out), report_(report) {}
+                const tombstones::Key& key, OutputFile* out, FileReport* report,
+                DumpCascade* cascade)
+      : lines_(lines),
+        map_(map),
+        index_(index),
+        key_(key),
+        out_(out),
+        report_(report),
+        cascade_(cascade) {}
 
   Status Run() {
     for (;;) {
@@ -55,6 +103,7 @@ class DumpProcessor {
       if (Status s = lines_.Next(&line); !s.ok()) return s;
       if (line.empty()) break;
       ++line_no_;
+      last_complete_ = line.back() == '\n';
       Status s = in_copy_ ? OnCopyRow(line) : OnStatementLine(line);
       if (!s.ok()) return s;
     }
@@ -62,6 +111,21 @@ class DumpProcessor {
       return Status::Usage("unable to read '" + report_->path +
                            "': the COPY block opened on line " + std::to_string(copy_line_) +
                            " never ends (a truncated dump?)");
+    // A dump cut anywhere else (between tables, inside a statement or a COPY header) would
+    // silently lose what followed: pg_dump's last words must be there.
+    if (!last_complete_)
+      return Status::Usage("unable to read '" + report_->path + "': its last line (" +
+                               std::to_string(line_no_) + ") is cut short (a truncated dump?)",
+                           kTruncatedHint);
+    if (!complete_)
+      return Status::Usage("unable to read '" + report_->path +
+                               "': it does not end with pg_dump's '" + std::string(kTrailer) +
+                               "' line (a truncated dump?)",
+                           kTruncatedHint);
+    for (const TableReport& t : report_->tables)
+      if (t.counts.guard_unreadable > 0)
+        Warn("table " + t.name + ": " + std::to_string(t.counts.guard_unreadable) +
+             " matching rows kept because their created_at guard could not be read");
     report_->bytes = lines_.bytes();
     return Status::Ok();
   }
@@ -78,6 +142,13 @@ class DumpProcessor {
   // Outside COPY blocks: remember column types and partitions, spot COPY and INSERT.
   Status OnStatementLine(std::string_view line) {
     std::string a, b, c, d;
+    if (cascade_ != nullptr) cascade_->OnStatement(line);
+    // Complete while only comments, blank lines and \unrestrict follow the trailer.
+    const std::string_view text = WithoutNewline(line);
+    if (text == kTrailer || text == kClusterTrailer)
+      complete_ = true;
+    else if (!text.empty() && !StartsWith(text, "--") && !StartsWith(text, "\\unrestrict "))
+      complete_ = false;
     if (!create_table_.empty()) {
       if (StartsWith(line, ")")) {
         create_table_.clear();
@@ -101,11 +172,20 @@ class DumpProcessor {
       parent_[c + "." + d] = a + "." + b;
     } else if (StartsWith(line, "COPY ")) {
       CopyHeader header;
-      if (ParseCopyHeader(line, &header)) {
+      const bool parsed = ParseCopyHeader(line, &header);
+      if (!parsed && text.ends_with(" FROM stdin;"))  // its rows would pass unread
+        return Status::Usage("unable to read '" + report_->path + "': line " +
+                             std::to_string(line_no_) + ": a COPY header that cannot be parsed");
+      if (parsed) {
         in_copy_ = true;
         copy_line_ = line_no_;
-        if (const TableMap* t = FindTable(header.schema + "." + header.table)) {
+        copy_table_ = header.schema + "." + header.table;
+        if (const TableMap* t = FindTable(copy_table_)) {
           if (Status s = Bind(*t, header); !s.ok()) return s;
+        }
+        if (cascade_ != nullptr) {
+          cascade_->Begin(Ancestors(copy_table_), header.columns);
+          cascade_block_ = cascade_->Involved();
         }
       }
     } else if (table_data_ && ParseInsertTable(line, &a, &b)) {
@@ -175,11 +255,30 @@ class DumpProcessor {
       a.guard = field_of(t.created_at);
       if (!a.guard)
         return Fail(t, "its COPY block has no guard column '" + t.created_at + "'", t.line);
+      // As replay: a guard is a date or a timestamp; one of another type is refused.
+      const auto type = TypeOf(dump_table, t.created_at);
+      if (type && !IsGuardType(*type))
+        return Fail(t, "guard column '" + t.created_at + "' is '" + *type +
+                           "', not a date or timestamp", t.line);
+      const bool local = type && type->find("with time zone") == std::string::npos;
+      if (local && !t.created_at_zone.empty() && t.created_at_zone != "UTC" &&
+          t.created_at_zone != "Etc/UTC")
+        return Fail(t, "guard column '" + t.created_at + "' is read as UTC in a dump, not in "
+                       "created_at_zone '" + t.created_at_zone + "'", t.line);
     }
+    a.columns = header.columns.size();
     for (const AnonymizeSet& s : t.set) {
       const auto field = field_of(s.column);
       if (!field) return Fail(t, "its COPY block has no column '" + s.column + "'", s.line);
-      BoundSet b{*field, s.strategy, {}};
+      BoundSet b{*field, s.strategy, {}, {}, tombstones::Normalizer::kExact};
+      for (const MatchSource& m : t.match)
+        if (s.strategy == Strategy::kHash && m.expr.empty() && m.column == s.column &&
+            b.pseudonym_kind.empty()) {
+          b.pseudonym_kind = m.kind;
+          const KindMatcher* km = index_.ForKind(m.kind);
+          b.pseudonym_normalizer =
+              km ? km->normalizer() : tombstones::DefaultNormalizerFor(m.kind);
+        }
       const auto type = TypeOf(dump_table, s.column);
       if (s.strategy == Strategy::kNull) {
         b.target = "\\N";
@@ -188,6 +287,16 @@ class DumpProcessor {
       } else if (s.strategy == Strategy::kRedact) {
         // A scan only needs the marker to recognize rows already anonymized.
         const auto marker = type ? RedactMarker(*type) : std::nullopt;
+        const std::size_t paren = type ? type->find('(') : std::string::npos;
+        const std::size_t limit =
+            marker && IsTextType(*type) && paren != std::string::npos
+                ? std::strtoul(type->c_str() + paren + 1, nullptr, 10)
+                : 0;
+        if (limit > 0 && marker->size() > limit)  // the server would cut it: replay refuses too
+          return Fail(t,
+                      "the redact marker for column '" + s.column + "' does not fit type '" +
+                          *type + "': it would be cut to '" + marker->substr(0, limit) + "'",
+                      s.line);
         if (marker)
           AppendCopyEscaped(*marker, &b.target);
         else if (out_ != nullptr)
@@ -230,16 +339,26 @@ class DumpProcessor {
   Status OnCopyRow(std::string_view line) {
     if (WithoutNewline(line) == "\\.") {
       in_copy_ = false;
+      cascade_block_ = false;
       active_.reset();
       return Write(line);
     }
-    if (!active_) return Write(line);
+    if (!active_) {
+      if (!cascade_block_) return Write(line);
+      Split(WithoutNewline(line));
+      return FollowKeys(line, nullptr);
+    }
     ActiveTable& a = *active_;
     Counts& table = report_->tables[a.report].counts;
     ++report_->counts.rows;
     ++table.rows;
     if (a.has_unevaluable) ++report_->not_evaluable;
     Split(WithoutNewline(line));
+    if (a.columns != 0 && fields_.size() != a.columns)
+      return Status::Usage("unable to read '" + report_->path + "': line " +
+                           std::to_string(line_no_) + ": a row of " + a.name + " with " +
+                           std::to_string(fields_.size()) + " fields, not " +
+                           std::to_string(a.columns));
     hits_.clear();
     for (const BoundSource& s : a.sources) {
       if (s.field >= fields_.size() || s.matcher == nullptr) continue;
@@ -251,13 +370,17 @@ class DumpProcessor {
         s.matcher->Find(value_, &hits_);
       }
     }
-    if (hits_.empty()) return Write(line);
-    std::optional<Micros> created_at;
-    if (a.guard && *a.guard < fields_.size() && Value(fields_[*a.guard], &value_))
-      created_at = ParsePgTimestamp(value_);
-    const Verdict v = Decide(hits_, index_.refs(), created_at);
-    Outcome o = v.kind == Verdict::kHeld ? Outcome::kHeld : Outcome::kKeptByGuard;
-    if (v.kind == Verdict::kApply) {
+    if (hits_.empty()) return cascade_block_ ? FollowKeys(line, nullptr) : Write(line);
+    match::Guard guard;
+    if (a.guard && *a.guard < fields_.size()) {
+      const bool null = !Value(fields_[*a.guard], &value_);
+      guard = ReadGuard(null, value_);
+    }
+    const Verdict v = Decide(hits_, index_.refs(), guard);
+    Outcome o = v.fate == match::RowFate::kHeld              ? Outcome::kHeld
+                : v.fate == match::RowFate::kGuardUnreadable ? Outcome::kGuardUnreadable
+                                                              : Outcome::kKeptByGuard;
+    if (v.fate == match::RowFate::kApply) {
       switch (a.map->action) {
         case Action::kDelete:
           o = Outcome::kRemoved;
@@ -272,9 +395,63 @@ class DumpProcessor {
       }
     }
     report_->Record(line_no_, a.name, index_.refs()[v.ref].request_id, o, &table);
-    if (o == Outcome::kRemoved) return Status::Ok();
+    if (o == Outcome::kRemoved) {
+      if (cascade_block_) cascade_->Removed(fields_);
+      return Status::Ok();
+    }
+    if (cascade_block_)
+      if (Status s = FollowKeys(line, &o); !s.ok()) return s;
     if (o != Outcome::kChanged || out_ == nullptr) return Write(line);
     return Write(Anonymized(a, line.back() == '\n'));
+  }
+
+  // The table and its partition ancestors.
+  std::vector<std::string> Ancestors(std::string name) const {
+    std::vector<std::string> names{name};
+    for (auto up = parent_.find(name); up != parent_.end() && names.size() < 16;
+         up = parent_.find(up->second))
+      names.push_back(up->second);
+    return names;
+  }
+
+  // What the dump's foreign keys do to a row (split into fields_) whose parent row is removed.
+  // `kept`: the map's outcome for a matching row it keeps (null for a row the map does not
+  // decide): such a row may not be removed or changed by a key, as replay refuses it.
+  Status FollowKeys(std::string_view line, const Outcome* kept) {
+    const DumpCascade::Effect e = cascade_->Check(fields_);
+    if (e.key == nullptr) return kept ? Status::Ok() : Write(line);
+    const std::string key = "foreign key '" + e.key->name + "' (ON DELETE " +
+                            std::string(OnDeleteName(e.key->on_delete)) + ") from " +
+                            e.key->child + " to " + e.key->parent;
+    const std::string where = "unable to scrub '" + report_->path + "': line " +
+                              std::to_string(line_no_) + ": ";
+    if (e.refused)
+      return Status::Usage(where + "a row of " + copy_table_ + " references a row that scrub "
+                               "removes, through " + key + ": the scrubbed dump would not restore",
+                           "map " + e.key->child + " too, so that its rows of erased subjects go "
+                           "with their parent (replay needs the same)");
+    if (kept != nullptr)
+      return Status::Usage(where + key + " would " + (e.remove ? "remove" : "change") +
+                               " a row of " + copy_table_ + " that the map keeps (" +
+                               std::string(OutcomeName(*kept, false)) + ")",
+                           "replay refuses the same: rows that must stay may not be touched by "
+                           "the server's cascades");
+    if (e.remove) {
+      cascade_->Removed(fields_);
+      ++report_->cascade_removed;
+      return Status::Ok();
+    }
+    ++report_->cascade_set_null;
+    if (out_ == nullptr) return Write(line);
+    row_.clear();
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      if (i > 0) row_.push_back('\t');
+      bool null = false;
+      for (std::size_t f : e.set_null) null |= f == i;
+      row_.append(null ? std::string_view("\\N") : fields_[i]);
+    }
+    if (line.back() == '\n') row_.push_back('\n');
+    return Write(row_);
   }
 
   void Split(std::string_view row) {
@@ -314,6 +491,9 @@ class DumpProcessor {
         row_.append(set->target);
       } else if (!Value(fields_[i], &value_)) {
         row_.append("\\N");
+      } else if (!set->pseudonym_kind.empty() &&
+                 tombstones::Normalize(set->pseudonym_normalizer, value_, &normalized_)) {
+        AppendCopyEscaped(key_.Pseudonym(set->pseudonym_kind, normalized_), &row_);
       } else {
         AppendCopyEscaped(key_.Pseudonym({}, value_), &row_);
       }
@@ -328,9 +508,14 @@ class DumpProcessor {
   const tombstones::Key& key_;
   OutputFile* out_;
   FileReport* report_;
+  DumpCascade* cascade_;
+  bool cascade_block_ = false;  // the current COPY block's table has foreign keys to follow
+  std::string copy_table_;      // the current COPY block's table (schema.table)
 
   long line_no_ = 0, copy_line_ = 0;
   bool in_copy_ = false;
+  bool complete_ = false;       // pg_dump's completion trailer read, nothing but comments since
+  bool last_complete_ = true;   // the last line read ends with its newline
   bool table_data_ = false;  // after a "-- Data for Name: ...; Type: TABLE DATA" comment
   std::optional<ActiveTable> active_;
   std::string create_table_;
@@ -338,7 +523,7 @@ class DumpProcessor {
   std::map<std::string, std::string> parent_;                        // partition -> parent
   std::vector<std::string_view> fields_;
   std::vector<std::uint32_t> hits_;
-  std::string value_, row_;
+  std::string value_, row_, normalized_;
 };
 
 }  // namespace
@@ -351,33 +536,23 @@ bool IsTextType(std::string_view type) {
 }
 
 std::optional<std::string> RedactMarker(std::string_view type) {
-  const std::size_t paren = type.find('(');
-  const std::string_view base = type.substr(0, paren);
-  std::size_t limit = std::string::npos;  // varchar(n), character(n)
-  if (paren != std::string_view::npos) limit = std::strtoul(type.data() + paren + 1, nullptr, 10);
-  if (type.size() > 2 && type.substr(type.size() - 2) == "[]") return "{}";
-  if (IsTextType(type))
-    return std::string("[redacted]").substr(0, limit == 0 ? std::string::npos : limit);
-  if (base == "smallint" || base == "integer" || base == "bigint" || base == "numeric" ||
-      base == "real" || base == "double precision" || base == "decimal")
-    return "0";
-  if (base == "boolean") return "f";
-  if (base == "uuid") return "00000000-0000-0000-0000-000000000000";
-  if (base == "json" || base == "jsonb") return "{}";
-  if (base == "date") return "1970-01-01";
-  if (base.starts_with("time ") || base == "time") return "00:00:00";  // as replay writes them
-  if (base == "interval") return "0";
-  if (base == "timestamp without time zone") return "1970-01-01 00:00:00";
-  if (base == "timestamp with time zone") return "1970-01-01 00:00:00+00";
-  if (base == "inet" || base == "cidr") return "0.0.0.0";
-  if (base == "bytea") return "\\x";
-  return std::nullopt;
+  const char category = match::DumpTypeCategory(type);
+  std::string marker = match::RedactMarker(category, type);
+  if (marker.empty()) return std::nullopt;
+  // As the server prints the marker cast to the column's type, as replay writes it: booleans
+  // print as f, a timestamp without time zone drops the offset. (A marker longer than a
+  // varchar(n) is refused by Bind, as replay refuses it.)
+  if (category == 'B') return "f";
+  if (category == 'D' && marker.ends_with("+00") && type.find("with time zone") == std::string_view::npos)
+    marker.resize(marker.size() - 3);
+  return marker;
 }
 
 Status ProcessDump(LineReader& lines, const DataMap& map, TombstoneIndex& index,
-                   const tombstones::Key& key, OutputFile* out, FileReport* report) {
+                   const tombstones::Key& key, OutputFile* out, FileReport* report,
+                   DumpCascade* cascade) {
   report->format = "pg_dump";
-  return DumpProcessor(lines, map, index, key, out, report).Run();
+  return DumpProcessor(lines, map, index, key, out, report, cascade).Run();
 }
 
 }  // namespace tombstone::exports

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "src/exports/byte_stream.h"
+#include "src/exports/dump_cascade.h"
 #include "src/exports/export_report.h"
 #include "src/exports/tombstone_index.h"
 #include "src/map/data_map.h"
@@ -27,8 +28,13 @@ namespace tombstone::exports {
 // anonymized column is absent from the table's COPY column list, when a mapped table's rows
 // are INSERT statements (pg_dump --inserts), or when a redact marker is not known for the
 // column's type; kUsage naming the file and line for a COPY block that never ends.
+//
+// `cascade`, when given, follows the dump's foreign keys (src/exports/dump_cascade.h: call once
+// per pass, the same object each time); kUsage ("unable to scrub ...") when a key would make the
+// copy fail to restore or touch a row the map keeps.
 Status ProcessDump(LineReader& lines, const DataMap& map, TombstoneIndex& index,
-                   const tombstones::Key& key, OutputFile* out, FileReport* report);
+                   const tombstones::Key& key, OutputFile* out, FileReport* report,
+                   DumpCascade* cascade = nullptr);
 
 // The value "redact" writes into a column of SQL type `type` (as pg_dump prints it, e.g.
 // "text", "character varying(80)", "bigint", "jsonb"); nullopt for a type with no known marker.

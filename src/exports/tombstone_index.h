@@ -32,6 +32,7 @@ class KindMatcher {
   // once normalized; nothing when the value normalizes to nothing.
   void Find(std::string_view raw, std::vector<std::uint32_t>* hits);
   const std::string& kind() const { return kind_; }
+  tombstones::Normalizer normalizer() const { return normalizer_; }
 
  private:
   friend class TombstoneIndex;

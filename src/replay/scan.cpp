@@ -7,6 +7,7 @@
 #include <limits>
 #include <ostream>
 
+#include "src/match/row_decision.h"
 #include "src/pg/copy_binary.h"
 #include "src/replay/guard_time.h"
 
@@ -202,23 +203,33 @@ class Scanner {
     }
     if (!held && applicable == TombstoneSet::kNone) return;
     ++counts_.matched;
-    if (held) {  // a legal hold on any of the row's subjects keeps the row as it is
-      ++counts_.held;
-      return;
-    }
-    fields_.Resplit(std::string_view(arena_).substr(rows_[r].offset, rows_[r].length));
-    if (plan_.guard_field >= 0) {
-      const auto g = static_cast<std::size_t>(plan_.guard_field);
-      // Created after the latest matching erasure: a new sign-up with a reused identifier. A
-      // value that cannot be read keeps the row (and is counted): kept rather than lost.
-      const auto created = fields_.Null(g)
-                               ? std::optional<Micros>(std::numeric_limits<Micros>::min())
-                               : GuardTime(fields_.wire(g), fields_.Raw(g));
-      if (!created || *created > tombstones_.erased_at(applicable)) {
-        ++counts_.kept_by_guard;
-        if (!created) ++counts_.guard_unreadable;
-        return;
+    // The rule the exports follow too (src/match/row_decision.h): a hold wins, then the guard
+    // against the latest erasure; an unreadable guard keeps the row and is counted.
+    match::Guard guard;
+    if (!held) {
+      fields_.Resplit(std::string_view(arena_).substr(rows_[r].offset, rows_[r].length));
+      if (plan_.guard_field >= 0) {
+        const auto g = static_cast<std::size_t>(plan_.guard_field);
+        const auto created = fields_.Null(g) ? std::optional<Micros>()
+                                             : GuardTime(fields_.wire(g), fields_.Raw(g));
+        guard.state = fields_.Null(g) ? match::Guard::kNull
+                      : created       ? match::Guard::kTime
+                                      : match::Guard::kUnreadable;
+        if (created) guard.time = *created;
       }
+    }
+    switch (match::DecideRow(held, held ? 0 : tombstones_.erased_at(applicable), guard)) {
+      case match::RowFate::kHeld:
+        ++counts_.held;
+        return;
+      case match::RowFate::kGuardUnreadable:
+        ++counts_.guard_unreadable;
+        [[fallthrough]];
+      case match::RowFate::kKeptByGuard:
+        ++counts_.kept_by_guard;
+        return;
+      case match::RowFate::kApply:
+        break;
     }
     const Action action = plan_.action();
     if (action == Action::kRetain) {

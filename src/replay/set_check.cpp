@@ -1,5 +1,7 @@
 #include "src/replay/set_check.h"
 
+#include "src/match/redact.h"
+
 #include <set>
 
 #include "src/pg/sql_names.h"
@@ -50,31 +52,8 @@ Status MapError(const DataMap& map, int line, const std::string& cause) {
                        "docs/replay.md (\"What replay refuses, and why\")");
 }
 
-std::string RedactMarker(const pg::Column& c) {
-  switch (c.category) {
-    case 'S':
-      return "[redacted]";
-    case 'N':
-      return "0";
-    case 'B':
-      return "false";
-    case 'T':
-      return "0";
-    case 'I':
-      return "0.0.0.0";
-    case 'A':
-      return "{}";
-    case 'D':
-      if (c.type == "date") return "1970-01-01";
-      if (c.type.rfind("time ", 0) == 0 || c.type.rfind("time(", 0) == 0) return "00:00:00";
-      return "1970-01-01 00:00:00+00";
-    default:
-      if (c.type == "uuid") return "00000000-0000-0000-0000-000000000000";
-      if (c.type == "json" || c.type == "jsonb") return "{}";
-      if (c.type == "bytea") return "\\x";
-      return "";
-  }
-}
+// One table for replay and the exports (src/match/redact.h).
+std::string RedactMarker(const pg::Column& c) { return match::RedactMarker(c.category, c.type); }
 
 Status CheckSet(pg::Session& session, const DataMap& map, const pg::Relation& r,
                 const AnonymizeSet& set, SetTarget* target) {

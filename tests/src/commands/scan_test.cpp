@@ -1,6 +1,7 @@
 // tombstone scan: exit codes, per-file report, no identifier in the output, .zst input, help.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <filesystem>
 
 #include "tests/src/exports/export_fixture.h"
 
@@ -173,7 +174,8 @@ TEST_CASE("scan of a compressed pg_dump reports per table, and notes what it can
       f.Path("dump.sql.zst"),
       "--\n-- PostgreSQL database dump\n--\n\n"
       "COPY public.users (id, email) FROM stdin;\n1\tALICE@example.com\n2\tb@example.com\n\\.\n\n"
-      "COPY public.events (user_id, payload) FROM stdin;\n1\t{}\n2\t{}\n3\t{}\n\\.\n");
+      "COPY public.events (user_id, payload) FROM stdin;\n1\t{}\n2\t{}\n3\t{}\n\\.\n\n"
+      "--\n-- PostgreSQL database dump complete\n--\n\n");
   const RunResult r =
       f.fx.Run({"scan", "--format", "json", "--map", f.Path("map.toml"), f.Path("dump.sql.zst")});
   CHECK(r.code == 3);
@@ -197,4 +199,87 @@ TEST_CASE("scan of a compressed pg_dump reports per table, and notes what it can
   CHECK(file["matches"][0]["line"] == 6);
   CHECK(file["matches"][0]["table"] == "public.users");
   CHECK(file["matches"][1]["line"] == 11);
+}
+
+// Issue 16: input that is not what its name says is recognized by its content, and input that
+// cannot be read is an error (exit 2), never a clean scan (exit 0).
+TEST_CASE("scan recognizes files by content, and never reports clean what it cannot read") {
+  ExportFixture f;
+  f.Add("REQ-1", {"email:alice@example.com"});
+  WriteFile(f.Path("map.toml"),
+            "[kinds]\nemail = \"email\"\n\n[[table]]\nname = \"public.users\"\n"
+            "match = [ { column = \"email\", kind = \"email\" } ]\naction = \"delete\"\n\n"
+            "[csv]\ncolumns = { email = \"email\" }\n");
+  const std::string map = f.Path("map.toml");
+  // The start of a custom-format archive, cut short: pg_restore refuses it.
+  const std::string custom("PGDMP\x01\x0e\x00\x04\x08\x01\x01\x00\x00\x00\x00", 16);
+  SECTION("a custom-format archive named .sql goes to pg_restore, which fails: exit 2") {
+    WriteFile(f.Path("app.sql"), custom);
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("app.sql")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("tombstone: unable to read '" + f.Path("app.sql") + "': "));
+    CHECK_THAT(r.err, Catch::Contains("pg_restore failed (exit status 1): pg_restore: error: "));
+  }
+  SECTION("a custom-format archive named .csv, or zstd-compressed, is not read as CSV") {
+    WriteFile(f.Path("app.csv"), custom);
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("app.csv")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("pg_restore failed"));
+    WriteMaybeZstd(f.Path("app.zst"), custom);
+    const RunResult z = f.fx.Run({"scan", "--map", map, f.Path("app.zst")});
+    CHECK(z.code == 2);
+    CHECK_THAT(z.err, Catch::Contains("pg_restore failed"));
+  }
+  SECTION("--type csv on an archive is refused") {
+    WriteFile(f.Path("app"), custom);
+    const RunResult r = f.fx.Run({"scan", "--type", "csv", "--map", map, f.Path("app")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("tombstone: unable to read '" + f.Path("app") +
+                                        "' as csv: it is a pg_dump custom-format archive\n"));
+  }
+  SECTION("a tar archive (pg_dump -Ft) goes to pg_restore too") {
+    std::string tar(1024, '\0');
+    tar.replace(0, 7, "toc.dat");
+    tar.replace(257, 6, std::string("ustar\0", 6));
+    WriteFile(f.Path("app.tar"), tar);
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("app.tar")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("pg_restore failed"));
+  }
+  SECTION("a directory without toc.dat") {
+    std::filesystem::create_directory(f.Path("dir"));
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("dir")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("tombstone: unable to read '" + f.Path("dir") +
+                                        "': it is a directory, and not a pg_dump "
+                                        "directory-format archive (no toc.dat in it)\n"));
+  }
+  SECTION("binary data (UTF-16) is not read as CSV") {
+    WriteFile(f.Path("export.txt"), std::string("e\0m\0a\0i\0l\0\n\0", 12));
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("export.txt")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("binary data that is neither CSV/TSV nor a pg_dump file"));
+  }
+  SECTION("a plain dump named .csv is read as a dump, by its header") {
+    WriteFile(f.Path("dump.csv"),
+              "--\n-- PostgreSQL database dump\n--\n\n"
+              "COPY public.users (email) FROM stdin;\nalice@example.com\n\\.\n\n"
+              "--\n-- PostgreSQL database dump complete\n--\n\n");
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("dump.csv")});
+    CHECK(r.code == 3);
+    CHECK_THAT(r.out, Catch::Contains(" pg_dump "));
+  }
+  SECTION("a plain dump without its trailer, even named .sql") {
+    WriteFile(f.Path("cut.sql"), "--\n-- PostgreSQL database dump\n--\n\nCOPY public.users (email)");
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("cut.sql")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("is cut short (a truncated dump?)"));
+  }
+  SECTION("a CSV row wider than its header") {
+    WriteFile(f.Path("x.csv"), "name,email\nSmith, Al,alice@example.com\n");
+    const RunResult r = f.fx.Run({"scan", "--map", map, f.Path("x.csv")});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("tombstone: unable to read '" + f.Path("x.csv") +
+                                        "': line 2: expected 2 fields, found 3\n"));
+  }
 }

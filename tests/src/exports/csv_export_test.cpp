@@ -105,11 +105,10 @@ TEST_CASE("a line without delimiters is a row, an empty line is not") {
   FileReport report;
   std::string copy;
   const CsvSpec spec{',', {{"email", "email", true}}};
-  REQUIRE(
-      Process(f, "note,email\nlonely\n\n\"\"\nx,alice@example.com\n", spec, &report, &copy).ok());
+  REQUIRE(Process(f, "email\nlonely\n\n\"\"\nalice@example.com\n", spec, &report, &copy).ok());
   CHECK(report.counts.rows == 3);  // "lonely", the quoted empty field, and Alice's row
   CHECK(report.counts.removed == 1);
-  CHECK(copy == "note,email\nlonely\n\n\"\"\n");
+  CHECK(copy == "email\nlonely\n\n\"\"\n");
 }
 
 TEST_CASE("CSV files that cannot be read as the spec says are refused") {
@@ -145,6 +144,21 @@ TEST_CASE("CSV files that cannot be read as the spec says are refused") {
     const Status s =
         Process(f, "email,note\nx,\"a\"b\n", {',', {{"email", "email", true}}}, &report);
     CHECK_THAT(s.message(), Catch::Contains("text after a closing quote on line 2"));
+  }
+  SECTION("a row with more fields than the header: an unquoted comma shifts the columns") {
+    // Alice's address would be read from the 'customer_id' column: a false clean (issue 16).
+    const Status s = Process(f, "name,email,customer_id\nBob,bob@example.com,8\n"
+                                "Smith, Alice,alice@example.com,7\n",
+                             EmailAndId(), &report);
+    CHECK(s.code() == tombstones::ExitCode::kUsage);
+    CHECK(s.message() == "unable to read '" + f.Path("in.csv") +
+                             "': line 3: expected 3 fields, found 4");
+  }
+  SECTION("a row with fewer fields than the header, after a multi-line record") {
+    const Status s = Process(f, "email,note\nx,\"two\nlines\"\nalice@example.com\n",
+                             {',', {{"email", "email", true}}}, &report);
+    CHECK(s.message() == "unable to read '" + f.Path("in.csv") +
+                             "': line 4: expected 2 fields, found 1");
   }
   SECTION("an empty file has no header") {
     const Status s = Process(f, "", EmailAndId(), &report);

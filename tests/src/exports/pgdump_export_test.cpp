@@ -265,7 +265,8 @@ TEST_CASE("dumps the map does not fit are refused with the table and the map lin
     const Run r = Process(f,
                           "--\n-- Name: f(); Type: FUNCTION; Schema: public; Owner: app\n--\n\n"
                           "CREATE FUNCTION public.f() RETURNS void AS $$\n"
-                          "INSERT INTO public.users VALUES (1, 'a@b', now());\n$$ LANGUAGE sql;\n",
+                          "INSERT INTO public.users VALUES (1, 'a@b', now());\n$$ LANGUAGE sql;\n"
+                          "--\n-- PostgreSQL database dump complete\n--\n\n",
                           false);
     CHECK(r.status.ok());
   }
@@ -286,5 +287,108 @@ TEST_CASE("dumps the map does not fit are refused with the table and the map lin
     CHECK_THAT(
         r.status.message(),
         Catch::Contains("no redact marker is known for column 'billing_email' of type 'point'"));
+  }
+}
+
+TEST_CASE("a plain dump cut anywhere is refused as truncated (issue 16)") {
+  ExportFixture f;
+  AddSubjects(f);
+  const std::string in = "unable to read '" + f.Path("in.sql") + "': ";
+  SECTION("cut between two tables: no completion trailer") {
+    const Run r = Process(f, kHead + kUsers, false);
+    CHECK(r.status.code() == tombstones::ExitCode::kUsage);
+    CHECK(r.status.message() == in +
+                                    "it does not end with pg_dump's '-- PostgreSQL database dump "
+                                    "complete' line (a truncated dump?)");
+  }
+  SECTION("cut inside a COPY header line: the table's rows are lost") {
+    const Run r = Process(f, kHead + kUsers + "COPY public.invoices (id, custo", false);
+    CHECK(r.status.message() == in + "its last line (51) is cut short (a truncated dump?)");
+  }
+  SECTION("every cut before the trailer's end is refused; the whole dump is read") {
+    const std::size_t end = kDump.find("dump complete\n") + 14;
+    for (std::size_t cut = 1; cut < end; cut += 53) {
+      INFO("cut at " << cut);
+      CHECK(Process(f, kDump.substr(0, cut), false).status.code() ==
+            tombstones::ExitCode::kUsage);
+    }
+    CHECK(Process(f, kDump.substr(0, end), false).status.ok());
+    CHECK(Process(f, kDump, false).status.ok());
+  }
+  SECTION("a statement after the trailer: not pg_dump's end") {
+    const Run r = Process(f, kDump + "DROP TABLE public.users;\n", false);
+    CHECK_THAT(r.status.message(), Catch::Contains("does not end with pg_dump's"));
+  }
+  SECTION("a COPY header that cannot be parsed is not passed over") {
+    const Run r = Process(f, kHead + "COPY public.users (id, email FROM stdin;\n1\tx\n\\.\n" + kTail,
+                          false);
+    CHECK(r.status.message() == in + "line 38: a COPY header that cannot be parsed");
+  }
+  SECTION("a row of a mapped table with a missing field") {
+    const Run r = Process(f, kHead + "COPY public.users (id, email, created_at) FROM stdin;\n"
+                                     "1\talice@example.com\n\\.\n" + kTail,
+                          false);
+    CHECK(r.status.message() == in + "line 39: a row of public.users with 2 fields, not 3");
+  }
+}
+
+TEST_CASE("dump rows are decided as replay decides them (issue 16)") {
+  ExportFixture f;
+  f.Add("REQ-FREE", {"email:both@example.com"});
+  f.Add("REQ-HOLD", {"user_id:7"}, {"--hold", "litigation"});
+  f.Add("REQ-D", {"email:dave@example.com"});
+  const std::string users =
+      "COPY public.users (id, email, created_at) FROM stdin;\n"
+      "7\tboth@example.com\t2024-01-01 10:00:00+00\n"  // released and held: held
+      "8\tdave@example.com\tnot a time\n"              // unreadable guard: kept, reported
+      "\\.\n\n";
+  const char* map = R"MAP([kinds]
+email = "email"
+user_id = "exact"
+
+[[table]]
+name = "public.users"
+match = [ { column = "id", kind = "user_id" }, { column = "email", kind = "email" } ]
+action = "delete"
+created_at = "created_at"
+
+[[table]]
+name = "public.invoices"
+match = [ { column = "billing_email", kind = "email" } ]
+action = "anonymize"
+set = { billing_email = "hash" }
+)MAP";
+  const std::string head = "CREATE TABLE public.users (\n    id bigint NOT NULL,\n"
+                           "    email text NOT NULL,\n    created_at text\n);\n\n";
+  SECTION("a hold wins over a released tombstone; an unreadable guard keeps the row") {
+    // (created_at has no CREATE TABLE here: a data-only dump, its text read as it comes)
+    const Run r = Process(f, users + kTail, true, map);
+    REQUIRE(r.status.ok());
+    CHECK(r.report.counts.held == 1);
+    CHECK(r.report.counts.guarded == 1);
+    CHECK(r.report.counts.guard_unreadable == 1);
+    CHECK(r.report.counts.removed == 0);
+    CHECK_THAT(r.copy, Catch::Contains("7\tboth@example.com"));
+    CHECK_THAT(r.copy, Catch::Contains("8\tdave@example.com"));
+    REQUIRE(r.report.warnings.size() == 1);
+    CHECK(r.report.warnings[0] ==
+          "table public.users: 1 matching rows kept because their created_at guard could not be "
+          "read");
+  }
+  SECTION("a guard column of a type replay refuses is refused") {
+    const Run r = Process(f, head + users + kTail, false, map);
+    CHECK_THAT(r.status.message(),
+               Catch::Contains("guard column 'created_at' is 'text', not a date or timestamp"));
+  }
+  SECTION("a pseudonym is of the normalized identifier with its kind, as replay makes it") {
+    const Run r = Process(f,
+                          "CREATE TABLE public.invoices (\n    billing_email text\n);\n\n"
+                          "COPY public.invoices (billing_email) FROM stdin;\n"
+                          " DAVE@Example.com\n\\.\n\n" + kTail,
+                          true, map);
+    REQUIRE(r.status.ok());
+    CHECK(r.report.counts.changed == 1);
+    CHECK_THAT(r.copy, Catch::Contains("\n" + f.key->Pseudonym("email", "dave@example.com") +
+                                       "\n\\.\n"));
   }
 }

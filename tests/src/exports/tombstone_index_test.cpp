@@ -52,22 +52,32 @@ TEST_CASE("values are found by their normalized keyed hash, every tombstone that
   CHECK(index->refs()[hits[0]].held);
 }
 
-TEST_CASE("the tombstone that decides: applicable over guarded over held") {
+TEST_CASE("the tombstone that decides: a hold wins, then the latest erasure against the guard") {
   std::vector<TombstoneRef> refs{{"HELD", 100, true}, {"OLD", 100, false}, {"NEW", 500, false}};
-  SECTION("no guard: the first applicable") {
-    const Verdict v = Decide({0, 1}, refs, std::nullopt);
-    CHECK(v.kind == Verdict::kApply);
-    CHECK(refs[v.ref].request_id == "OLD");
+  auto at = [](tombstone::match::Micros t) {
+    return tombstone::match::Guard{tombstone::match::Guard::kTime, t};
+  };
+  using tombstone::match::RowFate;
+  SECTION("a released and a held tombstone: held, as replay keeps it (issue 16)") {
+    const Verdict v = Decide({1, 0}, refs, {});
+    CHECK(v.fate == RowFate::kHeld);
+    CHECK(refs[v.ref].request_id == "HELD");
+  }
+  SECTION("no guard: the latest erasure is named") {
+    const Verdict v = Decide({1, 2}, refs, {});
+    CHECK(v.fate == RowFate::kApply);
+    CHECK(refs[v.ref].request_id == "NEW");
   }
   SECTION("a row created after one erasure but before another is still erased") {
-    const Verdict v = Decide({1, 2}, refs, 300);
-    CHECK(v.kind == Verdict::kApply);
+    const Verdict v = Decide({1, 2}, refs, at(300));
+    CHECK(v.fate == RowFate::kApply);
     CHECK(refs[v.ref].request_id == "NEW");
   }
   SECTION("created after every erasure: kept by the guard") {
-    CHECK(Decide({1, 0}, refs, 200).kind == Verdict::kGuarded);
+    CHECK(Decide({1, 2}, refs, at(600)).fate == RowFate::kKeptByGuard);
   }
-  SECTION("only held tombstones: held") {
-    CHECK(Decide({0}, refs, std::nullopt).kind == Verdict::kHeld);
+  SECTION("a guard that cannot be read keeps the row") {
+    CHECK(Decide({1}, refs, {tombstone::match::Guard::kUnreadable, 0}).fate ==
+          RowFate::kGuardUnreadable);
   }
 }
