@@ -7,11 +7,13 @@
 #include "src/commands/show.h"
 #include "src/commands/hold.h"
 #include "src/commands/release.h"
+#include "src/commands/retract.h"
 #include "src/commands/replay.h"
 #include "src/commands/verify.h"
 #include "src/commands/backups_add.h"
 #include "src/commands/backups_import.h"
 #include "src/commands/backups_list.h"
+#include "src/commands/backups_remove.h"
 #include "src/commands/pending.h"
 #include "src/commands/receipts_list.h"
 #include "src/commands/receipts_show.h"
@@ -21,6 +23,7 @@
 #include "src/commands/store_import.h"
 #include "src/commands/scan.h"
 #include "src/commands/scrub.h"
+#include "src/commands/help.h"
 
 namespace tombstone {
 
@@ -33,11 +36,13 @@ const std::vector<const CommandSpec*>& Commands() {
       &ShowCommand(),
       &HoldCommand(),
       &ReleaseCommand(),
+      &RetractCommand(),
       &ReplayCommand(),
       &VerifyCommand(),
       &BackupsAddCommand(),
       &BackupsImportCommand(),
       &BackupsListCommand(),
+      &BackupsRemoveCommand(),
       &PendingCommand(),
       &ReceiptsListCommand(),
       &ReceiptsShowCommand(),
@@ -46,7 +51,8 @@ const std::vector<const CommandSpec*>& Commands() {
       &StoreExportCommand(),
       &StoreImportCommand(),
       &ScanCommand(),
-      &ScrubCommand()};
+      &ScrubCommand(),
+      &HelpCommand()};
   return commands;
 }
 
