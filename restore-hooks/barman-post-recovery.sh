@@ -110,5 +110,6 @@ if [ "$map_given" = no ]; then
 fi
 step "run post-restore-step.sh"
 rc=0
-"$hooks_dir/post-restore-step.sh" --pgdata "$dest" --label "barman backup ${BARMAN_BACKUP_ID:-?}" "${step_args[@]}" || rc=$?
+"$hooks_dir/post-restore-step.sh" --pgdata "$dest" --label "barman backup ${BARMAN_BACKUP_ID:-?}" \
+  --backup-source barman --backup-id "${BARMAN_BACKUP_ID:-}" "${step_args[@]}" || rc=$?
 [ "$rc" -eq 0 ] || die "$EXIT_ABORT_STOP" "post-restore step exited $rc: '$dest' stays fenced (docs/runbook.md)"

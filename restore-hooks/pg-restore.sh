@@ -142,7 +142,8 @@ log "restored '$dump' into '$dbname' in ${restore_seconds}s"
 step "run tombstone replay"
 replay_rc=0
 "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$db_dsn" --map "$map" \
-  --receipt "$receipt" --snapshot-label "${label:-pg_restore}; dump '$(basename "$dump")' created ${dump_created:-unknown}" ||
+  --receipt "$receipt" --snapshot-label "${label:-pg_restore}; dump '$(basename "$dump")' created ${dump_created:-unknown}" \
+  --backup-source pg_dump --backup-id "$(basename "$dump")" ||
   replay_rc=$?
 replay_seconds=$(elapsed "$t1" "$(now)")
 case "$replay_rc" in

@@ -97,4 +97,5 @@ fence_write "$pgdata" "restored by pgbackrest-restore.sh on $(utc_now), before t
 
 # --- 3. the step: recovery.signal and the target are pgBackRest's; nothing to add on the command line
 step "run post-restore-step.sh"
-exec "$hooks_dir/post-restore-step.sh" --pgdata "$pgdata" --restore-seconds "$restore_seconds" "${step_args[@]}"
+exec "$hooks_dir/post-restore-step.sh" --pgdata "$pgdata" --restore-seconds "$restore_seconds" \
+  --backup-source pgbackrest --backup-id "${set_label:-latest of stanza $stanza}" "${step_args[@]}"

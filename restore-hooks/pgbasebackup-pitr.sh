@@ -107,4 +107,4 @@ restore_command="cp $(shell_quote "$archive")/%f \"%p\""
 args=(--pgdata "$pgdata" --restore-command "$restore_command" --restore-seconds "$restore_seconds")
 [ -z "$target_time" ] || args+=(--target-time "$target_time")
 step "run post-restore-step.sh"
-exec "$hooks_dir/post-restore-step.sh" "${args[@]}" "${step_args[@]}"
+exec "$hooks_dir/post-restore-step.sh" "${args[@]}" --backup-source pg_basebackup "${step_args[@]}"

@@ -13,6 +13,9 @@
 #   --receipt FILE         where replay writes its receipt (default: receipt-TIME.json beside
 #                          --summary, else in the current directory)
 #   --label TEXT           snapshot label for the receipt (the as-of point is appended)
+#   --backup-source TOOL   the backup tool restored from (pgbackrest, barman, pg_basebackup, ...),
+#                          recorded in the receipt
+#   --backup-id ID         the restored backup's identity (default: backup_label's LABEL)
 #   --summary FILE         key=value lines: timings, as-of point, exit codes (for drills and CI)
 #   --port P               the fenced server's port, on its private socket (default 5432)
 #   --timeout SECS         how long to wait for recovery to finish (default 3600)
@@ -28,6 +31,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
 receipt="" label="restore" summary="" port=5432 timeout=3600 restore_seconds="" server_log=""
+backup_source="" backup_id=""
 usage_error=""
 # A usage error is reported after the data directory is fenced (when --pgdata names one): the
 # step fences first, whatever else is wrong.
@@ -48,6 +52,8 @@ while [ $# -gt 0 ]; do
     --restore-command) restore_command=$2 ;;
     --receipt) receipt=$2 ;;
     --label) label=$2 ;;
+    --backup-source) backup_source=$2 ;;
+    --backup-id) backup_id=$2 ;;
     --summary) summary=$2 ;;
     --port) port=$2 ;;
     --timeout) timeout=$2 ;;
@@ -185,7 +191,8 @@ run_replay() {
   log "running tombstone replay on database '$dbname'"
   replay_rc=0
   "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$dsn" --map "$map" \
-    --receipt "$receipt" --snapshot-label "$asof" || replay_rc=$?
+    --receipt "$receipt" --snapshot-label "$asof" --backup-source "$backup_source" \
+    --backup-id "${backup_id:-$backup_label_name}" || replay_rc=$?
 }
 
 stop_fenced() {

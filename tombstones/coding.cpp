@@ -24,6 +24,7 @@ bool Reader::Varint(std::uint64_t* v) {
   for (int shift = 0; shift <= 63; shift += 7) {
     unsigned char b = 0;
     if (!Byte(&b)) return false;
+    if (shift == 63 && b > 1) return false;  // bits past the 64th: damaged, not a value
     *v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
     if ((b & 0x80) == 0) return true;
   }
@@ -170,13 +171,40 @@ bool DecodeReceipt(std::uint64_t seq, std::string_view value, ReceiptEntry* r) {
          reader.Done();
 }
 
-std::string ReceiptMacInput(const ReceiptEntry& r) {
+std::string ReceiptMacInput(const ReceiptEntry& r, int mac_version) {
   Writer w;
-  w.Bytes("tombstone receipt v1");
+  w.Bytes("tombstone receipt v" + std::to_string(mac_version));
   w.Varint(r.seq);
   w.Signed(r.recorded_at);
   w.String(r.body);
   w.String(r.prev_mac);
+  return std::move(w.out());
+}
+
+std::string EncodeReceiptsHead(const ReceiptsHead& h) {
+  Writer w;
+  w.Varint(h.seq);
+  w.String(h.last_mac);
+  if (h.mac) w.String(*h.mac);
+  return std::move(w.out());
+}
+
+bool DecodeReceiptsHead(std::string_view value, ReceiptsHead* h) {
+  Reader r(value);
+  h->mac.reset();
+  if (!r.Varint(&h->seq) || !r.String(&h->last_mac)) return false;
+  if (r.Done()) return true;  // an older, unauthenticated head
+  std::string mac;
+  if (!r.String(&mac) || !r.Done()) return false;
+  h->mac = std::move(mac);
+  return true;
+}
+
+std::string HeadMacInput(std::uint64_t seq, std::string_view last_mac) {
+  Writer w;
+  w.Bytes("tombstone receipts head v1");
+  w.Varint(seq);
+  w.String(last_mac);
   return std::move(w.out());
 }
 

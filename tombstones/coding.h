@@ -2,6 +2,7 @@
 // Every value starts with a format byte so that a later version can read older values.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -59,8 +60,21 @@ bool DecodeBackup(std::string_view id, std::string_view value, BackupRecord* b);
 std::string ReceiptKey(std::uint64_t seq);
 std::string EncodeReceipt(const ReceiptEntry& r);
 bool DecodeReceipt(std::uint64_t seq, std::string_view value, ReceiptEntry* r);
-// The bytes a receipt's MAC covers.
-std::string ReceiptMacInput(const ReceiptEntry& r);
+// The bytes a receipt's MAC covers: "tombstone receipt v<mac_version>", seq, time, body and
+// the previous MAC. Version 1: receipts written before the head was authenticated; version 2:
+// since (docs/store-format.md).
+std::string ReceiptMacInput(const ReceiptEntry& r, int mac_version);
+
+// The receipts head (m/receipts_head): the last receipt's seq and MAC, then (since heads are
+// authenticated) the head's own MAC over HeadMacInput. A head without it is an older store's.
+struct ReceiptsHead {
+  std::uint64_t seq = 0;
+  std::string last_mac;
+  std::optional<std::string> mac;  // nullopt: an unauthenticated head of an older version
+};
+std::string EncodeReceiptsHead(const ReceiptsHead& h);
+bool DecodeReceiptsHead(std::string_view value, ReceiptsHead* h);
+std::string HeadMacInput(std::uint64_t seq, std::string_view last_mac);
 
 unsigned char NormalizerCode(Normalizer n);
 bool NormalizerFromCode(unsigned char code, Normalizer* n);

@@ -33,9 +33,11 @@ bool IsLockError(const rocksdb::Status& s) {
                                std::string::npos);
 }
 
-// A reader retries an open that failed this many times before it reports the store damaged: a
-// writer that flushes or compacts at that moment can remove a file the reader was about to open.
-constexpr int kReadOpenAttempts = 6;
+// A reader's open is retried while a writer changes the store under it (a flush or compaction
+// can remove a file the reader was about to open), for up to kReadOpenPatience; an open that fails
+// while the store stays as it is fails after kReadOpenStableFailures tries: that is damage.
+constexpr auto kReadOpenPatience = std::chrono::seconds(20);
+constexpr int kReadOpenStableFailures = 3;
 
 const std::string kCountKey = std::string(coding::kMetaPrefix) + "tombstones";
 
@@ -130,6 +132,16 @@ Status RocksStore::WriteSynced(rocksdb::WriteBatch* batch) {
 
 Result<std::optional<std::string>> RocksStore::GetRaw(const std::string& key) {
   std::string value;
+  if (mode_ == Mode::kRead) {
+    // A read-only instance opened while a writer flushes can hold, in its memtable, a log the
+    // writer has already written to a table file; Get() then returns that older value (seen: a
+    // stale tombstone count). An iterator merges by sequence number and gives the newest.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    it->Seek(key);
+    if (!it->status().ok()) return StoreError("read", dir_, it->status());
+    if (!it->Valid() || it->key() != rocksdb::Slice(key)) return std::optional<std::string>();
+    return std::optional<std::string>(it->value().ToString());
+  }
   const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return StoreError("read", dir_, s);
@@ -192,16 +204,22 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
     // A writer may flush while we open: it records the new table file in the MANIFEST, then
     // deletes the log the data was in. An open that read the MANIFEST before and listed the logs
     // after would see neither, so an open during which the MANIFEST changed is not trusted.
+    const auto deadline = std::chrono::steady_clock::now() + kReadOpenPatience;
+    int stable_failures = 0;
     for (int attempt = 1;; ++attempt) {
       const std::string before = ManifestMark(dir);
       s = rocksdb::DB::OpenForReadOnly(db_options, dir, &raw);
-      if (s.ok() && ManifestMark(dir) != before) {
+      const bool changed = ManifestMark(dir) != before;
+      if (s.ok() && !changed) break;
+      if (s.ok()) {
         delete raw;
         raw = nullptr;
-        s = rocksdb::Status::TryAgain("the store changed while it was being opened");
+        s = rocksdb::Status::TryAgain("a writer kept changing the store while it was opened");
+      } else if (!changed && ++stable_failures >= kReadOpenStableFailures) {
+        break;
       }
-      if (s.ok() || attempt == kReadOpenAttempts) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(40 * attempt));
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * std::min(attempt, 20)));
     }
   }
   if (!s.ok()) return StoreError("open", dir, s);

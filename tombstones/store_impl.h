@@ -43,6 +43,7 @@ class RocksStore final : public Store {
   Result<std::string> Fingerprint() override;
   Result<ReceiptEntry> AppendReceipt(const std::string& body) override;
   Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) override;
+  Result<ReceiptsCheck> CheckReceipts(const std::optional<ReceiptsAnchor>& expect) override;
   Status VerifyReceipts() override;
   Result<IntegrityReport> VerifyIntegrity() override;
   Status Checkpoint(const std::string& dir) override;

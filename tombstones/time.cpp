@@ -1,4 +1,5 @@
 // RFC 3339 time parsing and formatting, UTC microseconds.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -68,10 +69,10 @@ Micros Now() {
 }
 
 Result<Micros> ParseTime(std::string_view text) {
-  const auto bad = [&] {
-    return Status::Usage("unable to parse time '" + std::string(text) +
-                             "': expected RFC 3339, e.g. 2026-01-31T12:00:00Z",
-                         "");
+  // The text is not quoted: a time column read from a file may hold anything, even an
+  // identifier when the columns are shifted (the caller names the line and column).
+  const auto bad = [] {
+    return Status::Usage("unable to parse time: expected RFC 3339, e.g. 2026-01-31T12:00:00Z");
   };
   Cursor c(text);
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
@@ -116,7 +117,11 @@ Result<Micros> ParseTime(std::string_view text) {
                                           static_cast<unsigned>(day));
   const std::int64_t seconds =
       days * 86400 + hour * 3600 + minute * 60 + std::min(second, 59) - offset_seconds;
-  return seconds * 1000000 + micros;
+  const Micros t = seconds * 1000000 + micros;  // |seconds| < 2^39: no overflow
+  // An offset can push year 0000 or 9999 past the range.
+  if (t < kMinTime || t > kMaxTime)
+    return Status::Usage("unable to parse time: outside the years 0000 to 9999 (UTC)");
+  return t;
 }
 
 std::string FormatTime(Micros t) {

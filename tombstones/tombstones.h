@@ -84,9 +84,15 @@ class [[nodiscard]] Result {
 // ---------------------------------------------------------------------------------------------
 // Time: microseconds since the Unix epoch, UTC. Text form is RFC 3339.
 using Micros = std::int64_t;
+// The times the store accepts: years 0000 to 9999, what RFC 3339 can write. A time from
+// outside (a date, epoch seconds in a backup listing) beyond them is refused, never wrapped.
+inline constexpr Micros kMinTime = -62167219200LL * 1000000;  // 0000-01-01T00:00:00Z
+// 9999-12-31T23:59:59.999999Z
+inline constexpr Micros kMaxTime = 253402300799LL * 1000000 + 999999;
 Micros Now();
 // Accepts "2026-01-31T12:00:00Z", fractional seconds, and "+02:00"-style offsets; a bare date
-// "2026-01-31" means midnight UTC.
+// "2026-01-31" means midnight UTC. kUsage for anything else, or a time outside kMinTime and
+// kMaxTime; the message says what is wrong without quoting the text.
 Result<Micros> ParseTime(std::string_view text);
 // "2026-01-31T12:00:00Z" (fraction only when non-zero).
 std::string FormatTime(Micros t);
@@ -120,10 +126,13 @@ struct Hash128 {
 // The secret key (32 bytes) in its own file, mode 0600, never printed.
 class Key {
  public:
-  // Fails with kStoreError when the file is missing, unreadable, readable by group or others,
-  // or not 64 hex digits.
+  // Fails with kStoreError when the file is missing, unreadable, a symbolic link, not a
+  // regular file, owned by someone other than the running user or root, readable by group or
+  // others, or not 64 hex digits. The checks are made on the opened file itself; the buffers
+  // that held the key's text and bytes are zeroed.
   static Result<Key> Load(const std::string& path);
-  // Writes a new random key to `path` (mode 0600). Refuses to overwrite an existing file.
+  // Writes a new random key to `path` (mode 0600). Refuses to overwrite an existing file or to
+  // write through a symbolic link.
   static Result<Key> Generate(const std::string& path);
   // For tests and benchmarks: a key from 32 raw bytes.
   static Key FromBytes(const std::array<unsigned char, 32>& bytes);
@@ -251,6 +260,24 @@ struct SourceImport {
   Micros imported_at = 0;
 };
 
+// The end of the receipts log: how many receipts it holds and the MAC of the last one (64
+// zeros when there is none), as 'tombstone receipts head' prints it. Kept outside the store, it
+// is an anchor: CheckReceipts checks that the log still holds that receipt with that MAC, so
+// that cutting the log back is detected by whoever kept one (docs/compliance.md).
+struct ReceiptsAnchor {
+  std::uint64_t count = 0;
+  std::string digest;  // 64 hex digits
+};
+
+// What CheckReceipts verified.
+struct ReceiptsCheck {
+  ReceiptsAnchor head;              // the log's end
+  // false when the head record carries no MAC: a store whose receipts were all written by a
+  // version before heads were authenticated (the next receipt appended authenticates it), or a
+  // store without receipts.
+  bool head_authenticated = false;
+};
+
 // Count and hash of the tombstone set (request ids, identifier hashes, erased_at), for receipts.
 struct StoreDigest {
   std::uint64_t tombstones = 0;
@@ -346,7 +373,11 @@ class Store {
   // --- receipts log (REQUIRES a key: entries are MACed with it)
   virtual Result<ReceiptEntry> AppendReceipt(const std::string& body) = 0;
   virtual Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) = 0;
-  // Checks every link and MAC and the recorded head; kStoreError naming the first bad entry.
+  // Checks every link and MAC and the recorded head (and the head's own MAC); when `expect` is
+  // given, also that the log still holds receipt expect->count with MAC expect->digest.
+  // kStoreError naming the first bad entry, a head that does not match, or the anchor missed.
+  virtual Result<ReceiptsCheck> CheckReceipts(const std::optional<ReceiptsAnchor>& expect) = 0;
+  // CheckReceipts without an anchor.
   virtual Status VerifyReceipts() = 0;
 
   // --- integrity

@@ -1,12 +1,19 @@
 // Argument parsing and dispatch: global options, then the command, then its own options.
 #include "src/cli/app.h"
 
+#include <cxxabi.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <new>
 #include <ostream>
+#include <stdexcept>
+#include <system_error>
+#include <typeinfo>
 
 #include "src/cli/help_text.h"
+#include "src/cli/options.h"
 
 namespace tombstone {
 namespace {
@@ -15,7 +22,8 @@ constexpr std::string_view kGlobalHelp =
     "Global options (also accepted after the command name):\n"
     "  --store DIR            the store directory (env TOMBSTONE_STORE)\n"
     "  --key-file FILE        the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)\n"
-    "  --lock-timeout SECS    how long a writing command waits for another writer (default 10)\n"
+    "  --lock-timeout SECS    how long a writing command waits for another writer (default 10,\n"
+    "                         at most 86400)\n"
     "  -h, --help             this help; 'tombstone help COMMAND' or 'tombstone COMMAND --help'\n"
     "                         for a command\n"
     "  --version              print the version\n";
@@ -44,8 +52,8 @@ void DeclareGlobals(cxxopts::Options& options) {
       ("store", "the store directory (env TOMBSTONE_STORE)", cxxopts::value<std::string>(), "DIR")
       ("key-file", "the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)",
        cxxopts::value<std::string>(), "FILE")
-      ("lock-timeout", "seconds a writing command waits for another writer",
-       cxxopts::value<double>(), "SECS")
+      ("lock-timeout", "seconds a writing command waits for another writer (0 to 86400)",
+       cxxopts::value<std::string>(), "SECS")
       ("h,help", "show this help");
 }
 
@@ -71,13 +79,22 @@ bool TakeGlobal(const std::vector<std::string>& argv, std::size_t* i, std::strin
   return false;
 }
 
+// The exception's C++ type, e.g. "pqxx::data_exception": chosen by the program, not the input.
+std::string ExceptionType(const std::exception& e) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+  std::string type = status == 0 && name != nullptr ? name : typeid(e).name();
+  std::free(name);
+  return type;
+}
+
+// A day at most: a longer wait is a mistake, and "inf" or "1e308" would overflow the clock.
+constexpr double kMaxLockTimeout = 86400;
+
 Status ParseLockTimeout(const std::string& text, double* out) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || v < 0)
-    return Status::Usage("unable to parse --lock-timeout '" + text +
-                         "': expected a number of seconds, 0 or more");
-  *out = v;
+  auto seconds = ParseSeconds(text, kMaxLockTimeout, "--lock-timeout");
+  if (!seconds.ok()) return seconds.status();
+  *out = seconds.value();
   return Status::Ok();
 }
 
@@ -94,6 +111,29 @@ const CommandSpec* FindCommand(const std::vector<std::string>& argv, std::size_t
     }
   }
   return nullptr;
+}
+
+// What went wrong, in words that cannot hold a value from the input: an exception's what()
+// may (nlohmann-json and std::stol quote what they parsed, a file system error names paths),
+// so only its kind is told, and for system errors the code's fixed description.
+std::string DescribeCurrentException() {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return "out of memory";
+  } catch (const std::system_error& e) {  // std::filesystem::filesystem_error too
+    return "system error (" + e.code().message() + ")";
+  } catch (const nlohmann::json::exception& e) {
+    return "JSON error " + std::to_string(e.id);
+  } catch (const std::out_of_range&) {
+    return "a value out of range";
+  } catch (const std::invalid_argument&) {
+    return "an invalid value";
+  } catch (const std::exception& e) {
+    return "unexpected exception (" + ExceptionType(e) + ")";
+  } catch (...) {
+    return "unexpected exception of an unknown type";
+  }
 }
 
 void PrintError(const Status& s, std::ostream& err) {
@@ -134,7 +174,10 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
   }
   if (parsed.count("store")) globals.store_dir = parsed["store"].as<std::string>();
   if (parsed.count("key-file")) globals.key_file = parsed["key-file"].as<std::string>();
-  if (parsed.count("lock-timeout")) globals.lock_timeout = parsed["lock-timeout"].as<double>();
+  if (parsed.count("lock-timeout")) {
+    const std::string text = parsed["lock-timeout"].as<std::string>();
+    if (Status s = ParseLockTimeout(text, &globals.lock_timeout); !s.ok()) return s;
+  }
 
   Context ctx{io, globals, &parsed, {}};
   if (parsed.count("args")) ctx.args = parsed["args"].as<std::vector<std::string>>();
@@ -150,6 +193,17 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
 }
 
 }  // namespace
+
+Status RunGuarded(std::string_view command, const std::function<Status()>& run) {
+  try {
+    return run();
+  } catch (...) {
+    // What `run` owned is destroyed by now: temporary files and directories are removed by
+    // their owners, a transaction is rolled back with its session.
+    return Status::Failed("unable to " + std::string(command) + ": internal error: " +
+                          DescribeCurrentException());
+  }
+}
 
 int RunApp(const std::vector<std::string>& argv, Io& io) {
   GlobalOptions globals;
@@ -193,8 +247,10 @@ int RunApp(const std::vector<std::string>& argv, Io& io) {
     return static_cast<int>(ExitCode::kUsage);
   }
   bool printed_help = false;
-  const Status s = RunCommand(*spec, std::vector<std::string>(argv.begin() + i, argv.end()),
-                              globals, io, &printed_help);
+  const Status s = RunGuarded(spec->name, [&] {
+    return RunCommand(*spec, std::vector<std::string>(argv.begin() + i, argv.end()), globals, io,
+                      &printed_help);
+  });
   if (!s.ok()) PrintError(s, io.err);
   return static_cast<int>(s.code());
 }

@@ -10,6 +10,8 @@
 #include "src/commands/retract.h"
 #include "src/commands/replay.h"
 #include "src/commands/verify.h"
+#include "src/commands/check.h"
+#include "src/commands/discover.h"
 #include "src/commands/backups_add.h"
 #include "src/commands/backups_import.h"
 #include "src/commands/backups_list.h"
@@ -18,6 +20,7 @@
 #include "src/commands/receipts_list.h"
 #include "src/commands/receipts_show.h"
 #include "src/commands/receipts_verify.h"
+#include "src/commands/receipts_head.h"
 #include "src/commands/store_check.h"
 #include "src/commands/store_export.h"
 #include "src/commands/store_import.h"
@@ -39,6 +42,8 @@ const std::vector<const CommandSpec*>& Commands() {
       &RetractCommand(),
       &ReplayCommand(),
       &VerifyCommand(),
+      &CheckCommand(),
+      &DiscoverCommand(),
       &BackupsAddCommand(),
       &BackupsImportCommand(),
       &BackupsListCommand(),
@@ -47,6 +52,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &ReceiptsListCommand(),
       &ReceiptsShowCommand(),
       &ReceiptsVerifyCommand(),
+      &ReceiptsHeadCommand(),
       &StoreCheckCommand(),
       &StoreExportCommand(),
       &StoreImportCommand(),

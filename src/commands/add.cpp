@@ -1,6 +1,7 @@
 // tombstone add: record one erasure, durably, before saying so.
 #include "src/commands/add.h"
 
+#include "src/cli/options.h"
 #include "src/cli/store_access.h"
 #include "src/input/identifier_input.h"
 #include "src/input/input_source.h"
@@ -38,7 +39,10 @@ Status CollectIdentifiers(Context& ctx, IdentifierHasher& hasher, tombstones::To
     auto source = InputSource::Open(ctx.Get<std::string>("ids-from"), ctx);
     if (!source.ok()) return source.status();
     std::string line;
-    for (long n = 1; std::getline(source->stream(), line); ++n) {
+    for (long n = 1;; ++n) {
+      auto more = source->ReadLine(&line, n);
+      if (!more.ok()) return more.status();
+      if (!more.value()) break;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos || line[0] == '#') continue;
       auto id = hasher.HashPair(line, source->Where(n));
@@ -59,7 +63,7 @@ Status Run(Context& ctx) {
   t.request_id = ctx.Get<std::string>("request");
   t.erased_at = tombstones::Now();
   if (ctx.Has("erased-at")) {
-    auto when = tombstones::ParseTime(ctx.Get<std::string>("erased-at"));
+    auto when = TimeOption(ctx, "erased-at");
     if (!when.ok()) return when.status();
     t.erased_at = when.value();
   }

@@ -1,6 +1,7 @@
 // tombstone backups add: record a backup no importer knows (a disk snapshot, a pg_dump, a tape).
 #include "src/commands/backups_add.h"
 
+#include "src/cli/options.h"
 #include "src/cli/store_access.h"
 
 namespace tombstone {
@@ -24,11 +25,11 @@ Result<tombstones::BackupRecord> ReadRecord(const Context& ctx) {
   tombstones::BackupRecord b;
   b.id = ctx.Get<std::string>("id");
   b.source = "manual";
-  auto taken = tombstones::ParseTime(ctx.Get<std::string>("taken-at"));
+  auto taken = TimeOption(ctx, "taken-at");
   if (!taken.ok()) return taken.status();
   b.taken_at = taken.value();
   if (ctx.Has("expires-at")) {
-    auto expires = tombstones::ParseTime(ctx.Get<std::string>("expires-at"));
+    auto expires = TimeOption(ctx, "expires-at");
     if (!expires.ok()) return expires.status();
     if (expires.value() < b.taken_at)
       return Status::Usage("unable to add backup '" + b.id + "': --expires-at is before --taken-at");

@@ -35,9 +35,14 @@ void Declare(cxxopts::Options& options) {
        cxxopts::value<std::string>(), "DAYS");
 }
 
-Status NeedPositive(int n, const std::string& option) {
-  if (n < 1)
-    return Status::Usage("unable to use " + option + " " + std::to_string(n) + ": expected 1 or more");
+// pgBackRest's own maximum for its retention counts; counts of days stop at about a century.
+constexpr int kMaxCount = 9999999;
+constexpr int kMaxDays = 36600;
+
+Status NeedInRange(int n, const std::string& option, int max = kMaxCount) {
+  if (n < 1 || n > max)
+    return Status::Usage("unable to use " + option + " " + std::to_string(n) +
+                         ": expected 1 to " + std::to_string(max));
   return Status::Ok();
 }
 
@@ -65,12 +70,14 @@ Result<RetentionPolicy> ReadPolicy(const Context& ctx, const std::string& from) 
       return Status::Usage("unable to import backups from pgbackrest: --retention-full is required",
                            "copy repo1-retention-full (and -type) from pgbackrest.conf");
     const int n = ctx.Get<int>("retention-full");
-    if (Status s = NeedPositive(n, "--retention-full"); !s.ok()) return s;
     const std::string type =
         ctx.Has("retention-full-type") ? ctx.Get<std::string>("retention-full-type") : "count";
     if (type != "count" && type != "time")
       return Status::Usage("unable to use --retention-full-type '" + type +
                            "': expected count or time");
+    if (Status s = NeedInRange(n, "--retention-full", type == "time" ? kMaxDays : kMaxCount);
+        !s.ok())
+      return s;
     p.rule = type == "count" ? RetentionPolicy::Rule::kCount : RetentionPolicy::Rule::kTime;
     p.count = n;
     p.window = static_cast<tombstones::Micros>(n) * 86400 * 1000000;
@@ -79,7 +86,7 @@ Result<RetentionPolicy> ReadPolicy(const Context& ctx, const std::string& from) 
     if (Status s = one_of("redundancy", "recovery-window"); !s.ok()) return s;
     if (ctx.Has("redundancy")) {
       p.count = ctx.Get<int>("redundancy");
-      if (Status s = NeedPositive(p.count, "--redundancy"); !s.ok()) return s;
+      if (Status s = NeedInRange(p.count, "--redundancy"); !s.ok()) return s;
       p.text = "barman REDUNDANCY " + std::to_string(p.count);
     } else {
       auto w = compliance::ParseDays(ctx.Get<std::string>("recovery-window"), "--recovery-window");
@@ -92,11 +99,11 @@ Result<RetentionPolicy> ReadPolicy(const Context& ctx, const std::string& from) 
     if (Status s = one_of("retain-full", "retain-days"); !s.ok()) return s;
     if (ctx.Has("retain-full")) {
       p.count = ctx.Get<int>("retain-full");
-      if (Status s = NeedPositive(p.count, "--retain-full"); !s.ok()) return s;
+      if (Status s = NeedInRange(p.count, "--retain-full"); !s.ok()) return s;
       p.text = "wal-g delete retain FULL " + std::to_string(p.count);
     } else {
       const int days = ctx.Get<int>("retain-days");
-      if (Status s = NeedPositive(days, "--retain-days"); !s.ok()) return s;
+      if (Status s = NeedInRange(days, "--retain-days", kMaxDays); !s.ok()) return s;
       p.rule = RetentionPolicy::Rule::kTime;
       p.window = static_cast<tombstones::Micros>(days) * 86400 * 1000000;
       p.text = "wal-g delete before " + std::to_string(days) + " days";
@@ -116,12 +123,23 @@ Result<RetentionPolicy> ReadPolicy(const Context& ctx, const std::string& from) 
   return p;
 }
 
+// A listing of a thousand backups is a few megabytes. The bound keeps the parsed form (about
+// ten times the text) in memory whatever the input.
+constexpr std::size_t kMaxListingBytes = std::size_t{16} << 20;
+
 Result<std::string> ReadListing(Context& ctx, std::string* where) {
   auto source = InputSource::Open(ctx.args[0], ctx);
   if (!source.ok()) return source.status();
   *where = ctx.args[0] == "-" ? "standard input" : ctx.args[0];
-  std::string text((std::istreambuf_iterator<char>(source->stream())),
-                   std::istreambuf_iterator<char>());
+  std::string text;
+  std::vector<char> chunk(1 << 16);
+  std::istream& in = source->stream();
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxListingBytes)
+      return Status::Usage("unable to read listing '" + *where + "': it is larger than " +
+                           std::to_string(kMaxListingBytes >> 20) + " MiB");
+  }
   return text;
 }
 

@@ -6,6 +6,7 @@
 
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -36,7 +37,7 @@ Status ListRemoved(Context& ctx, tombstones::Store& store, Format format) {
            {"removed_at", tombstones::FormatTime(r.actor.at)},
            {"user", r.actor.user.empty() ? nlohmann::json() : nlohmann::json(r.actor.user)},
            {"reason", r.reason}});
-    ctx.io.out << out.dump(2) << '\n';
+    ctx.io.out << io::JsonText(out, 2) << '\n';
     return Status::Ok();
   }
   Table table({"id", "source", "taken_at", "expires_at", "removed_at", "user", "reason"});
@@ -69,7 +70,7 @@ Status Run(Context& ctx) {
       out.push_back({{"id", b.id}, {"source", b.source}, {"taken_at", tombstones::FormatTime(b.taken_at)},
                      {"expires_at", b.expires_at ? nlohmann::json(Expiry(b)) : nlohmann::json()},
                      {"retention", b.retention}});
-    ctx.io.out << out.dump(2) << '\n';
+    ctx.io.out << io::JsonText(out, 2) << '\n';
     return Status::Ok();
   }
   Table table({"id", "source", "taken_at", "expires_at", "retention"});

@@ -7,6 +7,7 @@
 #include "src/cli/tombstone_view.h"
 #include "src/compliance/catalog_coverage.h"
 #include "src/compliance/pending.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -32,7 +33,7 @@ Status ListRetracted(Context& ctx, tombstones::Store& store, Format format) {
   if (format == Format::kJson) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& e : retracted) out.push_back(HistoryEventJson(e));
-    ctx.io.out << out.dump(2) << '\n';
+    ctx.io.out << io::JsonText(out, 2) << '\n';
     return Status::Ok();
   }
   Table table({"request", "retracted_at", "user", "reason", "erased_at", "recorded_at"});
@@ -78,7 +79,7 @@ Status Run(Context& ctx) {
     ctx.io.out << '[';
     Status s = opened->store->ForEach([&](const tombstones::Tombstone& t) {
       if (wanted(t)) {
-        ctx.io.out << (first ? "\n" : ",\n") << TombstoneJson(t).dump();
+        ctx.io.out << (first ? "\n" : ",\n") << io::JsonText(TombstoneJson(t));
         first = false;
       }
       return true;

@@ -4,6 +4,7 @@
 #include "src/commands/pending.h"
 
 #include "src/cli/output.h"
+#include "src/cli/options.h"
 #include "src/cli/store_access.h"
 #include "src/compliance/catalog_coverage.h"
 #include "src/compliance/pending.h"
@@ -33,7 +34,7 @@ void Declare(cxxopts::Options& options) {
 
 Result<tombstones::Micros> ReadAt(const Context& ctx) {
   if (!ctx.Has("at")) return tombstones::Now();
-  return tombstones::ParseTime(ctx.Get<std::string>("at"));
+  return TimeOption(ctx, "at");
 }
 
 Result<tombstones::Micros> ReadStaleAfter(const Context& ctx) {

@@ -5,6 +5,7 @@
 
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -17,7 +18,7 @@ std::vector<std::string> Columns(const tombstones::ReceiptEntry& e) {
   const auto text = [&](const nlohmann::json& v) -> std::string {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_null()) return "?";
-    return v.dump();
+    return io::JsonText(v);
   };
   const auto field = [&](const char* name) {
     return r.is_object() && r.contains(name) ? text(r[name]) : std::string("?");
@@ -45,7 +46,7 @@ Status Run(Context& ctx) {
       return true;
     });
     if (!s.ok()) return s;
-    ctx.io.out << out.dump(2) << '\n';
+    ctx.io.out << io::JsonText(out, 2) << '\n';
     return Status::Ok();
   }
   Table table({"seq", "recorded_at", "command", "dry_run", "exit", "verification", "database",

@@ -5,6 +5,7 @@
 
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -60,14 +61,14 @@ Status Run(Context& ctx) {
                                 {"prev_mac", e.prev_mac},
                                 {"mac", e.mac},
                                 {"receipt", body.is_discarded() ? nlohmann::json(e.body) : body}};
-    ctx.io.out << out.dump(2) << '\n';
+    ctx.io.out << io::JsonText(out, 2) << '\n';
     return Status::Ok();
   }
   ctx.io.out << "receipt      " << e.seq << '\n'
              << "recorded_at  " << tombstones::FormatTime(e.recorded_at) << '\n'
              << "mac          " << e.mac << '\n'
              << "prev_mac     " << e.prev_mac << "\n\n"
-             << (body.is_discarded() ? e.body : body.dump(2)) << '\n';
+             << (body.is_discarded() ? e.body : io::JsonText(body, 2)) << '\n';
   return Status::Ok();
 }
 

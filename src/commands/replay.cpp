@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "src/replay/apply.h"
+#include "src/replay/changes.h"
 #include "src/replay/fence.h"
 #include "src/replay/job.h"
 #include "src/replay/order.h"
@@ -17,11 +17,13 @@ using replay::Job;
 void Declare(cxxopts::Options& options) {
   replay::DeclareJobOptions(options);
   options.add_options()(
-      "dry-run", "print the plan and the rows each table would change; change nothing, no fence")(
+      "dry-run",
+      "rehearse: run every change, the server's actions and the verification in a transaction "
+      "that is rolled back; no fence, nothing changed (it takes the same locks as a replay)")(
       "verify",
-      "counts: every statement changed exactly the rows it was given (default); "
-      "full: also rescan every table before commit",
-      cxxopts::value<std::string>()->default_value("counts"), "HOW");
+      "read: read again every changed row before commit (default); full: also scan every "
+      "mapped table again",
+      cxxopts::value<std::string>()->default_value("read"), "HOW");
 }
 
 void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& order) {
@@ -35,7 +37,9 @@ void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& orde
   };
   for (std::size_t i : order.tables)
     out << "  " << ++step << ". " << describe(tables[i]) << ": "
-        << ActionName(tables[i].action()) << "\n";
+        << ActionName(tables[i].action())
+        << (tables[i].map->expect_changes.empty() ? "" : ", scanned again after the changes")
+        << "\n";
   for (const replay::TablePlan& plan : tables)
     if (plan.action() == Action::kRetain)
       out << "  -. " << describe(plan) << ": retain (counted, never changed"
@@ -53,8 +57,27 @@ void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& orde
             << " keeps its value (map line " << source.map->line << ": " << source.map->keep
             << ")\n";
   }
+  for (const pg::ServerAction& a : job.record.server_actions)
+    for (const replay::TablePlan& plan : tables)
+      if (plan.relation.oid == a.relation)
+        out << "  note: " << a.kind << " '" << a.name << "' on " << plan.Display() << " ("
+            << a.when << "): its changes are accounted for before commit\n";
   for (const std::string& note : job.plan.notes) out << "  note: " << note << "\n";
   for (const std::string& note : order.notes) out << "  note: " << note << "\n";
+  const replay::KindCoverage coverage = replay::CoverageOf(job.plan, *job.tombstones);
+  if (coverage.not_covered_total > 0) {
+    out << "  note: " << coverage.not_covered_total
+        << " tombstones have no kind this map matches, so it cannot re-apply them:";
+    for (const auto& [kind, count] : coverage.not_covered) out << " " << kind << " " << count;
+    out << "\n";
+  }
+}
+
+void PrintServerChanges(std::ostream& out, const Job& job) {
+  for (const replay::ServerChange& c : job.record.server_changes)
+    out << "the server " << (job.record.committed ? "" : "would have ") << "deleted "
+        << c.deleted << " and changed " << c.updated << " rows of " << c.table
+        << " (not in the data map) through " << c.through << "\n";
 }
 
 Status Fence(Context& ctx, Job& job) {
@@ -68,95 +91,65 @@ Status Fence(Context& ctx, Job& job) {
   return Status::Ok();
 }
 
-// Materialized views are refreshed after the changes; those the map names with match sources
-// must then hold no tombstoned subject.
-Status RefreshAndCheckViews(Context& ctx, Job& job) {
-  if (Status s = replay::RefreshViews(*job.session, job.plan.refreshes); !s.ok()) return s;
-  if (Status s = replay::ScanViews(ctx, job); !s.ok()) return s;
-  for (const replay::TableScan& scan : job.scans)
-    if (scan.plan->action() == Action::kRefresh && scan.counts.to_change > 0)
-      return Status::Residue("unable to verify '" + scan.plan->Display() + "': " +
-                                 std::to_string(scan.counts.to_change) +
-                                 " rows still match a tombstone after the refresh",
-                             "nothing was committed; the database stays fenced. The view reads "
-                             "them from a table the map retains or does not cover: map it");
-  job.Lap("refresh");
-  return Status::Ok();
-}
-
-// Before commit: by default the statement counts (checked in ApplyChanges); with --verify full,
-// every table is scanned again inside the transaction and must show nothing left to change.
-Status Verify(Context& ctx, Job& job) {
-  if (job.record.verify_method == "full") {
-    std::vector<replay::TableScan> rescan = std::move(job.scans);  // first pass, kept below
-    Status rescanned = replay::ScanAll(ctx, job, /*views=*/true);
-    std::swap(rescan, job.scans);  // the receipt reports the first pass and its changes
-    job.record.scans.clear();
-    for (const replay::TableScan& scan : job.scans) job.record.scans.push_back(&scan);
-    if (!rescanned.ok()) return rescanned;
-    for (const replay::TableScan& again : rescan)
-      if (again.counts.to_change > 0)
-        return Status::Residue("unable to verify '" + again.plan->Display() +
-                                   "': " + std::to_string(again.counts.to_change) +
-                                   " rows still match a tombstone after the changes",
-                               "nothing was committed; the database stays fenced");
-  }
-  job.record.verification = "clean";
-  job.Lap("verify");
-  return Status::Ok();
-}
-
-Status DryRun(Context& ctx, Job& job, const replay::ApplyOrder& order) {
+// The whole replay in a transaction that is rolled back: every failure a replay would meet shows
+// here, before any fence.
+Status Rehearse(Context& ctx, Job& job, const replay::ApplyOrder& order) {
   job.record.dry_run = true;
-  job.record.verification = "not run";
-  Status s = job.session->Begin(/*repeatable_read=*/true);
-  if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/true);
-  if (s.ok()) s = replay::CheckBlockingKeys(*job.session, order, job.plan.tables, job.scans);
-  job.session->Rollback();
   job.reached_database = true;
-  ctx.io.out << "dry run: nothing was changed\n";
+  Status s = job.session->Begin(/*repeatable_read=*/true);
+  if (s.ok()) s = replay::ApplyAndVerify(ctx, job, order);
+  job.session->Rollback();
+  s = replay::NameLockHolders(job, s, replay::RelationsTouched(job, order));
+  if (s.ok()) job.record.verification = "clean (rehearsed, rolled back)";
+  PrintServerChanges(ctx.io.out, job);
+  ctx.io.out << "dry run: the changes, the server's actions and the verification were rehearsed "
+                "and rolled back; nothing was changed\n";
   return replay::Finish(ctx, job, s, /*file_only=*/true, /*store_best_effort=*/false);
 }
 
 Status Run(Context& ctx) {
   Job job;
   job.record.verify_method = ctx.Get<std::string>("verify");
-  if (job.record.verify_method != "counts" && job.record.verify_method != "full")
-    return Status::Usage("unable to parse option '--verify': expected counts or full, got '" +
+  if (job.record.verify_method == "counts") job.record.verify_method = "read";  // its old name
+  if (job.record.verify_method != "read" && job.record.verify_method != "full")
+    return Status::Usage("unable to parse option '--verify': expected read or full, got '" +
                          job.record.verify_method + "'");
   if (Status s = replay::Prepare(ctx, "replay", job); !s.ok())
-    return s;                                                 // map, store, connect, check
-  auto order = replay::OrderTables(*job.session, job.plan.tables);  // plan
+    return s;  // map, store, connect, check the map against the schema
+  auto order = replay::OrderTables(*job.session, job.plan);  // plan the foreign keys
   if (!order.ok()) return order.status();
+  auto actions = pg::TriggersAndRules(*job.session, replay::RelationsTouched(job, order.value()));
+  if (!actions.ok()) return actions.status();
+  job.record.server_actions = std::move(actions.value());
   PrintPlan(ctx.io.out, job, order.value());
-  if (ctx.Has("dry-run")) return DryRun(ctx, job, order.value());
-  Status s = Fence(ctx, job);  // fence
+  if (ctx.Has("dry-run")) return Rehearse(ctx, job, order.value());
+  if (Status s = replay::HoldStoreForReceipt(ctx, job); !s.ok()) return s;  // the store's lock
+  Status s = Fence(ctx, job);                                               // fence
   if (s.ok()) s = job.session->Begin(/*repeatable_read=*/true);
-  if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/false);  // scan
-  if (s.ok())
-    s = replay::CheckBlockingKeys(*job.session, order.value(), job.plan.tables, job.scans);
-  if (s.ok())
-    s = replay::ApplyChanges(*job.session, order.value(), job.plan.tables, job.scans,
-                             *job.store.key);  // apply
-  if (s.ok()) job.Lap("apply");
-  if (s.ok()) s = RefreshAndCheckViews(ctx, job);  // refresh
-  if (s.ok()) s = Verify(ctx, job);                // verify
-  if (s.ok()) s = job.session->Commit();  // commit
+  if (s.ok()) s = replay::ApplyAndVerify(ctx, job, order.value());  // scan, apply, verify
+  if (s.ok()) s = job.session->Commit();                             // commit
   if (!s.ok()) {
     job.session->Rollback();
+    s = replay::NameLockHolders(job, s, replay::RelationsTouched(job, order.value()));
     if (job.record.fence.raised)
       ctx.io.err << "nothing was committed and the database stays fenced: run replay again once "
                     "the cause is fixed (docs/replay.md, \"Lifting the fence by hand\")\n";
     return replay::Finish(ctx, job, s, false, /*store_best_effort=*/true);
   }
+  job.record.committed = true;
   job.Lap("commit");
+  PrintServerChanges(ctx.io.out, job);
   s = replay::Finish(ctx, job, s, false, false);  // receipt
   if (!s.ok()) return s;
   if (Status lifted = replay::LiftFence(*job.session, job.record.fence); !lifted.ok())
     return lifted;  // unfence
+  const replay::KindCoverage coverage = replay::CoverageOf(job.plan, *job.tombstones);
   ctx.io.out << "replay clean: " << replay::TombstonesBehind(job.record).size()
-             << " tombstones applied, verified (" << job.record.verify_method
-             << "), committed; fence lifted\n";
+             << " tombstones had rows to change; " << coverage.covered << " of "
+             << job.tombstones->tombstones() << " tombstones are covered by the map's kinds";
+  if (coverage.not_covered_total > 0)
+    ctx.io.out << " (" << coverage.not_covered_total << " cannot be matched by this map)";
+  ctx.io.out << "; verified (" << job.record.verify_method << "), committed; fence lifted\n";
   return Status::Ok();
 }
 
@@ -170,22 +163,26 @@ const CommandSpec& ReplayCommand() {
       0,
       "re-apply every erasure to a restored database, verified, with a receipt",
       "The restore runbook's step (docs/replay.md). On the restored database it:\n"
-      "  1. checks the data map (--map) against the live schema (exit 2 naming the map line);\n"
-      "  2. plans from the foreign keys: anonymized tables first, then deletes children before\n"
-      "     parents; prints the plan;\n"
-      "  3. fences the database: only superusers can connect, other roles' sessions end;\n"
-      "  4. scans each mapped table once (COPY of its key columns) and matches every identifier\n"
-      "     against the store's tombstones; a key from an uncovered table that would block a\n"
-      "     delete stops the run here (exit 1, nothing changed);\n"
-      "  5. deletes, anonymizes or counts (retain) the matching rows in one transaction; rows\n"
-      "     created after the erasure (the map's created_at guard) and subjects on legal hold\n"
-      "     are kept and counted;\n"
-      "  6. verifies, commits, records the receipt in the store (and --receipt FILE), and only\n"
-      "     then lifts the fence.\n"
+      "  1. checks the data map (--map) against the live schema: anything replay cannot honour\n"
+      "     is exit 2 naming the map line, before anything is fenced or changed;\n"
+      "  2. plans from the foreign keys (anonymized tables first, then deletes children before\n"
+      "     parents) and lists the triggers and rules on the mapped tables; prints the plan;\n"
+      "  3. takes the store's write lock (for its receipt), then fences the database: only\n"
+      "     superusers can connect, other roles' sessions end;\n"
+      "  4. in one transaction: scans each mapped table once (COPY of its key columns) and\n"
+      "     matches every identifier against the store's tombstones; deletes, anonymizes or\n"
+      "     counts the matching rows (the created_at guard and legal holds keep theirs),\n"
+      "     checking before each delete that no kept row still references it; refreshes\n"
+      "     materialized views;\n"
+      "  5. accounts for every row the server changed (cascades, SET NULL, triggers): anything\n"
+      "     unexplained fails the run; reads every changed row again (--verify);\n"
+      "  6. commits, records the receipt in the store (and --receipt FILE), and only then lifts\n"
+      "     the fence.\n"
       "Connect as a superuser. A second run changes nothing. Exit 0 clean; 1 failed, nothing\n"
-      "changed; 2 usage or map error; 3 residue (rolled back); 4 store error. After 1, 3 or 4\n"
-      "the database stays fenced until a run succeeds or a DBA lifts the fence by hand.\n"
-      "--dry-run prints the plan and what would change, and changes nothing.\n",
+      "changed (a lock not granted within --db-lock-timeout names who holds it); 2 usage or map\n"
+      "error; 3 residue (rolled back); 4 store error. After 1, 3 or 4 the database stays fenced\n"
+      "until a run succeeds or a DBA lifts the fence by hand.\n"
+      "--dry-run rehearses all of it in a transaction that is rolled back, without a fence.\n",
       Declare,
       Run};
   return spec;

@@ -36,9 +36,9 @@ Status CheckTarget(const Context& ctx, const std::string& in, const std::string&
 }
 
 // The whole copy, then the rename: on any error the temporary file is removed, OUT untouched.
-Status WriteCopy(ExportJob& job, const std::string& in, const std::string& out,
+Status WriteCopy(ExportJob& job, const std::string& in, const std::string& out, bool replace,
                  FileReport* report) {
-  auto file = OutputFile::Create(out);
+  auto file = OutputFile::Create(out, replace);
   if (!file.ok()) return file.status();
   if (Status s = job.Process(in, file.value().get(), report); !s.ok()) return s;
   return file.value()->Commit();
@@ -62,7 +62,7 @@ Status Run(Context& ctx) {
   PrintNotes(ctx, job.value()->notes());
   if (ctx.io.err_is_terminal) job.value()->ShowProgress(&ctx.io.err);
   std::vector<FileReport> reports(1);
-  const Status s = WriteCopy(*job.value(), in, out, &reports[0]);
+  const Status s = WriteCopy(*job.value(), in, out, ctx.Has("force"), &reports[0]);
   PrintNotes(ctx, reports[0].warnings);
   if (!s.ok()) return s;
   exports::PrintReports(ctx.io.out, reports, format.value(), /*scrubbed=*/true);

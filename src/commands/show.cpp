@@ -4,6 +4,7 @@
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
 #include "src/cli/tombstone_view.h"
+#include "src/io/json_text.h"
 
 namespace tombstone {
 namespace {
@@ -81,11 +82,15 @@ Status Run(Context& ctx) {
       nlohmann::json j = TombstoneJson(t);
       j["history"] = nlohmann::json::array();
       for (const auto& e : history.value()) j["history"].push_back(HistoryEventJson(e));
-      ctx.io.out << j.dump(2) << '\n';
+      ctx.io.out << io::JsonText(j, 2) << '\n';
       break;
     }
-    case Format::kCsv: PrintCsv(ctx.io.out, t); break;
-    case Format::kTable: PrintTable(ctx.io.out, t, history.value()); break;
+    case Format::kCsv:
+      PrintCsv(ctx.io.out, t);
+      break;
+    case Format::kTable:
+      PrintTable(ctx.io.out, t, history.value());
+      break;
   }
   return Status::Ok();
 }
@@ -94,13 +99,18 @@ Status Run(Context& ctx) {
 
 const CommandSpec& ShowCommand() {
   static const CommandSpec spec{
-      "show", "REQUEST", 1, 1, "show one tombstone: dates, hold and its history, note, hashes",
+      "show",
+      "REQUEST",
+      1,
+      1,
+      "show one tombstone: dates, hold and its history, note, hashes",
       "Shows one tombstone by request id: its dates, legal hold and note, the history of its\n"
       "holds (each hold, change of reason and release, with time, operating-system user and\n"
       "reason), and its identifiers as kind, normalizer and keyed hash: the store never holds\n"
       "them in the clear. --format csv gives one row per identifier with the tombstone's fields\n"
       "on each. A retracted request id is exit 1, saying when, by whom and why.\n",
-      Declare, Run};
+      Declare,
+      Run};
   return spec;
 }
 

@@ -1,12 +1,11 @@
 // tombstone store export: a consistent, compressed, checksummed copy of the whole store.
 #include "src/commands/store_export.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
 
 #include "src/cli/store_access.h"
 #include "src/compliance/store_archive.h"
+#include "src/io/scratch_dir.h"
 
 namespace tombstone {
 namespace {
@@ -25,14 +24,14 @@ Status CheckTarget(const Context& ctx, const std::string& file) {
   return Status::Ok();
 }
 
-// A private scratch directory next to FILE: the checkpoint hard-links there when it can.
-Result<std::string> ScratchDir(const std::string& file) {
-  const fs::path parent = fs::absolute(file).parent_path();
-  std::string tmpl = (parent / ".tombstone-export-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr)
-    return Status::Failed("unable to export store to '" + file + "': cannot create a scratch "
-                          "directory in '" + parent.string() + "'");
-  return tmpl;
+// A private scratch directory next to FILE: the checkpoint hard-links there when it can. It
+// goes when the command ends, whatever ends it.
+Result<std::unique_ptr<io::ScratchDir>> ScratchDir(const std::string& file) {
+  std::error_code ec;
+  const fs::path parent = fs::absolute(file, ec).parent_path();
+  if (ec) return Status::Failed("unable to export store to '" + file + "': " + ec.message());
+  return io::ScratchDir::Create((parent / ".tombstone-export-").string(),
+                                "export store to '" + file + "'");
 }
 
 Status Run(Context& ctx) {
@@ -43,13 +42,11 @@ Status Run(Context& ctx) {
   if (!opened.ok()) return opened.status();
   auto scratch = ScratchDir(file);
   if (!scratch.ok()) return scratch.status();
-  const std::string checkpoint = scratch.value() + "/store";
+  const std::string checkpoint = scratch.value()->path() + "/store";
   Status s = opened->store->Checkpoint(checkpoint);
   opened->store.reset();
-  Result<compliance::ArchiveSummary> summary = s;
-  if (s.ok()) summary = compliance::WriteStoreArchive(checkpoint, file);
-  std::error_code ignored;
-  fs::remove_all(scratch.value(), ignored);
+  if (!s.ok()) return s;
+  auto summary = compliance::WriteStoreArchive(checkpoint, file, ctx.Has("force"));
   if (!summary.ok()) return summary.status();
   ctx.io.out << "exported store to '" << file << "': " << summary->files << " files, "
              << summary->bytes << " bytes (" << summary->written << " compressed), blake2b-256 "

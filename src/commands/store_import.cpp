@@ -1,12 +1,11 @@
 // tombstone store import: restore a store from an export, checked before anything is placed.
 #include "src/commands/store_import.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
 
 #include "src/cli/store_access.h"
 #include "src/compliance/store_archive.h"
+#include "src/io/scratch_dir.h"
 
 namespace tombstone {
 namespace {
@@ -30,20 +29,18 @@ Status CheckTarget(const Context& ctx, const std::string& dir) {
   return Status::Ok();
 }
 
-// Extracts next to the target (same file system, so that placing it is a rename).
-Result<std::string> Extract(const std::string& file, const std::string& dir) {
-  const fs::path target = fs::absolute(dir).lexically_normal();
+// Extracts next to the target (same file system, so that placing it is a rename). The
+// directory goes with the returned object unless it is placed.
+Result<std::unique_ptr<io::ScratchDir>> Extract(const std::string& file, const std::string& dir) {
   std::error_code ec;
+  const fs::path target = fs::absolute(dir, ec).lexically_normal();
+  if (ec) return Status::Failed("unable to import store into '" + dir + "': " + ec.message());
   fs::create_directories(target.parent_path(), ec);
-  std::string tmpl = target.string() + ".import-XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr)
-    return Status::Failed("unable to import store into '" + dir + "': cannot create '" + tmpl + "'");
-  Status s = compliance::ExtractStoreArchive(file, tmpl);
-  if (!s.ok()) {
-    fs::remove_all(tmpl, ec);
-    return s;
-  }
-  return tmpl;
+  auto scratch = io::ScratchDir::Create(target.string() + ".import-",
+                                        "import store into '" + dir + "'");
+  if (!scratch.ok()) return scratch.status();
+  if (Status s = compliance::ExtractStoreArchive(file, scratch.value()->path()); !s.ok()) return s;
+  return std::move(scratch.value());
 }
 
 // Opens the extracted copy as a store: proves it is one, and that the key (when given) fits.
@@ -87,11 +84,10 @@ Status Run(Context& ctx) {
   if (!summary.ok()) return summary.status();
   auto extracted = Extract(file, dir.value());
   if (!extracted.ok()) return extracted.status();
-  Status s = CheckExtracted(ctx, extracted.value());
-  if (s.ok()) s = Place(ctx, extracted.value(), dir.value());
-  std::error_code ignored;
-  if (!s.ok()) fs::remove_all(extracted.value(), ignored);
+  Status s = CheckExtracted(ctx, extracted.value()->path());
+  if (s.ok()) s = Place(ctx, extracted.value()->path(), dir.value());
   if (!s.ok()) return s;
+  extracted.value()->Release();  // it is the store now
   ctx.io.out << "imported store into '" << dir.value() << "' from '" << file
              << "' (checksum verified, blake2b-256 " << summary->checksum << ")\n";
   return Status::Ok();

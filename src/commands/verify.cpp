@@ -45,6 +45,9 @@ Status Run(Context& ctx) {
   Status s = job.session->Begin(/*repeatable_read=*/true, /*read_only=*/true);  // one snapshot
   if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/true);  // scan and match
   job.session->Rollback();                                  // changes nothing
+  std::vector<std::uint32_t> relations;
+  for (const replay::TablePlan& plan : job.plan.tables) relations.push_back(plan.relation.oid);
+  s = replay::NameLockHolders(job, s, relations);
   if (s.ok()) s = Outcome(ctx, job);
   return replay::Finish(ctx, job, s, /*file_only=*/false, /*store_best_effort=*/true);
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/cli/output.h"
+#include "src/io/json_text.h"
 
 namespace tombstone::compliance {
 namespace {
@@ -25,7 +26,8 @@ std::string BackupsText(std::span<const tombstones::BackupRecord> holding) {
     if (holding.size() == 2) s += ", " + holding[1].id;
     return s;
   }
-  return holding.front().id + " … " + holding.back().id + " (" + std::to_string(holding.size()) + ")";
+  return holding.front().id + " … " + holding.back().id + " (" + std::to_string(holding.size()) +
+         ")";
 }
 
 json Time(const std::optional<Micros>& t) { return t ? json(FormatTime(*t)) : json(); }
@@ -67,13 +69,13 @@ class CsvReport final : public PendingReport {
   }
   void Row(const tombstones::Tombstone& t, const PendingVerdict& v,
            std::span<const tombstones::BackupRecord> holding) override {
-    WriteCsvRow(out_, {t.request_id, FormatTime(t.erased_at), std::to_string(holding.size()),
-                       holding.empty() ? "" : holding.back().id, AgesOutText(v),
-                       t.hold_reason.value_or(""),
-                       v.reapplied ? std::to_string(v.reapplied->seq) : "",
-                       v.reapplied ? FormatTime(v.reapplied->finished_at) : "",
-                       Join(v.kinds_not_matched, " "),
-                       v.not_matched_by ? std::to_string(v.not_matched_by->seq) : ""});
+    WriteCsvRow(
+        out_,
+        {t.request_id, FormatTime(t.erased_at), std::to_string(holding.size()),
+         holding.empty() ? "" : holding.back().id, AgesOutText(v), t.hold_reason.value_or(""),
+         v.reapplied ? std::to_string(v.reapplied->seq) : "",
+         v.reapplied ? FormatTime(v.reapplied->finished_at) : "", Join(v.kinds_not_matched, " "),
+         v.not_matched_by ? std::to_string(v.not_matched_by->seq) : ""});
   }
   void Finish(const PendingSummary&, const ReportFacts&) override {}
 
@@ -87,10 +89,10 @@ class JsonReport final : public PendingReport {
       : out_(out) {
     json backups = json::array();
     for (const auto& b : live)
-      backups.push_back({{"id", b.id}, {"taken_at", FormatTime(b.taken_at)},
-                         {"expires_at", Time(b.expires_at)}});
-    out_ << "{\"at\": " << json(FormatTime(at)).dump() << ",\n\"backups\": " << backups.dump()
-         << ",\n\"pending\": [";
+      backups.push_back(
+          {{"id", b.id}, {"taken_at", FormatTime(b.taken_at)}, {"expires_at", Time(b.expires_at)}});
+    out_ << "{\"at\": " << io::JsonText(json(FormatTime(at)))
+         << ",\n\"backups\": " << io::JsonText(backups) << ",\n\"pending\": [";
   }
   void Row(const tombstones::Tombstone& t, const PendingVerdict& v,
            std::span<const tombstones::BackupRecord> holding) override {
@@ -105,12 +107,14 @@ class JsonReport final : public PendingReport {
                                           {"kinds_not_covered", v.kinds_not_matched}}
                                    : json();
     row["not_covered_by"] = v.not_matched_by ? json(v.not_matched_by->seq) : json();
-    out_ << (first_ ? "\n" : ",\n") << row.dump();
+    out_ << (first_ ? "\n" : ",\n") << io::JsonText(row);
     first_ = false;
   }
   void Finish(const PendingSummary& s, const ReportFacts& facts) override {
-    const json summary = {{"tombstones", s.considered}, {"pending", s.pending},
-                          {"held", s.held},             {"unknown", s.unknown},
+    const json summary = {{"tombstones", s.considered},
+                          {"pending", s.pending},
+                          {"held", s.held},
+                          {"unknown", s.unknown},
                           {"not_covered", s.not_matched},
                           {"next_age_out", Time(s.next_age_out)},
                           {"last_age_out", Time(s.last_age_out)}};
@@ -136,9 +140,9 @@ class JsonReport final : public PendingReport {
                         {"digest", facts.digest.hash}};
     const json receipts = {{"crediting", facts.receipts.crediting},
                            {"without_kinds", facts.receipts.no_kinds}};
-    out_ << (first_ ? "]" : "\n]") << ",\n\"summary\": " << summary.dump()
-         << ",\n\"catalog\": " << catalog.dump() << ",\n\"store\": " << store.dump()
-         << ",\n\"receipts\": " << receipts.dump() << "}\n";
+    out_ << (first_ ? "]" : "\n]") << ",\n\"summary\": " << io::JsonText(summary)
+         << ",\n\"catalog\": " << io::JsonText(catalog) << ",\n\"store\": " << io::JsonText(store)
+         << ",\n\"receipts\": " << io::JsonText(receipts) << "}\n";
   }
 
  private:
@@ -161,10 +165,14 @@ std::unique_ptr<PendingReport> PendingReport::Make(ReportKind kind, std::ostream
                                                    const PendingIndex& index) {
   const Micros at = index.at();
   switch (kind) {
-    case ReportKind::kJson: return std::make_unique<JsonReport>(out, at, index.Live());
-    case ReportKind::kCsv: return std::make_unique<CsvReport>(out);
-    case ReportKind::kHtml: return MakeHtmlReport(out, at);
-    case ReportKind::kTable: break;
+    case ReportKind::kJson:
+      return std::make_unique<JsonReport>(out, at, index.Live());
+    case ReportKind::kCsv:
+      return std::make_unique<CsvReport>(out);
+    case ReportKind::kHtml:
+      return MakeHtmlReport(out, at);
+    case ReportKind::kTable:
+      break;
   }
   return std::make_unique<TableReport>(out);
 }
@@ -177,8 +185,8 @@ std::string AgesOutText(const PendingVerdict& v) {
 
 std::string ReappliedText(const PendingVerdict& v) {
   if (v.reapplied != nullptr) {
-    std::string s = "#" + std::to_string(v.reapplied->seq) + " " +
-                    FormatTime(v.reapplied->finished_at);
+    std::string s =
+        "#" + std::to_string(v.reapplied->seq) + " " + FormatTime(v.reapplied->finished_at);
     if (!v.kinds_not_matched.empty()) s += " except " + Join(v.kinds_not_matched, ", ");
     return s;
   }

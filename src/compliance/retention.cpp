@@ -9,6 +9,22 @@ namespace tombstone::compliance {
 namespace {
 
 constexpr Micros kDay = 86400LL * 1000000;
+// The longest period any option may give (ParseDays): about a century.
+constexpr std::int64_t kMaxDays = 36600;
+
+// Forecasts add counts of periods to times: with the largest counts the tools allow, that
+// passes year 9999 (and int64). Such a forecast is "year 9999", never a wrapped date.
+Micros Clamp(Micros t) { return std::clamp(t, tombstones::kMinTime, tombstones::kMaxTime); }
+Micros Plus(Micros a, Micros b) {
+  Micros r = 0;
+  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? tombstones::kMaxTime : tombstones::kMinTime;
+  return Clamp(r);
+}
+Micros Times(Micros a, Micros n) {
+  Micros r = 0;
+  if (__builtin_mul_overflow(a, n, &r)) return tombstones::kMaxTime;  // both are positive here
+  return Clamp(r);
+}
 
 struct Forecast {
   std::optional<Micros> at;
@@ -51,16 +67,17 @@ Forecast ForecastUnit(const std::vector<const SourceBackup*>& units, std::size_t
     if (!policy.full_every)
       return {std::nullopt, "needs " + std::to_string(target - newest) +
                                 " more full backup(s); pass --full-every to forecast"};
-    return {units[newest]->finished_at + static_cast<Micros>(target - newest) * *policy.full_every,
+    return {Plus(units[newest]->finished_at,
+                 Times(static_cast<Micros>(target - newest), *policy.full_every)),
             "when the " + Ordinal(policy.count) + " newer full is due (full every " +
                 Days(*policy.full_every) + ")"};
   }
   if (i < newest)
-    return {units[i + 1]->finished_at + policy.window,
+    return {Plus(units[i + 1]->finished_at, policy.window),
             Days(policy.window) + " after the next backup '" + units[i + 1]->id + "' completed"};
   if (!policy.full_every)
     return {std::nullopt, "no newer full backup yet; pass --full-every to forecast"};
-  return {units[newest]->finished_at + *policy.full_every + policy.window,
+  return {Plus(Plus(units[newest]->finished_at, *policy.full_every), policy.window),
           Days(policy.window) + " after the next full is due (full every " +
               Days(*policy.full_every) + ")"};
 }
@@ -90,7 +107,7 @@ std::vector<tombstones::BackupRecord> ForecastExpiry(const SourceListing& listin
       if (b.kind != BackupKind::kFull) f.basis = "with its full '" + b.full_id + "', " + f.basis;
     }
     if (f.at) {
-      *f.at += policy.margin;
+      *f.at = Plus(*f.at, policy.margin);
       if (*f.at < now) {  // eligible, yet still there: gone at an expire run we cannot date
         f.basis += "; overdue since " + tombstones::FormatTime(*f.at) + ", still listed at import";
         f.at.reset();
@@ -111,17 +128,26 @@ Result<Micros> ParseDays(const std::string& text, const std::string& option) {
   std::size_t end = pos;
   while (end < t.size() && std::isdigit(static_cast<unsigned char>(t[end]))) ++end;
   const auto bad = [&] {
-    return Status::Usage("unable to parse " + option + " '" + text +
-                         "': expected N, Nd, 'N days', 'N weeks' or 'N months'");
+    return Status::Usage("unable to parse " + option +
+                         ": expected N, Nd, 'N days', 'N weeks' or 'N months' (at most " +
+                         std::to_string(kMaxDays) + " days)");
   };
   if (pos == std::string::npos || end == pos || end - pos > 6) return bad();
-  const Micros n = std::stoll(t.substr(pos, end - pos));
+  std::int64_t n = 0;
+  for (std::size_t i = pos; i < end; ++i) n = n * 10 + (t[i] - '0');  // at most 6 digits
   std::string unit = t.substr(end);
   unit.erase(0, unit.find_first_not_of(' '));
-  if (unit.empty() || unit == "d" || unit == "day" || unit == "days") return n * kDay;
-  if (unit == "w" || unit == "week" || unit == "weeks") return n * 7 * kDay;
-  if (unit == "m" || unit == "month" || unit == "months") return n * 31 * kDay;
-  return bad();
+  std::int64_t days = 0;
+  if (unit.empty() || unit == "d" || unit == "day" || unit == "days")
+    days = n;
+  else if (unit == "w" || unit == "week" || unit == "weeks")
+    days = n * 7;
+  else if (unit == "m" || unit == "month" || unit == "months")
+    days = n * 31;
+  else
+    return bad();
+  if (days > kMaxDays) return bad();
+  return days * kDay;
 }
 
 }  // namespace tombstone::compliance

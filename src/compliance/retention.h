@@ -40,7 +40,8 @@ std::vector<tombstones::BackupRecord> ForecastExpiry(const SourceListing& listin
                                                      const RetentionPolicy& policy, Micros now);
 
 // "30", "30d", "4 weeks", "RECOVERY WINDOW OF 2 WEEKS", "3 months" (a month is 31 days: the
-// forecast must not come too early) -> micros. kUsage naming `option` otherwise.
+// forecast must not come too early) -> micros, at most 36600 days. kUsage naming `option`
+// otherwise. A forecast past the year 9999 is that year's end, never a wrapped date.
 Result<Micros> ParseDays(const std::string& text, const std::string& option);
 
 }  // namespace tombstone::compliance

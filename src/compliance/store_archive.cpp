@@ -7,12 +7,16 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <vector>
+
+#include "src/io/atomic_file.h"
 
 namespace tombstone::compliance {
 namespace {
@@ -33,18 +37,17 @@ std::string Hex(const unsigned char* data, std::size_t n) {
   return hex;
 }
 
-// Writes bytes to a file while hashing them.
+// Writes bytes to the export's temporary file while hashing them; the first error is kept.
 class HashedFile {
  public:
-  explicit HashedFile(const std::string& path) : out_(path, std::ios::binary | std::ios::trunc) {
+  explicit HashedFile(io::AtomicFile* out) : out_(out) {
     crypto_generichash_init(&state_, nullptr, 0, 32);
   }
-  bool ok() const { return static_cast<bool>(out_); }
+  const Status& status() const { return status_; }
   void Write(std::string_view bytes) {
     crypto_generichash_update(&state_, reinterpret_cast<const unsigned char*>(bytes.data()),
                               bytes.size());
-    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    written_ += bytes.size();
+    WriteRaw(bytes);
   }
   std::string Digest() {
     std::array<unsigned char, 32> d{};
@@ -52,18 +55,14 @@ class HashedFile {
     return Hex(d.data(), d.size());
   }
   void WriteRaw(std::string_view bytes) {  // not hashed: the trailer
-    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (status_.ok()) status_ = out_->Write(bytes);
     written_ += bytes.size();
-  }
-  bool Close() {
-    out_.flush();
-    out_.close();
-    return !out_.fail();
   }
   std::uint64_t written() const { return written_; }
 
  private:
-  std::ofstream out_;
+  io::AtomicFile* out_;
+  Status status_;
   crypto_generichash_state state_;
   std::uint64_t written_ = 0;
 };
@@ -77,6 +76,7 @@ class Compressor {
   }
   ~Compressor() { ZSTD_freeCCtx(ctx_); }
   bool Write(std::string_view bytes, bool last = false) {
+    if (ctx_ == nullptr) return false;  // out of memory
     ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
     std::vector<char> buf(ZSTD_CStreamOutSize());
     for (;;) {
@@ -84,6 +84,7 @@ class Compressor {
       const std::size_t rest = ZSTD_compressStream2(ctx_, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
       if (ZSTD_isError(rest)) return false;
       file_->Write(std::string_view(buf.data(), out.pos));
+      if (!file_->status().ok()) return false;
       if (last ? rest == 0 : in.pos == in.size) return true;
     }
   }
@@ -93,8 +94,8 @@ class Compressor {
   ZSTD_CCtx* ctx_;
 };
 
-bool SyncFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
+bool SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return false;
   const bool ok = ::fsync(fd) == 0;
   ::close(fd);
@@ -103,18 +104,21 @@ bool SyncFile(const std::string& path) {
 
 Status WriteFiles(const std::string& checkpoint_dir, Compressor& z, ArchiveSummary* summary) {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(checkpoint_dir)) {
-    if (!entry.is_regular_file())
-      return Status::Failed("unable to export '" + entry.path().string() +
+  std::error_code ec;
+  for (fs::directory_iterator it(checkpoint_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec))
+      return Status::Failed("unable to export '" + it->path().string() +
                             "': not a regular file in the checkpoint");
-    files.push_back(entry.path());
+    files.push_back(it->path());
   }
+  if (ec) return Status::Failed("unable to export '" + checkpoint_dir + "': " + ec.message());
   std::sort(files.begin(), files.end());
   std::vector<char> buf(kChunk);
   for (const fs::path& path : files) {
     std::ifstream in(path, std::ios::binary);
-    const std::uint64_t size = fs::file_size(path);
-    if (!in || !z.Write("file " + std::to_string(size) + " " + path.filename().string() + "\n"))
+    const std::uint64_t size = fs::file_size(path, ec);
+    if (!in || ec ||
+        !z.Write("file " + std::to_string(size) + " " + path.filename().string() + "\n"))
       return Status::Failed("unable to export '" + path.string() + "': cannot read it");
     std::uint64_t left = size;
     while (left > 0) {
@@ -201,6 +205,37 @@ class Decompressor {
   std::size_t pos_ = 0;
 };
 
+// The header line, without its newline. A file that is not an export may hold no newline at
+// all: at most kMaxHeaderLine bytes are read, never the whole file.
+constexpr std::size_t kMaxHeaderLine = 256;
+bool ReadHeaderLine(std::ifstream& in, std::string* header) {
+  header->clear();
+  for (char c = 0; in.get(c);) {
+    if (c == '\n') return true;
+    if (header->size() == kMaxHeaderLine) return false;
+    header->push_back(c);
+  }
+  return false;
+}
+
+// Extracted files are new names in a fresh private directory: never an existing file, never
+// through a link (a name listed twice is malformed).
+int CreateExtracted(const std::string& dir, const std::string& name) {
+  return ::open((dir + "/" + name).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                0600);
+}
+
+bool WriteAll(int fd, const char* data, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    data += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
 bool ValidName(const std::string& name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
          name.find('\0') == std::string::npos;
@@ -208,32 +243,27 @@ bool ValidName(const std::string& name) {
 
 }  // namespace
 
-Result<ArchiveSummary> WriteStoreArchive(const std::string& checkpoint_dir, const std::string& file) {
-  const std::string partial = file + ".partial";
-  HashedFile out(partial);
-  if (!out.ok())
-    return Status::Failed("unable to write store export '" + file + "': cannot create '" +
-                          partial + "'");
+Result<ArchiveSummary> WriteStoreArchive(const std::string& checkpoint_dir, const std::string& file,
+                                         bool replace) {
+  // 0600: the export carries the hash of every erased identifier, like the store (0700).
+  auto target = io::AtomicFile::Create(file, {.mode = 0600, .replace = replace});
+  if (!target.ok()) return target.status();
+  HashedFile out(target.value().get());
   out.Write(std::string(kMagic) + std::to_string(kStoreArchiveFormat) + " created=" +
             tombstones::FormatTime(tombstones::Now()) + " tool=" +
             std::string(tombstones::Version()) + "\n");
   ArchiveSummary summary;
   Compressor z(&out);
   Status s = WriteFiles(checkpoint_dir, z, &summary);
+  if (!out.status().ok()) s = out.status();  // a write error, not the reading it interrupted
   if (s.ok()) {
     summary.checksum = out.Digest();
     out.WriteRaw(std::string(kTrailerTag) + summary.checksum + "\n");
     summary.written = out.written();
-    if (!out.Close() || !SyncFile(partial))
-      s = Status::Failed("unable to write store export '" + file + "': write or sync failed");
+    s = out.status();
   }
-  std::error_code ec;
-  if (s.ok()) fs::rename(partial, file, ec);
-  if (s.ok() && ec) s = Status::Failed("unable to write store export '" + file + "': " + ec.message());
-  if (!s.ok()) {
-    fs::remove(partial, ec);
-    return s;
-  }
+  if (s.ok()) s = target.value()->Commit();
+  if (!s.ok()) return s;  // the temporary file goes with `target`
   return summary;
 }
 
@@ -243,13 +273,18 @@ Result<ArchiveSummary> VerifyStoreArchive(const std::string& file) {
   std::error_code ec;
   const std::uint64_t size = fs::file_size(file, ec);
   std::string header;
-  std::getline(in, header);
-  if (header.rfind(kMagic, 0) != 0) return Corrupt(file, "not a tombstone store export");
+  if (!ReadHeaderLine(in, &header) || header.rfind(kMagic, 0) != 0)
+    return Corrupt(file, "not a tombstone store export");
   const std::string format = header.substr(kMagic.size(), header.find(' ', kMagic.size()) - kMagic.size());
-  if (format != std::to_string(kStoreArchiveFormat))
-    return Corrupt(file, "export format " + format + " is not supported by this version (format " +
+  if (format != std::to_string(kStoreArchiveFormat)) {
+    const bool number = !format.empty() && format.size() <= 9 &&
+                        format.find_first_not_of("0123456789") == std::string::npos;
+    const std::string what = number ? "export format " + format : "an unknown export format";
+    return Corrupt(file, what + " is not supported by this version (format " +
                              std::to_string(kStoreArchiveFormat) + ")");
+  }
   if (ec || size < header.size() + 1 + kTrailerSize) return Corrupt(file, "the file is truncated");
+  in.clear();
   in.seekg(0);
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
@@ -279,14 +314,21 @@ Result<ArchiveSummary> VerifyStoreArchive(const std::string& file) {
 Status ExtractStoreArchive(const std::string& file, const std::string& dir) {
   std::ifstream in(file, std::ios::binary);
   std::string header;
-  if (!in || !std::getline(in, header)) return Corrupt(file, "read failed");
-  const std::uint64_t size = fs::file_size(file);
+  if (!in || !ReadHeaderLine(in, &header)) return Corrupt(file, "read failed");
+  std::error_code size_error;
+  const std::uint64_t size = fs::file_size(file, size_error);
+  if (size_error || size < header.size() + 1 + kTrailerSize) return Corrupt(file, "read failed");
   Decompressor z(&in, size - kTrailerSize - header.size() - 1);
   std::string line;
   std::vector<char> buf(kChunk);
   for (int files = 0;; ++files) {
     if (!z.Line(&line)) return Corrupt(file, "the compressed content is malformed");
-    if (line == "end " + std::to_string(files)) return Status::Ok();
+    if (line == "end " + std::to_string(files)) {
+      if (!SyncDirectory(dir))
+        return Status::Failed("unable to import store export '" + file + "': cannot sync '" +
+                              dir + "'");
+      return Status::Ok();
+    }
     std::size_t size_end = line.find(' ', 5);
     if (line.rfind("file ", 0) != 0 || size_end == std::string::npos)
       return Corrupt(file, "the compressed content is malformed");
@@ -296,15 +338,24 @@ Status ExtractStoreArchive(const std::string& file, const std::string& dir) {
       return Corrupt(file, "the compressed content is malformed");
     const std::string name = line.substr(size_end + 1);
     if (!ValidName(name)) return Corrupt(file, "it names a file outside the store");
-    std::ofstream out(fs::path(dir) / name, std::ios::binary | std::ios::trunc);
+    const int out = CreateExtracted(dir, name);
+    if (out < 0 && errno == EEXIST) return Corrupt(file, "the compressed content is malformed");
+    if (out < 0)
+      return Status::Failed("unable to import store export '" + file + "': cannot create '" +
+                            name + "': " + std::strerror(errno));
+    bool written = true;
     for (std::uint64_t left = bytes; left > 0;) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
-      if (!z.Read(buf.data(), n)) return Corrupt(file, "a file is cut short");
-      out.write(buf.data(), static_cast<std::streamsize>(n));
+      if (!z.Read(buf.data(), n)) {
+        ::close(out);
+        return Corrupt(file, "a file is cut short");
+      }
+      written = written && WriteAll(out, buf.data(), n);
       left -= n;
     }
-    out.close();
-    if (out.fail() || !SyncFile((fs::path(dir) / name).string()))
+    written = written && ::fsync(out) == 0;
+    written = ::close(out) == 0 && written;
+    if (!written)
       return Status::Failed("unable to import store export '" + file + "': cannot write '" + name + "'");
   }
 }

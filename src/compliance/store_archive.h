@@ -23,10 +23,12 @@ struct ArchiveSummary {
 };
 
 // Writes every regular file of `checkpoint_dir` (a RocksDB checkpoint: flat, no subdirectory)
-// to `file`, which must not exist: it is written as a sibling temporary, synced, then renamed.
-// kFailed on I/O errors; nothing is left behind on failure.
+// to `file`, mode 0600, through src/io/atomic_file.h: a temporary beside it (never through a
+// planted link), synced, renamed, the directory synced. An existing `file` is replaced only when
+// `replace`. kFailed on I/O errors, kUsage when `file` cannot be created or exists; nothing is
+// left behind on failure.
 tombstones::Result<ArchiveSummary> WriteStoreArchive(const std::string& checkpoint_dir,
-                                                     const std::string& file);
+                                                     const std::string& file, bool replace);
 
 // Checks the header, the format and the checksum, reading the whole file. kStoreError naming
 // what is wrong (truncated, corrupt, unknown format); kUsage when the file cannot be opened.

@@ -1,9 +1,5 @@
 #include "src/exports/byte_stream.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -114,21 +110,31 @@ Status LineReader::Next(std::string_view* line) {
       *line = std::string_view(start, n);
       begin_ += n;
       bytes_ += n;
+      ++lines_;
       return Status::Ok();
     }
     if (eof_) {
       *line = std::string_view(start, end_ - begin_);
       bytes_ += end_ - begin_;
+      if (begin_ != end_) ++lines_;
       begin_ = end_;
       return Status::Ok();
     }
+    if (end_ - begin_ > kMaxLineBytes)
+      return Status::Usage("unable to read '" + in_.path() + "': line " +
+                               std::to_string(lines_ + 1) + " is longer than " +
+                               std::to_string(kMaxLineBytes >> 20) + " MiB",
+                           "a line or record this long is not an export this tool reads "
+                           "(docs/exports.md, limits)");
     // Move the partial line to the front and fill the rest; grow for a long line.
     if (begin_ > 0) {
       std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
       end_ -= begin_;
       begin_ = 0;
     }
-    if (buf_.size() - end_ < kChunk) buf_.resize(std::max(buf_.size() * 2, end_ + 4 * kChunk));
+    if (buf_.size() - end_ < kChunk)  // never much past the limit: it is checked above
+      buf_.resize(
+          std::min(std::max(buf_.size() * 2, end_ + 4 * kChunk), kMaxLineBytes + 4 * kChunk));
     std::size_t got = 0;
     if (Status s = in_.Read(buf_.data() + end_, buf_.size() - end_, &got); !s.ok()) return s;
     if (got == 0) eof_ = true;
@@ -140,17 +146,13 @@ Status LineReader::Next(std::string_view* line) {
 // ---------------------------------------------------------------------------------------------
 // OutputFile
 
-Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) {
+Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path, bool replace) {
   std::unique_ptr<OutputFile> out(new OutputFile());
   out->path_ = path;
-  std::string pattern = path + ".tmp-XXXXXX";
-  out->fd_ = ::mkstemp(pattern.data());
-  if (out->fd_ < 0) return Status::Usage("unable to create '" + pattern + "': " + Errno());
-  out->temp_path_ = pattern;
-  // mkstemp makes the file 0600; give OUT the mode a new file would get (umask applies).
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(out->fd_, 0666 & ~mask);
+  // The mode a new file gets (0666 less the umask), as the tool that made IN would give it.
+  auto file = io::AtomicFile::Create(path, {.mode = 0666, .replace = replace});
+  if (!file.ok()) return file.status();
+  out->file_ = std::move(file.value());
   if (EndsWith(path, ".zst")) {
     out->cstream_ = ZSTD_createCStream();
     if (out->cstream_ == nullptr)
@@ -167,8 +169,6 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
 
 OutputFile::~OutputFile() {
   if (cstream_ != nullptr) ZSTD_freeCStream(cstream_);
-  if (fd_ >= 0) ::close(fd_);
-  if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
 }
 
 Status OutputFile::Write(std::string_view bytes) {
@@ -177,22 +177,9 @@ Status OutputFile::Write(std::string_view bytes) {
   return Status::Ok();
 }
 
-Status OutputFile::WriteRaw(const char* data, std::size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd_, data, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return Status::Failed("unable to write '" + temp_path_ + "': " + Errno());
-    }
-    data += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return Status::Ok();
-}
-
 Status OutputFile::FlushBuffer(bool end) {
   if (cstream_ == nullptr) {
-    Status s = WriteRaw(buf_.data(), buf_.size());
+    Status s = file_->Write(buf_);
     buf_.clear();
     return s;
   }
@@ -203,7 +190,7 @@ Status OutputFile::FlushBuffer(bool end) {
     const std::size_t remaining = ZSTD_compressStream2(cstream_, &out, &in, mode);
     if (ZSTD_isError(remaining))
       return Status::Failed("unable to compress '" + path_ + "': " + ZSTD_getErrorName(remaining));
-    if (Status s = WriteRaw(zbuf_.data(), out.pos); !s.ok()) return s;
+    if (Status s = file_->Write({zbuf_.data(), out.pos}); !s.ok()) return s;
     if (end ? remaining == 0 : in.pos == in.size) break;
   }
   buf_.clear();
@@ -212,13 +199,7 @@ Status OutputFile::FlushBuffer(bool end) {
 
 Status OutputFile::Commit() {
   if (Status s = FlushBuffer(true); !s.ok()) return s;
-  if (::fsync(fd_) != 0) return Status::Failed("unable to sync '" + temp_path_ + "': " + Errno());
-  ::close(fd_);
-  fd_ = -1;
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
-    return Status::Failed("unable to rename '" + temp_path_ + "' to '" + path_ + "': " + Errno());
-  committed_ = true;
-  return Status::Ok();
+  return file_->Commit();
 }
 
 }  // namespace tombstone::exports

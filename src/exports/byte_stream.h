@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "src/io/atomic_file.h"
 #include "tombstones/tombstones.h"
 
 namespace tombstone::exports {
@@ -51,12 +52,17 @@ class InputFile {
   std::uint64_t raw_bytes_ = 0;
 };
 
+// The longest line (or CSV record) the export readers accept: memory stays bounded whatever
+// the input, even a small .zst that expands to one endless line (docs/exports.md).
+inline constexpr std::size_t kMaxLineBytes = std::size_t{128} << 20;  // 128 MiB
+
 // Splits an InputFile into lines (each with its '\n', the last one maybe without). The line
-// is valid until the next call. Lines longer than the buffer grow it (bounded by the line).
+// is valid until the next call. Lines longer than the buffer grow it, up to kMaxLineBytes.
 class LineReader {
  public:
   explicit LineReader(InputFile& in) : in_(in) {}
-  // *line is empty at the end of the data.
+  // *line is empty at the end of the data. kUsage naming the line number when a line is longer
+  // than kMaxLineBytes.
   Status Next(std::string_view* line);
   // Bytes of decompressed data handed out so far.
   std::uint64_t bytes() const { return bytes_; }
@@ -71,33 +77,34 @@ class LineReader {
   std::size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
   std::uint64_t bytes_ = 0;
+  std::uint64_t lines_ = 0;  // lines handed out
 };
 
-// Writes OUT through a temporary file in the same directory, renamed over OUT by Commit():
-// OUT appears only complete. zstd-compressed (level 3, in one worker thread) when OUT ends in
-// ".zst". Destroying an uncommitted OutputFile removes the temporary file. Not thread-safe.
+// Writes OUT through a temporary file beside it (src/io/atomic_file.h: exclusive create, never
+// through a symlink, synced and renamed over OUT by Commit()): OUT appears only complete.
+// zstd-compressed (level 3, in one worker thread) when OUT ends in ".zst". Destroying an
+// uncommitted OutputFile removes the temporary file. Not thread-safe.
 class OutputFile {
  public:
-  // kUsage when the temporary file cannot be created.
-  static Result<std::unique_ptr<OutputFile>> Create(const std::string& path);
+  // kUsage when the temporary file cannot be created. `replace`: whether Commit() may replace
+  // an existing OUT.
+  static Result<std::unique_ptr<OutputFile>> Create(const std::string& path, bool replace = true);
   ~OutputFile();
 
   Status Write(std::string_view bytes);
   // Flushes, finishes the zstd frame, syncs and renames the temporary file to OUT.
   Status Commit();
-  const std::string& temp_path() const { return temp_path_; }
+  const std::string& temp_path() const { return file_->temp_path(); }
 
  private:
   OutputFile() = default;
   Status FlushBuffer(bool end);
-  Status WriteRaw(const char* data, std::size_t n);
 
-  std::string path_, temp_path_;
-  int fd_ = -1;
+  std::string path_;
+  std::unique_ptr<io::AtomicFile> file_;
   ZSTD_CStream* cstream_ = nullptr;
   std::string buf_;   // pending uncompressed bytes
   std::string zbuf_;  // compressed output chunk
-  bool committed_ = false;
 };
 
 bool EndsWith(std::string_view s, std::string_view suffix);

@@ -178,6 +178,11 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
                              std::to_string(first_line) + " is never closed");
       ++line_no;
       record.append(line);
+      if (record.size() > kMaxLineBytes)
+        return Status::Usage("unable to read '" + path + "': the record starting on line " +
+                                 std::to_string(first_line) + " is longer than " +
+                                 std::to_string(kMaxLineBytes >> 20) + " MiB",
+                             "a quoted field is probably never closed");
     }
     const std::string_view raw = multi ? std::string_view(record) : line;
     if (!have_header) {

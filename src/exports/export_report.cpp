@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/io/json_text.h"
+
 namespace tombstone::exports {
 
 std::string_view OutcomeName(Outcome o, bool scrubbed) {
@@ -112,7 +114,8 @@ void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool s
     f["matches"] = std::move(matches);
     files.push_back(std::move(f));
   }
-  out << nlohmann::json{{"scrubbed", scrubbed}, {"files", std::move(files)}}.dump(2) << '\n';
+  out << io::JsonText(nlohmann::json{{"scrubbed", scrubbed}, {"files", std::move(files)}}, 2)
+      << '\n';
 }
 
 }  // namespace

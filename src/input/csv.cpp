@@ -11,12 +11,25 @@ bool CsvReader::Next(std::vector<std::string>* fields) {
   std::string field;
   bool quoted = false;       // inside a quoted field
   bool was_quoted = false;   // the current field was quoted (no bare text may follow)
+  std::size_t record_bytes = 0;
   for (;;) {
+    if (field.size() > limits_.field_bytes || record_bytes > limits_.record_bytes ||
+        fields->size() >= limits_.fields) {
+      const bool one = field.size() > limits_.field_bytes;
+      error_ = "line " + std::to_string(line_) + ", column " + std::to_string(fields->size() + 1) +
+               (one ? ": a field is longer than " + std::to_string(limits_.field_bytes) + " bytes"
+                : fields->size() >= limits_.fields
+                    ? ": more than " + std::to_string(limits_.fields) + " fields"
+                    : ": the record is longer than " + std::to_string(limits_.record_bytes) +
+                          " bytes");
+      return false;
+    }
     const int ch = buf->sbumpc();
+    ++record_bytes;
     if (ch == std::char_traits<char>::eof()) {
       if (quoted) {
-        error_ = "a quoted field opened on line " + std::to_string(first_line_) +
-                 " is never closed";
+        error_ = "line " + std::to_string(first_line_) + ", column " +
+                 std::to_string(fields->size() + 1) + ": a quoted field is never closed";
         return false;
       }
       fields->push_back(std::move(field));
@@ -49,7 +62,8 @@ bool CsvReader::Next(std::vector<std::string>* fields) {
     } else if (c == '"' && field.empty() && !was_quoted) {
       quoted = was_quoted = true;
     } else if (was_quoted) {
-      error_ = "text after a closing quote on line " + std::to_string(line_);
+      error_ = "line " + std::to_string(line_) + ", column " + std::to_string(fields->size() + 1) +
+               ": text after a closing quote";
       return false;
     } else {
       field.push_back(c);

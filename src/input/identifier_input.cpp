@@ -5,9 +5,15 @@ namespace tombstone {
 Result<tombstones::IdentifierHash> IdentifierHasher::Hash(std::string_view kind,
                                                           std::string_view value,
                                                           const std::string& where) {
+  // Neither an invalid kind nor a value is ever quoted: with shifted columns, or a missing
+  // "KIND:", either may hold the identifier itself.
   if (!tombstones::IsValidKindName(kind))
-    return Status::Usage("unable to read identifier (" + where + "): kind '" + std::string(kind) +
-                         "' is not 1 to 64 of a-z, 0-9, '_' and '-'");
+    return Status::Usage("unable to read identifier (" + where +
+                         "): the kind is not 1 to 64 of a-z, 0-9, '_' and '-'");
+  // PostgreSQL text never holds a NUL byte: such a value could never match a row.
+  if (value.find('\0') != std::string_view::npos)
+    return Status::Usage("unable to read identifier (" + where + "): the " + std::string(kind) +
+                         " value holds a NUL byte, which no database text can hold");
   auto it = normalizers_.find(kind);
   if (it == normalizers_.end()) {
     auto stored = store_.KindNormalizer(std::string(kind));

@@ -18,8 +18,8 @@ class IdentifierHasher {
 
   // Normalizes and hashes `value` of `kind`. The kind's normalizer is the store's record of it,
   // or the default for a kind never used before. `where` ("line 3 of 'ids.txt'") goes into
-  // error messages instead of the value. kUsage on an invalid kind or a value that normalizes
-  // to nothing.
+  // error messages instead of the value. kUsage on an invalid kind (not quoted either), a value
+  // holding a NUL byte, or one that normalizes to nothing.
   Result<tombstones::IdentifierHash> Hash(std::string_view kind, std::string_view value,
                                           const std::string& where);
   // "KIND:VALUE" form.

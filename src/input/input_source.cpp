@@ -19,6 +19,20 @@ Result<InputSource> InputSource::Open(const std::string& path, const Context& ct
   return source;
 }
 
+Result<bool> InputSource::ReadLine(std::string* line, long line_no) {
+  line->clear();
+  std::streambuf* buf = stream().rdbuf();
+  for (;;) {
+    const int c = buf->sbumpc();
+    if (c == std::char_traits<char>::eof()) return !line->empty();
+    if (c == '\n') return true;
+    if (line->size() == kMaxInputLine)
+      return Status::Usage("unable to read " + Where(line_no) + ": the line is longer than " +
+                           std::to_string(kMaxInputLine >> 20) + " MiB");
+    line->push_back(static_cast<char>(c));
+  }
+}
+
 std::string InputSource::Where(long line) const {
   return "line " + std::to_string(line) + " of " + name_;
 }

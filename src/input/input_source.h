@@ -10,11 +10,20 @@
 
 namespace tombstone {
 
+// The longest line and the longest field that identifier inputs (add --ids-from, import)
+// accept: an identifier, a request id or a hold reason is far shorter, and memory stays bounded
+// whatever the input (docs/import.md, limits).
+inline constexpr std::size_t kMaxInputLine = std::size_t{1} << 20;   // 1 MiB
+inline constexpr std::size_t kMaxInputField = std::size_t{64} << 10;  // 64 KiB
+
 class InputSource {
  public:
   // Opens `path`, or uses ctx.io.in for "-". kUsage when the file cannot be opened.
   static Result<InputSource> Open(const std::string& path, const Context& ctx);
   std::istream& stream() { return file_ ? *file_ : *stdin_; }
+  // Reads the next line into *line, without its '\n'. false at the end of the input; kUsage
+  // naming line `line_no` when it is longer than kMaxInputLine (the rest is not read).
+  Result<bool> ReadLine(std::string* line, long line_no);
   // "line 3 of 'ids.txt'" / "line 3 of standard input"
   std::string Where(long line) const;
   const std::string& name() const { return name_; }

@@ -160,7 +160,7 @@ Status ParseTable(const toml::node& node, DataMap* map, std::set<std::string>* s
   const std::string where = "table '" + name.value() + "'";
   if (Status s = CheckKeys(*entry,
                            {"name", "match", "action", "set", "created_at", "created_at_zone",
-                            "reason"},
+                            "reason", "expect_changes"},
                            where, errors);
       !s.ok())
     return s;
@@ -227,6 +227,14 @@ Status ParseTable(const toml::node& node, DataMap* map, std::set<std::string>* s
     auto zone = RequiredString(*entry, "created_at_zone", where, errors);
     if (!zone.ok()) return zone.status();
     table.created_at_zone = zone.value();
+  }
+  if (entry->contains("expect_changes")) {
+    if (table.action == Action::kRefresh)
+      return errors.At(*entry->get("expect_changes"),
+                       where + ": a materialized view to refresh takes no 'expect_changes'");
+    auto why = RequiredString(*entry, "expect_changes", where, errors);
+    if (!why.ok()) return why.status();
+    table.expect_changes = why.value();
   }
   if (entry->contains("reason")) {
     auto reason = RequiredString(*entry, "reason", where, errors);

@@ -53,6 +53,10 @@ struct TableMap {
   // the database's own TimeZone setting.
   std::string created_at_zone;
   std::string reason;              // retain: why the rows are kept
+  // Why the server changes this table's rows by itself during a replay (a trigger on another
+  // table copies rows here, a cascade reaches it): its changes are then allowed, and it is
+  // scanned again after the changes and verified. Empty: only replay's own changes are allowed.
+  std::string expect_changes;
   int line = 0;                    // line of the [[table]] header
 };
 

@@ -265,26 +265,36 @@ std::string_view ForeignKey::OnDeleteName() const {
   }
 }
 
-Result<std::vector<ForeignKey>> ForeignKeysInto(Session& session,
-                                                const std::vector<std::uint32_t>& parents) {
+namespace {
+
+std::string OidArray(const std::vector<std::uint32_t>& oids) {
   std::string array = "{";
-  for (std::size_t i = 0; i < parents.size(); ++i)
-    array += (i ? "," : "") + std::to_string(parents[i]);
-  array += "}";
+  for (std::size_t i = 0; i < oids.size(); ++i) array += (i ? "," : "") + std::to_string(oids[i]);
+  return array + "}";
+}
+
+}  // namespace
+
+Result<std::vector<ForeignKey>> AllForeignKeys(Session& session) {
   auto keys = session.Query(
-      "read the foreign keys that reference the mapped tables",
-      "SELECT con.conname, con.conrelid, con.confrelid, n.nspname, c.relname, con.confdeltype,"
+      "read the foreign keys",
+      "SELECT con.conname, coalesce(pg_partition_root(con.conrelid), con.conrelid)::oid,"
+      "       coalesce(pg_partition_root(con.confrelid), con.confrelid)::oid, con.conrelid,"
+      "       cn.nspname, c.relname, pn.nspname, p.relname, con.confdeltype, con.condeferrable,"
+      "       c.relkind,"
       "  (SELECT json_agg(a.attname ORDER BY k.ord)"
       "     FROM unnest(con.conkey) WITH ORDINALITY k(n, ord)"
       "     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n),"
       "  (SELECT json_agg(a.attname ORDER BY k.ord)"
       "     FROM unnest(con.confkey) WITH ORDINALITY k(n, ord)"
       "     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n)"
-      "  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
-      "  JOIN pg_namespace n ON n.oid = c.relnamespace"
-      " WHERE con.contype = 'f' AND con.conparentid = 0 AND con.confrelid = ANY($1::oid[])"
-      " ORDER BY n.nspname, c.relname, con.conname",
-      {array});
+      "  FROM pg_constraint con"
+      "  JOIN pg_class c ON c.oid = coalesce(pg_partition_root(con.conrelid), con.conrelid)"
+      "  JOIN pg_namespace cn ON cn.oid = c.relnamespace"
+      "  JOIN pg_class p ON p.oid = coalesce(pg_partition_root(con.confrelid), con.confrelid)"
+      "  JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+      " WHERE con.contype = 'f' AND con.conparentid = 0"
+      " ORDER BY cn.nspname, c.relname, con.conname");
   if (!keys.ok()) return keys.status();
   std::vector<ForeignKey> out;
   for (const auto& row : keys.value()) {
@@ -292,17 +302,121 @@ Result<std::vector<ForeignKey>> ForeignKeysInto(Session& session,
     fk.name = row[0].c_str();
     fk.child_oid = Oid(row[1]);
     fk.parent_oid = Oid(row[2]);
-    fk.child_schema = row[3].c_str();
-    fk.child_name = row[4].c_str();
-    fk.on_delete = row[5].c_str()[0];
-    auto child = JsonStrings(row[6], "foreign key '" + fk.name + "'");
-    auto parent = JsonStrings(row[7], "foreign key '" + fk.name + "'");
+    fk.declared_child = Oid(row[3]);
+    fk.child_schema = row[4].c_str();
+    fk.child_name = row[5].c_str();
+    fk.parent_schema = row[6].c_str();
+    fk.parent_name = row[7].c_str();
+    fk.on_delete = row[8].c_str()[0];
+    fk.deferrable = row[9].as<bool>();
+    fk.child_kind = row[10].c_str()[0];
+    auto child = JsonStrings(row[11], "foreign key '" + fk.name + "'");
+    auto parent = JsonStrings(row[12], "foreign key '" + fk.name + "'");
     if (!child.ok()) return child.status();
     if (!parent.ok()) return parent.status();
     fk.child_columns = std::move(child.value());
     fk.parent_columns = std::move(parent.value());
     out.push_back(std::move(fk));
   }
+  return out;
+}
+
+Result<std::vector<std::string>> PartitionKeyColumns(Session& session, std::uint32_t oid) {
+  auto rows = session.Query(
+      "read the partition key of " + std::to_string(oid),
+      "SELECT a.attname FROM pg_partitioned_table pt, unnest(pt.partattrs) k(n)"
+      "  JOIN pg_attribute a ON a.attnum = k.n"
+      " WHERE pt.partrelid = $1::oid AND a.attrelid = pt.partrelid",
+      {std::to_string(oid)});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> out;
+  for (const auto& r : rows.value()) out.emplace_back(r[0].c_str());
+  return out;
+}
+
+Result<std::vector<ServerAction>> TriggersAndRules(Session& session,
+                                                   const std::vector<std::uint32_t>& relations) {
+  std::vector<ServerAction> out;
+  // tgtype bits (pg_trigger.h): 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate,
+  // 64 instead of.
+  auto triggers = session.Query(
+      "read the triggers of the mapped tables",
+      "SELECT t.tgrelid, t.tgname,"
+      "       CASE WHEN t.tgtype & 2 <> 0 THEN 'BEFORE' WHEN t.tgtype & 64 <> 0 THEN 'INSTEAD OF'"
+      "            ELSE 'AFTER' END"
+      "       || ' ' || concat_ws(' OR ', CASE WHEN t.tgtype & 4 <> 0 THEN 'INSERT' END,"
+      "            CASE WHEN t.tgtype & 8 <> 0 THEN 'DELETE' END,"
+      "            CASE WHEN t.tgtype & 16 <> 0 THEN 'UPDATE' END,"
+      "            CASE WHEN t.tgtype & 32 <> 0 THEN 'TRUNCATE' END)"
+      "       || CASE WHEN t.tgtype & 1 <> 0 THEN ' ROW' ELSE ' STATEMENT' END"
+      "       || ' (function ' || t.tgfoid::regproc::text || ')'"
+      "       || CASE t.tgenabled WHEN 'D' THEN ', disabled' ELSE '' END"
+      "  FROM pg_trigger t WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal"
+      " ORDER BY t.tgrelid, t.tgname",
+      {OidArray(relations)});
+  if (!triggers.ok()) return triggers.status();
+  for (const auto& row : triggers.value())
+    out.push_back({Oid(row[0]), row[1].c_str(), "trigger", row[2].c_str()});
+  auto rules = session.Query(
+      "read the rules of the mapped tables",
+      "SELECT r.ev_class, r.rulename,"
+      "       'ON ' || CASE r.ev_type WHEN '1' THEN 'SELECT' WHEN '2' THEN 'UPDATE'"
+      "                 WHEN '3' THEN 'INSERT' ELSE 'DELETE' END"
+      "       || CASE WHEN r.is_instead THEN ' DO INSTEAD' ELSE ' DO ALSO' END"
+      "  FROM pg_rewrite r WHERE r.ev_class = ANY($1::oid[]) AND r.rulename <> '_RETURN'"
+      " ORDER BY r.ev_class, r.rulename",
+      {OidArray(relations)});
+  if (!rules.ok()) return rules.status();
+  for (const auto& row : rules.value())
+    out.push_back({Oid(row[0]), row[1].c_str(), "rule", row[2].c_str()});
+  return out;
+}
+
+Result<std::map<std::uint32_t, TableChanges>> TransactionChanges(Session& session) {
+  auto rows = session.Query(
+      "read the rows this transaction changed",
+      "SELECT coalesce(pg_partition_root(s.relid), s.relid)::oid, n.nspname, c.relname, c.relkind,"
+      "       sum(s.n_tup_ins), sum(s.n_tup_upd), sum(s.n_tup_del)"
+      "  FROM pg_stat_xact_user_tables s"
+      "  JOIN pg_class c ON c.oid = coalesce(pg_partition_root(s.relid), s.relid)"
+      "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname NOT LIKE 'pg\\_temp\\_%'"
+      " GROUP BY 1, 2, 3, 4");
+  if (!rows.ok()) return rows.status();
+  std::map<std::uint32_t, TableChanges> out;
+  for (const auto& row : rows.value()) {
+    TableChanges t;
+    t.relation = Oid(row[0]);
+    t.schema = row[1].c_str();
+    t.name = row[2].c_str();
+    t.kind = row[3].c_str()[0];
+    t.inserted = row[4].as<std::uint64_t>();
+    t.updated = row[5].as<std::uint64_t>();
+    t.deleted = row[6].as<std::uint64_t>();
+    out[t.relation] = t;
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> LockHolders(Session& session,
+                                             const std::vector<std::uint32_t>& relations) {
+  auto rows = session.Query(
+      "find the sessions holding locks",
+      "SELECT DISTINCT a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''),"
+      "       coalesce(a.state, ''), l.mode, c.relname"
+      "  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+      "  JOIN pg_class c ON c.oid = l.relation"
+      " WHERE l.granted AND l.locktype = 'relation' AND l.relation = ANY($1::oid[])"
+      "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      "   AND a.pid <> pg_backend_pid()"
+      " ORDER BY a.pid",
+      {OidArray(relations)});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> out;
+  for (const auto& row : rows.value())
+    out.push_back("pid " + std::string(row[0].c_str()) + " (user " + row[1].c_str() +
+                  ", application '" + row[2].c_str() + "', " + row[3].c_str() + ", " +
+                  row[4].c_str() + " on " + row[5].c_str() + ")");
   return out;
 }
 

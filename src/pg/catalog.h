@@ -93,22 +93,63 @@ struct DatabaseFacts {
 };
 Result<DatabaseFacts> ReadDatabaseFacts(Session& session);
 
+// A foreign key, with each side named by the relation replay plans for: a key declared on a
+// partition (schemas made before PostgreSQL 12 could declare no other) or referencing one belongs
+// to the partitioned table at the root of its tree.
 struct ForeignKey {
   std::string name;
-  std::uint32_t child_oid = 0, parent_oid = 0;
-  std::string child_schema, child_name;
+  std::uint32_t child_oid = 0, parent_oid = 0;  // partition roots
+  std::uint32_t declared_child = 0;             // the relation the key is declared on
+  std::string child_schema, child_name;         // of child_oid
+  char child_kind = 'r';                        // 'r' (FROM ONLY: keys are not inherited), 'p' 
+  std::string parent_schema, parent_name;       // of parent_oid
   std::vector<std::string> child_columns, parent_columns;  // in key order
   char on_delete = 'a';  // a no action, r restrict, c cascade, n set null, d set default
+  bool deferrable = false;
 
   std::string ChildDisplay() const { return child_schema + "." + child_name; }
+  std::string ParentDisplay() const { return parent_schema + "." + parent_name; }
   bool Blocks() const { return on_delete == 'a' || on_delete == 'r'; }
+  bool Cascades() const { return on_delete == 'c'; }
+  bool SetsColumns() const { return on_delete == 'n' || on_delete == 'd'; }
   std::string_view OnDeleteName() const;  // "NO ACTION", "RESTRICT", "CASCADE", ...
 };
 
-// Every foreign key that references one of `parents` (declared ones: for partitioned tables the
-// key on the parent, not its per-partition clones).
-Result<std::vector<ForeignKey>> ForeignKeysInto(Session& session,
-                                                const std::vector<std::uint32_t>& parents);
+// Every foreign key of the database (declared ones: a key declared on a partitioned table once,
+// not its per-partition clones), sides mapped to partition roots.
+Result<std::vector<ForeignKey>> AllForeignKeys(Session& session);
+
+// The columns of `oid` that are its partition key (a partitioned table; plain columns only, not
+// those read by key expressions), else none.
+Result<std::vector<std::string>> PartitionKeyColumns(Session& session, std::uint32_t oid);
+
+// A trigger or rule the server runs when rows of a relation change: its side effects are the
+// server's, not replay's, and must be accounted for.
+struct ServerAction {
+  std::uint32_t relation = 0;
+  std::string name;
+  std::string kind;  // "trigger" or "rule"
+  std::string when;  // "AFTER DELETE ROW (function public.archive_user)", "ON DELETE DO ALSO"
+};
+Result<std::vector<ServerAction>> TriggersAndRules(Session& session,
+                                                   const std::vector<std::uint32_t>& relations);
+
+// Rows inserted, updated and deleted by the current transaction so far, per table, summed to
+// partition roots (pg_stat_xact_user_tables; on PostgreSQL 15 it also counts earlier unflushed
+// transactions of the session: compare two readings in one transaction).
+struct TableChanges {
+  std::uint32_t relation = 0;  // the partition root
+  std::string schema, name;
+  char kind = 'r';
+  std::uint64_t inserted = 0, updated = 0, deleted = 0;
+  std::string Display() const { return schema + "." + name; }
+};
+Result<std::map<std::uint32_t, TableChanges>> TransactionChanges(Session& session);
+
+// The other sessions holding a lock on one of `relations`: pid, user, application and state,
+// never their query text.
+Result<std::vector<std::string>> LockHolders(Session& session,
+                                             const std::vector<std::uint32_t>& relations);
 
 // Whether the session's role is a superuser.
 Result<bool> IsSuperuser(Session& session);

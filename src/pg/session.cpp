@@ -1,6 +1,11 @@
 #include "src/pg/session.h"
 
+#include <libpq-fe.h>
+
+#include <cstring>
 #include <regex>
+
+#include "src/pg/errors.h"
 
 namespace tombstone::pg {
 namespace {
@@ -14,17 +19,22 @@ std::string FirstLine(std::string_view text) {
   return line;
 }
 
-}  // namespace
+// The libpq handle under libpqxx's connection, for the binary results libpqxx 6.4 cannot ask
+// for. libpqxx keeps it for its large-object class; a subclass may read it.
+class RawConnection : public pqxx::largeobject {
+ public:
+  static PGconn* Of(const pqxx::dbtransaction& t) { return largeobject::raw_connection(t); }
+};
 
-std::string RedactDsn(std::string_view dsn) {
-  // key=value form: password=secret or password='se cret'; URI form: scheme://user:secret@host.
-  static const std::regex kv(R"((^|\s)(password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
-  static const std::regex uri(R"((://[^:/@\s]*:)[^@/\s]*@)");
-  static const std::regex query(R"(([?&]password=)[^&\s]*)", std::regex::icase);
-  std::string out = std::regex_replace(std::string(dsn), kv, "$1$2<redacted>");
-  out = std::regex_replace(out, uri, "$1<redacted>@");
-  return std::regex_replace(out, query, "$1<redacted>");
+void AppendInt32(std::string* out, std::int32_t v) {
+  const auto u = static_cast<std::uint32_t>(v);
+  out->push_back(static_cast<char>(u >> 24));
+  out->push_back(static_cast<char>(u >> 16));
+  out->push_back(static_cast<char>(u >> 8));
+  out->push_back(static_cast<char>(u));
 }
+
+}  // namespace
 
 Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
                                                   const std::string& application_name) {
@@ -46,9 +56,15 @@ Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
         " set_config('default_transaction_read_only', 'off', false)",
         application_name);
   } catch (const std::exception& e) {
+    // libpq's text about a DSN it cannot parse quotes the token it stopped at (maybe a piece of
+    // the password): it is replaced by words that quote nothing (src/pg/dsn.h).
+    const std::optional<std::string> problem = DsnProblem(dsn);
     return Status::Failed(
-        "unable to connect to '" + session->redacted_dsn_ + "': " + FirstLine(e.what()),
-        "check --dsn (or PGHOST, PGPORT, PGUSER, PGDATABASE) and that the server runs");
+        "unable to connect to '" + session->redacted_dsn_ +
+            "': " + (problem ? *problem : RedactSecrets(FirstLine(e.what()), dsn)),
+        problem ? "fix --dsn: a libpq connection string (key=value ...) or URI "
+                  "(postgresql://...)"
+                : "check --dsn (or PGHOST, PGPORT, PGUSER, PGDATABASE) and that the server runs");
   }
   return session;
 }
@@ -57,7 +73,10 @@ Session::~Session() { Rollback(); }
 
 pqxx::transaction_base& Session::Current() { return *work_; }
 
-Status Session::Convert(const std::string& what, ExitCode code, const std::exception& e) {
+Status Session::Convert(const std::string& what, ExitCode code, const std::exception& e,
+                        Detail detail) {
+  last_sqlstate_.clear();
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) last_sqlstate_ = sql->sqlstate();
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     work_.reset();
     return Status::Failed("unable to " + what + ": the connection to the server was lost (" +
@@ -70,7 +89,9 @@ Status Session::Convert(const std::string& what, ExitCode code, const std::excep
                           "the outcome is unknown to the client; run the command again: it is "
                           "idempotent and verifies the result");
   }
-  const std::string cause = FirstLine(e.what());
+  const std::string cause = detail == Detail::kServerText
+                                ? FirstLine(e.what())
+                                : "the server refused it (" + DescribeSqlState(last_sqlstate_) + ")";
   switch (code) {
     case ExitCode::kUsage:
       return Status::Usage("unable to " + what + ": " + cause);
@@ -103,7 +124,8 @@ Status Session::Commit() {
     work_->commit();
     work_.reset();
   } catch (const std::exception& e) {
-    Status s = Convert("commit", ExitCode::kFailed, e);
+    // A deferred trigger may raise naming a row: the condition only.
+    Status s = Convert("commit", ExitCode::kFailed, e, Detail::kConditionOnly);
     work_.reset();
     return s;
   }
@@ -120,7 +142,7 @@ void Session::Rollback() noexcept {
 
 Result<pqxx::result> Session::Query(const std::string& what, const std::string& sql,
                                     const std::vector<std::string>& params, Shape shape,
-                                    ExitCode code) {
+                                    ExitCode code, Detail detail) {
   pqxx::result result;
   try {
     if (work_) {
@@ -130,7 +152,7 @@ Result<pqxx::result> Session::Query(const std::string& what, const std::string& 
       result = autocommit.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
     }
   } catch (const std::exception& e) {
-    return Convert(what, code, e);
+    return Convert(what, code, e, detail);
   }
   const bool fits = shape == Shape::kAnyRows || (shape == Shape::kNone && result.empty()) ||
                     (shape == Shape::kOneRow && result.size() == 1);
@@ -162,9 +184,67 @@ Status Session::Copy(const std::string& what, const std::string& select,
     }
     stream.complete();
   } catch (const std::exception& e) {
-    return Convert(what, ExitCode::kFailed, e);
+    return Convert(what, ExitCode::kFailed, e, Detail::kConditionOnly);
   }
   return Status::Ok();
+}
+
+Status Session::QueryBinary(const std::string& what, const std::string& sql,
+                            const std::vector<std::string>& params,
+                            const std::function<void(std::string_view message)>& row) {
+  const auto* txn = dynamic_cast<const pqxx::dbtransaction*>(work_.get());
+  if (txn == nullptr)
+    return Status::Failed("unable to " + what + ": no transaction is open (internal error)");
+  PGconn* conn = RawConnection::Of(*txn);
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const std::string& p : params) values.push_back(p.c_str());
+  std::unique_ptr<PGresult, decltype(&PQclear)> result(
+      PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                   nullptr, nullptr, /*resultFormat=binary*/ 1),
+      &PQclear);
+  last_sqlstate_.clear();
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    if (result) {
+      const char* code = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+      last_sqlstate_ = code != nullptr ? code : "";
+    }
+    if (PQstatus(conn) != CONNECTION_OK)
+      return Status::Failed("unable to " + what + ": the connection to the server was lost",
+                            "nothing was committed; run the command again");
+    return Status::Failed("unable to " + what + ": the server refused it (" +
+                          DescribeSqlState(last_sqlstate_) + ")");
+  }
+  const int rows = PQntuples(result.get());
+  const int fields = PQnfields(result.get());
+  std::string message;
+  for (int r = 0; r < rows; ++r) {
+    message.clear();
+    if (r == 0) message.append("PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+    message.push_back(static_cast<char>(fields >> 8));
+    message.push_back(static_cast<char>(fields));
+    for (int f = 0; f < fields; ++f) {
+      if (PQgetisnull(result.get(), r, f)) {
+        AppendInt32(&message, -1);
+        continue;
+      }
+      const int length = PQgetlength(result.get(), r, f);
+      AppendInt32(&message, length);
+      message.append(PQgetvalue(result.get(), r, f), static_cast<std::size_t>(length));
+    }
+    row(message);
+  }
+  if (rows > 0) row(std::string_view("\xff\xff", 2));  // the trailer
+  return Status::Ok();
+}
+
+Status Session::SetTimeouts(int lock_timeout_ms) {
+  auto done = Query("set the session's timeouts",
+                    "SELECT set_config('lock_timeout', $1, false),"
+                    " set_config('statement_timeout', '0', false),"
+                    " set_config('idle_in_transaction_session_timeout', '0', false)",
+                    {std::to_string(lock_timeout_ms)}, Shape::kOneRow);
+  return done.ok() ? Status::Ok() : done.status();
 }
 
 Result<std::uint32_t> Session::ResultType(const std::string& what, const std::string& sql,

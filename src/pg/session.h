@@ -13,6 +13,7 @@
 
 #include <pqxx/pqxx>
 
+#include "src/pg/dsn.h"  // RedactDsn
 #include "tombstones/tombstones.h"
 
 namespace tombstone::pg {
@@ -21,11 +22,13 @@ using tombstones::ExitCode;
 using tombstones::Result;
 using tombstones::Status;
 
-// The DSN with any password (key=value or URI form) replaced by <redacted>, for messages.
-std::string RedactDsn(std::string_view dsn);
-
 // What a statement is expected to return; a different result is an error naming the statement.
 enum class Shape { kNone, kOneRow, kAnyRows };
+
+// What an error message may say of the server's own text: kServerText for statements that read
+// only the catalog or the map's own values (a missing column, a bad expression); kConditionOnly
+// for statements over rows, whose server text may quote a row's value (errors.h).
+enum class Detail { kServerText, kConditionOnly };
 
 class Session {
  public:
@@ -46,11 +49,26 @@ class Session {
   // ("unable to <what>: <server message>"). Errors get `code` (kFailed unless told).
   Result<pqxx::result> Query(const std::string& what, const std::string& sql,
                              const std::vector<std::string>& params = {}, Shape shape = Shape::kAnyRows,
-                             ExitCode code = ExitCode::kFailed);
+                             ExitCode code = ExitCode::kFailed,
+                             Detail detail = Detail::kServerText);
+  // Runs `sql` (with text parameters) inside the open transaction and hands each result row to
+  // `row` in the shape of a binary COPY message (the first with the file header in front, then
+  // the trailer), so that rows read back by their locators go through the scan's own decoder.
+  // REQUIRES in_transaction(). Errors name the SQLSTATE only (Detail::kConditionOnly).
+  Status QueryBinary(const std::string& what, const std::string& sql,
+                     const std::vector<std::string>& params,
+                     const std::function<void(std::string_view message)>& row);
+  // The SQLSTATE of the last statement that failed ("" when it had none).
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+
+  // How long a statement waits for a lock before it fails with lock_not_available (0: forever),
+  // and no statement_timeout or idle timeout of the database's or role's settings for this
+  // session: a replay must neither wait forever nor be cut off halfway.
+  Status SetTimeouts(int lock_timeout_ms);
   // Streams `COPY (select) TO STDOUT` in `format`; `row` gets each CopyData message: in text
   // format one line without its newline, in binary format one row (the first with the file
   // header in front, the last the trailer; see copy_binary.h). Memory does not grow with the
-  // result.
+  // result. Errors name the SQLSTATE only: the rows are data (Detail::kConditionOnly).
   enum class CopyFormat { kText, kBinary };
   Status Copy(const std::string& what, const std::string& select,
               const std::function<void(std::string_view row)>& row,
@@ -73,11 +91,13 @@ class Session {
  private:
   Session() = default;
   pqxx::transaction_base& Current();
-  Status Convert(const std::string& what, ExitCode code, const std::exception& e);
+  Status Convert(const std::string& what, ExitCode code, const std::exception& e,
+                 Detail detail = Detail::kServerText);
 
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::transaction_base> work_;
   std::string redacted_dsn_;
+  std::string last_sqlstate_;
 };
 
 }  // namespace tombstone::pg

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "src/pg/errors.h"
 #include "src/replay/locator.h"
 
 namespace tombstone::replay {
@@ -41,8 +42,12 @@ std::string UpdateSql(pg::Session& session, const TablePlan& plan, int* constant
     }
     assignments += (s ? ", " : "") + session.QuoteName(set.column) + " = " + value;
   }
+  // The new row versions' locators come back: a ctid changes with every update, and the rows
+  // are read again by them to verify the result.
+  std::string returning;
+  for (std::size_t i = 0; i < k; ++i) returning += (i ? ", p." : "p.") + plan.locator[i];
   return "UPDATE " + plan.target + " p SET " + assignments + " FROM unnest(" + arrays + ") AS v(" +
-         names + ") WHERE " + match;
+         names + ") WHERE " + match + " RETURNING " + returning;
 }
 
 // The pseudonym of a 'hash' column's value: of the normalized identifier when the column is a
@@ -81,36 +86,82 @@ std::vector<std::string> UpdateParams(const TablePlan& plan, const TableScan& sc
   return params;
 }
 
-Status ApplyTable(pg::Session& session, const TablePlan& plan, TableScan& scan,
-                  const tombstones::Key& key) {
-  const bool deleting = plan.map->action == Action::kDelete;
+// A delete the server refused for a foreign key that CheckBeforeDelete could not see: one that
+// blocks the rows a cascade reaches. Names the candidates.
+Status BlockedFurtherDown(const ApplyOrder& order, const TablePlan& plan, const Status& failed) {
+  std::string keys;
+  for (const auto& [relation, into] : order.cascade_deletes) {
+    (void)into;
+    for (const pg::ForeignKey& fk : order.keys)
+      if (fk.parent_oid == relation && fk.Blocks())
+        keys += (keys.empty() ? "" : ", ") + std::string("'") + fk.name + "' (" +
+                fk.ChildDisplay() + " -> " + fk.ParentDisplay() + ", ON DELETE " +
+                std::string(fk.OnDeleteName()) + ")";
+  }
+  return Status::Failed(failed.message() + (keys.empty() ? std::string() :
+                                             ": rows the server deletes by cascade are still "
+                                             "referenced through " + keys),
+                        "nothing was committed; map the referencing table(s) of '" +
+                            plan.Display() + "' to delete those rows, or change the constraint, "
+                            "then run replay again ('replay --dry-run' shows it without a fence)");
+}
+
+}  // namespace
+
+Status ApplyPlan(pg::Session& session, const ApplyOrder& order,
+                 const std::vector<TablePlan>& plans, std::vector<TableScan>& scans,
+                 std::size_t index, const tombstones::Key& key) {
+  const TablePlan& plan = plans[index];
+  TableScan& scan = scans[index];
+  const bool deleting = plan.action() == Action::kDelete;
+  if (deleting)
+    if (Status s = CheckBeforeDelete(session, order, plans, scans, index); !s.ok()) return s;
   int constants_from = 0;
   const std::string sql = deleting ? DeleteSql(plan) : UpdateSql(session, plan, &constants_from);
   const std::string what = std::string(deleting ? "delete from" : "anonymize rows of") + " '" +
                            plan.Display() + "'";
-  for (std::size_t b = 0; b < scan.rows.size(); b += kBatchRows) {
-    const std::size_t e = std::min(scan.rows.size(), b + kBatchRows);
+  const std::size_t k = plan.locator.size();
+  const std::size_t batch = order.one_statement.count(index) ? scan.rows.size() : kBatchRows;
+  scan.updated = RowsToChange(k);
+  std::vector<std::string_view> values(k);
+  std::vector<const std::string_view*> pointers(k);
+  for (std::size_t b = 0; b < scan.rows.size(); b += batch) {
+    const std::size_t e = std::min(scan.rows.size(), b + batch);
     auto done = session.Query(what, sql,
-                              deleting ? LocatorParams(scan.rows, b, e, plan.locator.size())
-                                       : UpdateParams(plan, scan, b, e, key));
+                              deleting ? LocatorParams(scan.rows, b, e, k)
+                                       : UpdateParams(plan, scan, b, e, key),
+                              pg::Shape::kAnyRows, tombstones::ExitCode::kFailed,
+                              pg::Detail::kConditionOnly);
+    if (!done.ok() && deleting && session.last_sqlstate() == pg::kForeignKeyViolation)
+      return BlockedFurtherDown(order, plan, done.status());
     if (!done.ok()) return done.status();
     const auto changed = static_cast<std::uint64_t>(done->affected_rows());
     (deleting ? scan.counts.deleted : scan.counts.anonymized) += changed;
     if (changed != e - b)
       return Status::Residue("unable to verify '" + plan.Display() + "': a statement given " +
                                  std::to_string(e - b) + " rows changed " + std::to_string(changed),
-                             "nothing was committed; the database stays fenced. Run replay again; "
-                             "if this repeats, run 'tombstone verify' and report it");
+                             "nothing was committed; the database stays fenced. A trigger may "
+                             "skip the change; run 'tombstone replay --dry-run' to see the plan's "
+                             "triggers, and 'tombstone verify'");
+    if (deleting) continue;
+    for (const auto& row : done.value()) {  // the RETURNING locators of the new versions
+      std::vector<std::string> text(k);
+      for (std::size_t i = 0; i < k; ++i) {
+        text[i] = row[static_cast<int>(i)].c_str();
+        values[i] = text[i];
+        pointers[i] = &values[i];
+      }
+      scan.updated.Add(pointers.data());
+    }
   }
   return Status::Ok();
 }
 
-}  // namespace
-
 Status RefreshViews(pg::Session& session, const std::vector<RefreshPlan>& refreshes) {
   for (const RefreshPlan& r : refreshes) {
     auto done = session.Query("refresh materialized view '" + r.Display() + "'",
-                              "REFRESH MATERIALIZED VIEW " + r.quoted);
+                              "REFRESH MATERIALIZED VIEW " + r.quoted, {}, pg::Shape::kAnyRows,
+                              tombstones::ExitCode::kFailed, pg::Detail::kConditionOnly);
     if (!done.ok()) return done.status();
   }
   return Status::Ok();
@@ -121,7 +172,7 @@ Status ApplyChanges(pg::Session& session, const ApplyOrder& order,
                     const tombstones::Key& key) {
   for (std::size_t i : order.tables) {
     const auto started = std::chrono::steady_clock::now();
-    if (Status s = ApplyTable(session, plans[i], scans[i], key); !s.ok()) return s;
+    if (Status s = ApplyPlan(session, order, plans, scans, i, key); !s.ok()) return s;
     scans[i].counts.apply_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }

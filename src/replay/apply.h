@@ -12,12 +12,20 @@
 
 namespace tombstone::replay {
 
-// Applies each table's action to `scans[i].rows` and fills counts.deleted / counts.anonymized.
-// kResidue when a statement changed another number of rows than it was given (the caller rolls
-// back); kFailed on a server error (e.g. a foreign key), with the server's message.
+// Applies each table's action to `scans[i].rows` and fills counts.deleted / counts.anonymized
+// (and scans[i].updated, the anonymized rows' new locators). Before each delete, the foreign
+// keys into the table are checked (CheckBeforeDelete). kResidue when a statement changed another
+// number of rows than it was given (the caller rolls back); kFailed on a server error, named by
+// its SQLSTATE (never the server's text: it may quote a row).
 Status ApplyChanges(pg::Session& session, const ApplyOrder& order,
                     const std::vector<TablePlan>& plans, std::vector<TableScan>& scans,
                     const tombstones::Key& key);
+
+// The same for one plan (its index in `plans`), e.g. a second pass over a table the server
+// changed by itself (expect_changes).
+Status ApplyPlan(pg::Session& session, const ApplyOrder& order,
+                 const std::vector<TablePlan>& plans, std::vector<TableScan>& scans,
+                 std::size_t index, const tombstones::Key& key);
 
 // Refreshes each materialized view, in order (each after what it reads), in the caller's
 // transaction: a view over a cleaned table no longer holds what was erased from it.

@@ -1,39 +1,58 @@
 #include "src/replay/job.h"
 
+#include <pwd.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <ostream>
+#include <sstream>
+
+#include "src/io/atomic_file.h"
+#include "src/pg/errors.h"
 
 namespace tombstone::replay {
 namespace {
 
 Status WriteReceiptFile(const std::string& path, const std::string& body) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << body;
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      return Status::Failed("unable to write receipt '" + path + "': cannot write '" + temporary +
-                            "'");
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return Status::Failed("unable to write receipt '" + path + "': rename failed");
-  }
-  return Status::Ok();
+  // Replaced only when complete, synced, never through a link planted at a temporary name.
+  return io::WriteFileAtomically(path, body, {.mode = 0666, .replace = true});
 }
 
 Status AppendToStore(Context& ctx, Job& job, const std::string& body) {
-  job.store.store.reset();  // the reader goes first; the writer waits for the lock if needed
-  auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
-  if (!writer.ok()) return writer.status();
-  auto entry = writer->store->AppendReceipt(body);
+  if (!job.writer.store) {  // verify records its receipt if it can (it holds no lock)
+    job.store.store.reset();  // the reader goes first; the writer waits for the lock if needed
+    auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
+    if (!writer.ok()) return writer.status();
+    job.writer = std::move(writer.value());
+  }
+  auto entry = job.writer.store->AppendReceipt(body);
   if (!entry.ok()) return entry.status();
   ctx.io.err << "receipt " << entry->seq << " recorded in the store\n";
   return Status::Ok();
+}
+
+// BLAKE2b-256 of the map file's bytes, hex: which map a receipt was made with.
+std::string Digest(const std::string& bytes) {
+  std::array<unsigned char, 32> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
+  std::string hex(65, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), out.data(), out.size());
+  hex.pop_back();
+  return hex;
+}
+
+std::string HostName() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+}
+
+std::string OsUser() {
+  const passwd* pw = ::getpwuid(::geteuid());
+  return pw != nullptr ? std::string(pw->pw_name) : "uid " + std::to_string(::geteuid());
 }
 
 }  // namespace
@@ -55,7 +74,17 @@ void DeclareJobOptions(cxxopts::Options& options) {
       "receipt", "also write the receipt (JSON) to FILE, replaced only when complete",
       cxxopts::value<std::string>(),
       "FILE")("snapshot-label", "a label for the restored snapshot, recorded in the receipt",
-              cxxopts::value<std::string>()->default_value(""), "TEXT");
+              cxxopts::value<std::string>()->default_value(""), "TEXT")(
+      "db-lock-timeout",
+      "seconds a statement waits for a table lock before the run fails naming who holds it; "
+      "0 waits forever",
+      cxxopts::value<double>()->default_value("30"), "SECS")(
+      "backup-source",
+      "the backup tool the database was restored from (pgbackrest, barman, pg_basebackup, "
+      "walg, pg_dump), recorded in the receipt",
+      cxxopts::value<std::string>()->default_value(""), "TOOL")(
+      "backup-id", "the restored backup's identity (set label, backup id), recorded in the receipt",
+      cxxopts::value<std::string>()->default_value(""), "ID");
 }
 
 Status Prepare(Context& ctx, const std::string& command, Job& job) {
@@ -64,21 +93,39 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   if (!ctx.Has("map"))
     return Status::Usage("unable to run '" + command + "': --map FILE is required",
                          "docs/data-map.md describes the file");
-  auto map = LoadDataMap(ctx.Get<std::string>("map"));
+  const double lock_timeout = ctx.Get<double>("db-lock-timeout");
+  if (!std::isfinite(lock_timeout) || lock_timeout < 0 || lock_timeout > 86400)
+    return Status::Usage("unable to parse --db-lock-timeout: expected 0 to 86400 seconds");
+  const std::string map_path = ctx.Get<std::string>("map");
+  std::ifstream map_file(map_path, std::ios::binary);
+  std::ostringstream map_bytes;
+  map_bytes << map_file.rdbuf();
+  if (!map_file)
+    return Status::Usage("unable to read data map '" + map_path + "': cannot read the file");
+  auto map = ParseDataMap(map_bytes.str(), map_path);
   if (!map.ok()) return map.status();
   job.map = std::move(map.value());
+  job.record.map_path = map_path;
+  job.record.map_digest = Digest(map_bytes.str());
+  job.record.host = HostName();
+  job.record.os_user = OsUser();
+  job.record.backup_source = ctx.Get<std::string>("backup-source");
+  job.record.backup_id = ctx.Get<std::string>("backup-id");
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
   if (!opened.ok()) return opened.status();
   job.store = std::move(opened.value());
   auto set = TombstoneSet::Load(*job.store.store);
   if (!set.ok()) return set.status();
   job.tombstones.emplace(std::move(set.value()));
+  job.record.key_fingerprint = job.store.key->Fingerprint();
   job.store.store.reset();  // the tombstones are in memory: free the reader's memtables
   job.Lap("load");
 
   auto session = pg::Session::Connect(ctx.Get<std::string>("dsn"), "tombstone " + command);
   if (!session.ok()) return session.status();
   job.session = std::move(session.value());
+  if (Status s = job.session->SetTimeouts(static_cast<int>(lock_timeout * 1000)); !s.ok())
+    return s;
   ctx.io.err << "tombstone " << command << ": connected to '" << job.session->redacted_dsn()
              << "'; " << job.tombstones->tombstones() << " tombstones ("
              << job.tombstones->held_count() << " on legal hold), " << job.map.tables.size()
@@ -99,6 +146,31 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   job.record.plan = &job.plan;
   job.Lap("plan");
   return Status::Ok();
+}
+
+Status HoldStoreForReceipt(Context& ctx, Job& job) {
+  job.store.store.reset();
+  auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
+  if (!writer.ok())
+    return Status::StoreError(writer.status().message(),
+                              "replay holds the store's lock from before the fence until its "
+                              "receipt is recorded; nothing was fenced or changed. " +
+                                  writer.status().hint());
+  job.writer = std::move(writer.value());
+  return Status::Ok();
+}
+
+Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>& relations) {
+  if (job.session->last_sqlstate() != pg::kLockNotAvailable) return failed;
+  auto holders = pg::LockHolders(*job.session, relations);
+  std::string who;
+  if (holders.ok())
+    for (const std::string& h : holders.value()) who += (who.empty() ? "" : "; ") + h;
+  return Status::Failed(
+      failed.message() + ": a lock was not granted within --db-lock-timeout" +
+          (who.empty() ? std::string() : "; held by " + who),
+      "nothing was committed; end that session (SELECT pg_terminate_backend(pid)) or let it "
+      "finish, then run replay again");
 }
 
 Status ScanAll(Context& ctx, Job& job, bool views) {
@@ -134,29 +206,41 @@ Status ScanViews(Context& ctx, Job& job) {
 
 Status Finish(Context& ctx, Job& job, Status outcome, bool file_only, bool store_best_effort) {
   RunRecord& r = job.record;
-  r.exit_code = static_cast<int>(outcome.code());
-  if (!outcome.ok()) {
-    r.message = outcome.message();
-    r.verification = outcome.code() == tombstones::ExitCode::kResidue ? "residue" : "failed";
-  }
-  r.finished_at = tombstones::Now();
+  const auto complete = [&](const Status& s) {
+    r.exit_code = static_cast<int>(s.code());
+    if (!s.ok()) {
+      r.message = s.message();
+      r.verification = s.code() == tombstones::ExitCode::kResidue ? "residue" : "failed";
+    }
+    r.finished_at = tombstones::Now();
+  };
+  complete(outcome);
   if (!r.scans.empty()) PrintTables(ctx.io.out, r);
   if (!job.reached_database) return outcome;
-  const std::string body = ReceiptJson(r, *job.tombstones);
-  Status written = Status::Ok();
-  if (ctx.Has("receipt")) written = WriteReceiptFile(ctx.Get<std::string>("receipt"), body);
-  if (written.ok() && !file_only) {
-    written = AppendToStore(ctx, job, body);
-    if (!written.ok() && store_best_effort) {
-      ctx.io.err << "warning: " << written.message() << "\n";
-      written = Status::Ok();
+  // The store's log first: the --receipt file then says what the store says, final outcome
+  // included (a receipt that could not be recorded makes the run a store error).
+  Status recorded = Status::Ok();
+  if (!file_only) {
+    recorded = AppendToStore(ctx, job, ReceiptJson(r, *job.tombstones));
+    if (!recorded.ok() && store_best_effort) {
+      ctx.io.err << "warning: " << recorded.message() << "\n";
+      recorded = Status::Ok();
+    }
+    if (!recorded.ok() && outcome.ok()) {
+      outcome = recorded;
+      complete(outcome);
     }
   }
-  if (!outcome.ok()) {
-    if (!written.ok()) ctx.io.err << "warning: " << written.message() << "\n";
-    return outcome;
-  }
-  return written;
+  if (ctx.Has("receipt"))
+    if (Status written = WriteReceiptFile(ctx.Get<std::string>("receipt"),
+                                          ReceiptJson(r, *job.tombstones));
+        !written.ok()) {
+      if (!outcome.ok()) ctx.io.err << "warning: " << written.message() << "\n";
+      else outcome = written;
+    }
+  if (!outcome.ok() && !recorded.ok() && outcome.message() != recorded.message())
+    ctx.io.err << "warning: " << recorded.message() << "\n";
+  return outcome;
 }
 
 }  // namespace tombstone::replay

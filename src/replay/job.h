@@ -23,6 +23,9 @@ namespace tombstone::replay {
 struct Job {
   DataMap map;
   OpenedStore store;
+  // replay: the store opened for writing before the fence goes up, held until the receipt is
+  // recorded, so that a run never commits and then fails to record its receipt.
+  OpenedStore writer;
   std::optional<TombstoneSet> tombstones;
   std::unique_ptr<pg::Session> session;
   Plan plan;
@@ -35,13 +38,24 @@ struct Job {
   std::chrono::steady_clock::time_point lap = std::chrono::steady_clock::now();
 };
 
-// Declares --dsn, --map, --receipt and --snapshot-label.
+// Declares --dsn, --map, --receipt, --snapshot-label, --db-lock-timeout, --backup-source and
+// --backup-id.
 void DeclareJobOptions(cxxopts::Options& options);
 
 // Loads the map and the store's tombstones, connects, reads the snapshot and checks the map
 // against the schema. Nothing is changed. kUsage for a bad map, kStoreError for the store,
 // kFailed when the server cannot be reached.
 Status Prepare(Context& ctx, const std::string& command, Job& job);
+
+// replay: opens the store for writing (waiting --lock-timeout seconds for another writer), so
+// that the receipt can be recorded whatever happens next. kStoreError when it cannot.
+Status HoldStoreForReceipt(Context& ctx, Job& job);
+
+// After a failed statement: when the server refused it for a lock it could not get in time
+// (lock_not_available), the same status with the sessions holding locks on the relations replay
+// touches (pid, user, application, state; never their query), read once the transaction is
+// rolled back. REQUIRES: the transaction is rolled back.
+Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>& relations);
 
 // Scans every mapped relation once, in map order, on the job's session. Materialized views
 // (action refresh) are scanned only when `views` is set: replay scans them after refreshing.

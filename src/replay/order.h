@@ -1,9 +1,13 @@
-// The order replay changes tables in, from the foreign keys in the catalog: anonymized tables
-// first, then deleted tables children before parents. Foreign keys from tables whose rows stay
-// (unmapped, anonymized or retained) are checked against the rows about to be deleted before
-// anything changes.
+// The foreign-key graph around the relations replay changes: the order to change them in
+// (anonymized tables first, then deleted tables children before parents), what the server
+// itself will do through the keys (cascades and SET NULL followed to any depth, across cycles),
+// and the check made right before each delete, when every earlier planned change is done: a
+// reference still there that blocks the delete, or a server action that would delete or change
+// rows the map keeps, stops the replay (exit 1, nothing committed).
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,17 +18,35 @@
 namespace tombstone::replay {
 
 struct ApplyOrder {
-  std::vector<std::size_t> tables;   // indices into the plans, in the order to change them
-  std::vector<pg::ForeignKey> keys;  // every foreign key into a table whose rows are deleted
-  std::vector<std::string> notes;    // for people: what each such key means for the replay
+  std::vector<std::size_t> tables;   // indices into the plan's tables, in the order to change them
+  std::vector<pg::ForeignKey> keys;  // every foreign key of the database (partition roots)
+  std::vector<std::string> notes;    // for people: what each key into a changed table means
+  // Relations the server may delete rows of (cascades), and may change rows of (SET NULL, SET
+  // DEFAULT), because of replay's deletes: the keys that lead there, at any depth.
+  std::map<std::uint32_t, std::vector<std::size_t>> cascade_deletes;
+  std::map<std::uint32_t, std::vector<std::size_t>> column_changes;
+  // Plans deleted in one statement: a key from the table to itself that blocks (NO ACTION or
+  // RESTRICT) is checked at the end of each statement, so rows that reference each other must
+  // go together.
+  std::set<std::size_t> one_statement;
 };
 
-Result<ApplyOrder> OrderTables(pg::Session& session, const std::vector<TablePlan>& plans);
+// Reads the keys and builds the order. kUsage (exit 2) for an anonymize whose 'set' writes a
+// column that a foreign key references (the server would cascade or refuse the update) or that
+// is part of its table's partition key (the row would move to another partition).
+Result<ApplyOrder> OrderTables(pg::Session& session, const Plan& plan);
 
-// kFailed (exit 1) when a row about to be deleted is still referenced, through a key that does
-// not cascade or set null, from a table whose rows stay; names the table, the constraint and the
-// number of referencing rows. Run inside the replay's transaction, before any change.
-Status CheckBlockingKeys(pg::Session& session, const ApplyOrder& order,
-                         const std::vector<TablePlan>& plans, const std::vector<TableScan>& scans);
+// Run inside the replay's transaction right before plan `index`'s rows are deleted. kFailed
+// (exit 1) naming the key, the tables and the number of rows when a row about to be deleted is
+// still referenced through a key that blocks, or when a cascade or SET NULL would delete or change
+// rows of a mapped table that replay keeps (retained, anonymized, held, kept by the guard, not
+// matched).
+Status CheckBeforeDelete(pg::Session& session, const ApplyOrder& order,
+                         const std::vector<TablePlan>& plans, const std::vector<TableScan>& scans,
+                         std::size_t index);
+
+// The keys (by index into order.keys) that lead the server into `relation`, named for messages:
+// "'orders_user_id_fkey' (public.orders -> public.users, ON DELETE CASCADE)".
+std::string KeysInto(const ApplyOrder& order, std::uint32_t relation, bool deletes);
 
 }  // namespace tombstone::replay

@@ -1,6 +1,7 @@
 #include "src/replay/receipt.h"
 
 #include <algorithm>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "src/cli/output.h"
@@ -59,7 +60,31 @@ std::vector<std::uint32_t> TombstonesBehind(const RunRecord& run) {
   return all;
 }
 
+KindCoverage CoverageOf(const Plan& plan, const TombstoneSet& tombstones) {
+  KindCoverage coverage;
+  std::set<std::string> matched;
+  for (const TablePlan& p : plan.tables)
+    for (const KeySource& source : p.sources) matched.insert(source.kind);
+  coverage.kinds_matched.assign(matched.begin(), matched.end());
+  const std::vector<std::string>& names = tombstones.kind_names();
+  std::uint64_t matched_bits = 0;
+  for (std::size_t i = 0; i < names.size() && i < 64; ++i)
+    if (matched.count(names[i]) > 0) matched_bits |= std::uint64_t{1} << std::min<std::size_t>(i, 63);
+  for (const auto& [kinds, count] : tombstones.kind_sets()) {
+    if ((kinds & matched_bits) != 0) {
+      coverage.covered += count;
+      continue;
+    }
+    coverage.not_covered_total += count;
+    for (std::size_t i = 0; i < names.size() && i < 64; ++i)
+      if ((kinds >> std::min<std::size_t>(i, 63)) & 1) coverage.not_covered[names[i]] += count;
+  }
+  return coverage;
+}
+
 std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
+  // Rows count as deleted or anonymized only when the run committed them.
+  const bool committed = run.committed;
   json tables = json::array();
   for (const TableScan* scan : run.scans) {
     const TableCounts& c = scan->counts;
@@ -74,6 +99,9 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
                                             : json(scan->plan->inherits_from)},
                       {"action", std::string(ActionName(scan->plan->map->action))},
                       {"sources_kept", kept},
+                      {"expect_changes", scan->plan->map->expect_changes.empty()
+                                             ? json(nullptr)
+                                             : json(scan->plan->map->expect_changes)},
                       {"guard_zone", scan->plan->guard_zone.empty()
                                          ? json(nullptr)
                                          : json(scan->plan->guard_zone)},
@@ -81,8 +109,8 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
                       {"rows_scanned", c.scanned},
                       {"rows_matched", c.matched},
                       {"rows_to_change", c.to_change},
-                      {"rows_deleted", c.deleted},
-                      {"rows_anonymized", c.anonymized},
+                      {"rows_deleted", committed ? c.deleted : 0},
+                      {"rows_anonymized", committed ? c.anonymized : 0},
                       {"rows_already_anonymized", c.already_anonymized},
                       {"rows_retained", c.retained},
                       {"rows_kept_by_guard", c.kept_by_guard},
@@ -90,24 +118,46 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
                       {"seconds", c.scan_seconds + c.apply_seconds}});
   }
   json refreshed = json::array();
-  if (run.plan != nullptr)
+  if (run.plan != nullptr && committed)
     for (const RefreshPlan& view : run.plan->refreshes)
       refreshed.push_back({{"view", view.Display()}, {"named_by_map", view.map != nullptr}});
+  json server_changes = json::array();
+  for (const ServerChange& change : run.server_changes)
+    server_changes.push_back({{"table", change.table},
+                              {"rows_deleted", committed ? change.deleted : 0},
+                              {"rows_updated", committed ? change.updated : 0},
+                              {"through", change.through}});
+  json actions = json::array();
+  for (const pg::ServerAction& a : run.server_actions) {
+    std::string on;
+    if (run.plan != nullptr)
+      for (const TablePlan& p : run.plan->tables)
+        if (p.relation.oid == a.relation) on = p.Display();
+    actions.push_back({{"table", on}, {"kind", a.kind}, {"name", a.name}, {"when", a.when}});
+  }
   const std::vector<std::uint32_t> behind = TombstonesBehind(run);
   json requests = json::array();
   if (run.command == "verify")
     for (std::size_t i = 0; i < behind.size() && i < kReceiptRequestIds; ++i)
       requests.push_back(std::string(tombstones.request_id(behind[i])));
+  KindCoverage coverage;
+  if (run.plan != nullptr) coverage = CoverageOf(*run.plan, tombstones);
+  const auto optional = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
   json body = {
-      {"receipt_version", 1},
+      {"receipt_version", 2},
       {"command", run.command},
       {"dry_run", run.dry_run},
+      {"committed", committed},
       {"tool_version", std::string(tombstones::Version())},
       {"started_at", tombstones::FormatTime(run.started_at)},
       {"finished_at", tombstones::FormatTime(run.finished_at)},
       {"exit_code", run.exit_code},
       {"verification", run.verification},
       {"verification_method", run.verify_method},
+      {"host", optional(run.host)},
+      {"os_user", optional(run.os_user)},
+      {"map", {{"path", run.map_path}, {"digest", run.map_digest}}},
+      {"backup", {{"source", optional(run.backup_source)}, {"id", optional(run.backup_id)}}},
       {"database",
        {{"name", run.snapshot.database}, {"server_version", run.snapshot.server_version}}},
       {"snapshot",
@@ -120,11 +170,18 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
       {"store",
        {{"tombstones", tombstones.digest().tombstones},
         {"held", tombstones.digest().held},
-        {"digest", tombstones.digest().hash}}},
+        {"digest", tombstones.digest().hash},
+        {"key_fingerprint", run.key_fingerprint}}},
+      {"kinds_matched", coverage.kinds_matched},
+      {"tombstones_covered", coverage.covered},
+      {"tombstones_not_covered", coverage.not_covered_total},
+      {"not_covered_by_kind", coverage.not_covered},
       {"tables", tables},
-      {"materialized_views_refreshed", run.dry_run || run.command == "verify" ? json::array()
-                                                                              : refreshed},
-      {run.command == "verify" ? "tombstones_present" : "tombstones_applied", behind.size()},
+      {"materialized_views_refreshed", refreshed},
+      {"server_changes", server_changes},
+      {"triggers_and_rules", actions},
+      {run.command == "verify" ? "tombstones_present" : "tombstones_applied",
+       run.command == "verify" || committed ? behind.size() : 0},
       {"held_requests", tombstones.held_count()},
       {"timings", run.timings},
       {"fence", {{"raised", run.fence.raised}, {"sessions_ended", run.fence.sessions_ended}}}};

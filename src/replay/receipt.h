@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "src/pg/catalog.h"
 #include "src/pg/session.h"
 #include "src/replay/fence.h"
+#include "src/replay/side_effects.h"
 #include "src/replay/scan.h"
 #include "src/replay/tombstone_set.h"
 
@@ -29,6 +31,9 @@ Result<Snapshot> ReadSnapshot(pg::Session& session, const std::string& label);
 struct RunRecord {
   std::string command;  // "replay" or "verify"
   bool dry_run = false;
+  // Whether the run's changes were committed. A run that did not commit records no row and no
+  // tombstone as applied, whatever it tried.
+  bool committed = false;
   std::string verify_method;  // "counts", "full", or "scan" (verify)
   tombstones::Micros started_at = 0, finished_at = 0;
   int exit_code = 0;
@@ -39,7 +44,25 @@ struct RunRecord {
   const Plan* plan = nullptr;  // the refreshed views and the sources kept under anonymize
   FenceState fence;  // a clean replay lifts it right after the receipt is recorded
   std::map<std::string, double> timings;  // step -> seconds
+  // What ties the receipt to its inputs: the map (path and BLAKE2b-256 of its bytes), the store's
+  // key fingerprint, who ran it where, and the backup restored when a restore hook knows it.
+  std::string map_path, map_digest;
+  std::string key_fingerprint;
+  std::string host, os_user;
+  std::string backup_source, backup_id;
+  std::vector<ServerChange> server_changes;      // rows the server changed in unmapped tables
+  std::vector<pg::ServerAction> server_actions;  // triggers and rules on the mapped tables
 };
+
+// Which tombstones the map can match at all: those with at least one kind that some match source
+// of the plan reads. The others cannot be re-applied by this map, whatever the data holds.
+struct KindCoverage {
+  std::vector<std::string> kinds_matched;             // kinds with a match source
+  std::uint64_t covered = 0;                          // tombstones with such a kind
+  std::map<std::string, std::uint64_t> not_covered;  // kind -> tombstones with no matched kind
+  std::uint64_t not_covered_total = 0;
+};
+KindCoverage CoverageOf(const Plan& plan, const TombstoneSet& tombstones);
 
 // A verify receipt lists the request ids still present up to this many (tombstones_present has
 // the count): enough for any real residue, bounded when a whole unreplayed backup is verified.

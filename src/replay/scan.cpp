@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <functional>
 #include <limits>
 #include <ostream>
 
@@ -287,32 +288,59 @@ void Progress::Finish(std::uint64_t rows) {
   if (enabled_) Show(rows, true);
 }
 
-Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
-                            const TombstoneSet& tombstones, const tombstones::Key& key,
-                            Progress& progress) {
+namespace {
+
+// One pass with rows from `feed` (which hands each binary row message to its argument).
+Result<TableScan> Scan(const TablePlan& plan, const TombstoneSet& tombstones,
+                       const tombstones::Key& key, const std::string& what,
+                       const std::function<Status(const std::function<void(std::string_view)>&)>&
+                           feed,
+                       Progress* progress) {
   TableScan scan;
   scan.plan = &plan;
   scan.rows = RowsToChange(plan.locator.size() + plan.sets.size());
   TableCounts& counts = scan.counts;
   const double started = Seconds();
-  progress.Start(plan.Display(), plan.relation.estimated_rows);
+  if (progress != nullptr) progress->Start(plan.Display(), plan.relation.estimated_rows);
   Scanner scanner(plan, tombstones, key, scan);
-  const std::string what = "scan table '" + plan.Display() + "'";
-  Status copied = session.Copy(
-      what, plan.select,
-      [&](std::string_view message) {
-        scanner.Add(message);
-        progress.Tick(counts.scanned);
-      },
-      pg::Session::CopyFormat::kBinary);
+  Status copied = feed([&](std::string_view message) {
+    scanner.Add(message);
+    if (progress != nullptr) progress->Tick(counts.scanned);
+  });
   scanner.Flush();
-  progress.Finish(counts.scanned);
+  if (progress != nullptr) progress->Finish(counts.scanned);
   if (!copied.ok()) return copied;
   if (!scanner.error().empty()) return Status::Failed("unable to " + what + ": " + scanner.error());
   scan.requests = scanner.Requests();
   if (plan.action() != Action::kRefresh) counts.to_change = scan.rows.size();
   counts.scan_seconds = Seconds() - started;
   return scan;
+}
+
+}  // namespace
+
+Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
+                            const TombstoneSet& tombstones, const tombstones::Key& key,
+                            Progress& progress) {
+  const std::string what = "scan table '" + plan.Display() + "'";
+  return Scan(
+      plan, tombstones, key, what,
+      [&](const std::function<void(std::string_view)>& row) {
+        return session.Copy(what, plan.select, row, pg::Session::CopyFormat::kBinary);
+      },
+      &progress);
+}
+
+Result<TableScan> ScanRows(pg::Session& session, const TablePlan& plan,
+                           const TombstoneSet& tombstones, const tombstones::Key& key,
+                           const std::string& condition, const std::vector<std::string>& params) {
+  const std::string what = "read again the changed rows of '" + plan.Display() + "'";
+  return Scan(
+      plan, tombstones, key, what,
+      [&](const std::function<void(std::string_view)>& row) {
+        return session.QueryBinary(what, plan.select + " p WHERE " + condition, params, row);
+      },
+      nullptr);
 }
 
 }  // namespace tombstone::replay

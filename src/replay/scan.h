@@ -39,6 +39,7 @@ struct TableScan {
   const TablePlan* plan = nullptr;
   TableCounts counts;
   RowsToChange rows;
+  RowsToChange updated;  // anonymized rows: their locators after the update (a ctid changes)
   std::vector<std::uint32_t> requests;  // tombstones behind the rows to change, ascending
 };
 
@@ -67,5 +68,11 @@ class Progress {
 Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
                             const TombstoneSet& tombstones, const tombstones::Key& key,
                             Progress& progress);
+
+// The same decisions for the rows of `plan`'s relation (alias p) that satisfy `condition` (with
+// `params`), read in the open transaction: how replay reads again the rows it changed.
+Result<TableScan> ScanRows(pg::Session& session, const TablePlan& plan,
+                           const TombstoneSet& tombstones, const tombstones::Key& key,
+                           const std::string& condition, const std::vector<std::string>& params);
 
 }  // namespace tombstone::replay

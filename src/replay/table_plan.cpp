@@ -76,34 +76,67 @@ class Planner {
       : session_(session), map_(map), tombstones_(tombstones), key_(key), plan_for_(plan_for) {}
 
   Result<Plan> Run() {
+    plan_.map = &map_;
     auto facts = pg::ReadDatabaseFacts(session_);
     if (!facts.ok()) return facts.status();
     plan_.database = facts.value();
     if (plan_.database.encoding == "SQL_ASCII")
-      return Status::Usage(
+      return plan_.problems.emplace_back(Status::Usage(
           "unable to replay into database '" + plan_.database.name +
               "': its encoding is SQL_ASCII, so the server cannot say how its bytes read as text "
               "and an identifier stored in another encoding would never match",
           "convert the database to UTF8 (or its real encoding) before replaying; nothing was "
-          "changed");
+          "changed"));
     // Which relation each entry names, so that an entry for an inheritance child takes the
     // child (and its own children) out of its parent's entry.
     std::vector<std::optional<pg::Relation>> named;
     for (const TableMap& t : map_.tables) {
       auto found = pg::FindRelation(session_, t.schema, t.name);
       if (!found.ok()) return found.status();
-      if (!found.value())
-        return MapError(map_, t.line,
-                        "table '" + t.schema + "." + t.name + "' does not exist in the database");
-      if (Status s = CheckKind(t, *found.value()); !s.ok()) return s;
+      Status s = !found.value() ? MapError(map_, t.line, "table '" + t.schema + "." + t.name +
+                                                             "' does not exist in the database")
+                                : CheckKind(t, *found.value());
+      if (!s.ok()) {
+        if (!Refused(std::move(s))) return plan_.problems.back();
+        named.emplace_back();
+        continue;
+      }
       mapped_.insert(found.value()->oid);
       named.push_back(std::move(found.value()));
     }
-    for (std::size_t i = 0; i < map_.tables.size(); ++i)
-      if (Status s = PlanEntry(map_.tables[i], *named[i]); !s.ok()) return s;
+    for (std::size_t i = 0; i < map_.tables.size(); ++i) {
+      if (!named[i]) continue;
+      const std::size_t before = plan_.tables.size();
+      if (Status s = PlanEntry(map_.tables[i], *named[i]); !s.ok()) {
+        plan_.tables.resize(before);  // an entry is planned whole or not at all
+        if (!Refused(std::move(s))) return plan_.problems.back();
+      }
+    }
     if (Status s = PlanRefreshes(); !s.ok()) return s;
+    if (!plan_.problems.empty()) return plan_.problems.front();
     return std::move(plan_);
   }
+
+  // Collects every refusal of the map (exit 2) when asked (tombstone check); any other error,
+  // or the first refusal otherwise, ends the planning. Returns whether planning goes on.
+  bool Refused(Status s) {
+    plan_.problems.push_back(s);
+    return collect_ != nullptr && s.code() == tombstones::ExitCode::kUsage;
+  }
+
+ public:
+  // With `collect`, Run() goes on after a refused entry and leaves every refusal and the plan of
+  // the other entries in *collect.
+  Plan* collect_ = nullptr;
+
+  Status RunCollecting(Plan* out) {
+    collect_ = out;
+    auto planned = Run();
+    *out = planned.ok() ? std::move(planned.value()) : std::move(plan_);
+    return planned.status();
+  }
+
+ private:
 
  private:
   Status CheckKind(const TableMap& t, const pg::Relation& r) {
@@ -367,6 +400,14 @@ std::string KeySource::Describe() const {
 Result<Plan> PlanTables(pg::Session& session, const DataMap& map, const TombstoneSet& tombstones,
                         const tombstones::Key& key, PlanFor plan_for) {
   return Planner(session, map, tombstones, key, plan_for).Run();
+}
+
+Status PlanTablesCollecting(pg::Session& session, const DataMap& map,
+                            const TombstoneSet& tombstones, const tombstones::Key& key, Plan* plan) {
+  Planner planner(session, map, tombstones, key, PlanFor::kChanges);
+  Status done = planner.RunCollecting(plan);
+  if (!done.ok() && done.code() != tombstones::ExitCode::kUsage) return done;
+  return Status::Ok();
 }
 
 }  // namespace tombstone::replay

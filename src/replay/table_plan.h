@@ -80,6 +80,7 @@ struct RefreshPlan {
 };
 
 struct Plan {
+  const DataMap* map = nullptr;
   pg::DatabaseFacts database;
   // Every physical relation to scan, in map order (a mapped table, then the tables that
   // inherit from it). Materialized views the map names with match sources are here too
@@ -87,6 +88,7 @@ struct Plan {
   std::vector<TablePlan> tables;
   std::vector<RefreshPlan> refreshes;
   std::vector<std::string> notes;  // for the printed plan
+  std::vector<Status> problems;    // PlanTablesCollecting: every refusal of the map
 };
 
 // What the plan is for: replay needs each row's locator to change it; verify only counts.
@@ -102,5 +104,11 @@ enum class PlanFor { kChanges, kCounting };
 // anonymize that leaves a match source as it is without 'keep'; a SQL_ASCII database.
 Result<Plan> PlanTables(pg::Session& session, const DataMap& map, const TombstoneSet& tombstones,
                         const tombstones::Key& key, PlanFor plan_for);
+
+// For 'tombstone check': plans every entry that can be planned, and leaves every refusal (exit 2,
+// one per refused entry) in plan->problems instead of stopping at the first. The error of
+// anything else (the server, the catalog) is returned.
+Status PlanTablesCollecting(pg::Session& session, const DataMap& map,
+                            const TombstoneSet& tombstones, const tombstones::Key& key, Plan* plan);
 
 }  // namespace tombstone::replay

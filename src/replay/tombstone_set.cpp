@@ -1,5 +1,7 @@
 #include "src/replay/tombstone_set.h"
 
+#include <algorithm>
+
 namespace tombstone::replay {
 
 Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
@@ -13,10 +15,18 @@ Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
     set.erased_at_.push_back(t.erased_at);
     set.held_.push_back(t.hold_reason.has_value());
     if (t.hold_reason) ++set.held_count_;
+    std::uint64_t kinds = 0;
     for (const auto& id : t.identifiers) {
       set.kinds_.try_emplace(id.kind, id.normalizer);  // no node built for a known kind
+      auto known = set.kind_index_.find(id.kind);
+      if (known == set.kind_index_.end()) {
+        known = set.kind_index_.emplace(id.kind, static_cast<int>(set.kind_names_.size())).first;
+        set.kind_names_.push_back(id.kind);
+      }
+      kinds |= std::uint64_t{1} << std::min(known->second, 63);
       set.Insert(id.hash, index);
     }
+    ++set.kind_sets_[kinds];
   });
   if (!digest.ok()) return digest.status();
   set.digest_ = digest.value();

@@ -55,6 +55,11 @@ class TombstoneSet {
   // The normalizer the store recorded for each kind it has seen.
   const std::map<std::string, tombstones::Normalizer>& kinds() const { return kinds_; }
   const tombstones::StoreDigest& digest() const { return digest_; }
+  // How many tombstones have each set of kinds: bit i of a key stands for kind_names()[i]
+  // (bit 63: any kind past the 63rd, rare), so that a run can say which tombstones its map can
+  // match at all.
+  const std::map<std::uint64_t, std::uint64_t>& kind_sets() const { return kind_sets_; }
+  const std::vector<std::string>& kind_names() const { return kind_names_; }
 
  private:
   // 20 bytes: the hash as two words (compared without memcmp) and the tombstone (kNone: empty).
@@ -79,6 +84,9 @@ class TombstoneSet {
   std::vector<bool> held_;
   std::size_t held_count_ = 0;
   std::map<std::string, tombstones::Normalizer> kinds_;
+  std::map<std::string, int, std::less<>> kind_index_;
+  std::vector<std::string> kind_names_;
+  std::map<std::uint64_t, std::uint64_t> kind_sets_;
   tombstones::StoreDigest digest_;
 };
 

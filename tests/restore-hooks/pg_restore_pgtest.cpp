@@ -24,15 +24,12 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
   OpenToServerUser(dir);
   const std::string source = pg.CreateDatabase("dumped");
   pg.Psql(ReadFile(TestData("schema.sql")), source);
-  pg.Psql(
-      "DO $$ BEGIN CREATE ROLE restore_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END "
-      "$$;");
+  pg.EnsureRole("restore_app");
   SourceCluster::Must(
       PgBinDir() + "/pg_dump -Fc -f " + Q(dir / "app.dump") + " " + Q(pg.Dsn(source)), "dump");
   StoreFixture store(dir.path());
   RecordErasures(store);  // erased after the dump was taken: the dump still holds them
-  static int runs = 0;
-  const std::string db = "restored_" + std::to_string(::getpid()) + "_" + std::to_string(++runs);
+  const std::string db = pg.UniqueName("restored");
   const std::string run = Env(dir) + Hook("pg-restore.sh") + " --dump " + Q(dir / "app.dump") +
                           " --dsn " + Q(pg.Dsn()) + " --dbname ";
   const std::string rest = " --store " + Q(store.store) + " --key-file " + Q(store.key) +
@@ -40,8 +37,7 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
                            Q(dir / "receipt.json");
   auto app_login = [&](const std::string& name) {
     return PgBinDir() + "/psql -X -A -t -c 'SELECT count(*) FROM pg_class' " +
-           Q("host=" + pg.socket_dir() + " port=" + std::to_string(pg.port()) +
-             " user=restore_app dbname=" + name);
+           Q(pg.DsnAs("restore_app", name));
   };
 
   SECTION("replay clean: the erased subjects are gone and the database opens") {
@@ -63,6 +59,8 @@ TEST_CASE("pg_restore: a dump goes into a new database, fenced until replay is c
     auto receipt = ReadJson(dir / "receipt.json");
     CHECK(receipt["verification"] == "clean");
     CHECK(receipt["tombstones_applied"] == 2);
+    CHECK(receipt["backup"]["source"] == "pg_dump");
+    CHECK(receipt["backup"]["id"] == "app.dump");
     CHECK(receipt["snapshot"]["label"].get<std::string>().find("dump 'app.dump' created") !=
           std::string::npos);
     Sh app = Shell(app_login(db));

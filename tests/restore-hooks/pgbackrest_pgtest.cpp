@@ -53,6 +53,7 @@ TEST_CASE("pgBackRest: a restore from a local repository is replayed fenced, wit
   auto receipt = ReadJson(dir / "receipt.json");
   CHECK(receipt["verification"] == "clean");
   CHECK(receipt["tombstones_applied"] == 2);
+  CHECK(receipt["backup"]["source"] == "pgbackrest");
 
   Opened opened(dir / "restored", dir / "open-sock", 54423);
   REQUIRE(opened.up());

@@ -84,6 +84,8 @@ TEST_CASE("pg_basebackup + WAL archive: a point-in-time restore is replayed fenc
   CHECK(receipt["exit_code"] == 0);
   CHECK(receipt["verification"] == "clean");
   CHECK(receipt["tombstones_applied"] == 2);
+  CHECK(receipt["backup"]["source"] == "pg_basebackup");
+  CHECK(receipt["backup"]["id"] == "pg_basebackup base backup");  // backup_label's LABEL
   CHECK(receipt["snapshot"]["system_identifier"] == source.SystemIdentifier());
   CHECK(receipt["snapshot"]["label"].get<std::string>().find(
             "replayed to " + summary["replay_timestamp"]) != std::string::npos);

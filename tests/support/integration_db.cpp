@@ -33,4 +33,11 @@ void RecordIntegrationTombstones(const StoreFixture& store) {
   }
 }
 
+IntegrationFixture::IntegrationFixture() : IntegrationFixture("it") {}
+
+IntegrationFixture::IntegrationFixture(const std::string& prefix)
+    : pg(PgCluster::Shared()), store(dir.path()), db(pg, prefix) {
+  RecordIntegrationTombstones(store);
+}
+
 }  // namespace tombstone::testing

@@ -7,6 +7,7 @@
 
 #include "tests/support/cli_runner.h"
 #include "tests/support/pg_cluster.h"
+#include "tests/support/temp_dir.h"
 
 namespace tombstone::testing {
 
@@ -30,5 +31,21 @@ inline const std::vector<int> kErasedSubjects = {3, 7, 10, 19, 23};
 inline constexpr int kHeldSubject = 15;
 // Records the fixture's six tombstones, erased at 2024-06-01T00:00:00Z, R-15 on hold.
 void RecordIntegrationTombstones(const StoreFixture& store);
+
+// The set-up of a test against the integration fixture, for TEST_CASE_METHOD (its members are
+// the test's names): the shared cluster `pg`, a temporary directory `dir`, a store `store` (key
+// in `dir`) holding the six tombstones, and a fresh database `db` with the schema and data;
+// the map is IntegrationMap().
+// Built anew for each run through the test case (each SECTION). Throws when a step fails.
+class IntegrationFixture {
+ public:
+  IntegrationFixture();
+  explicit IntegrationFixture(const std::string& prefix);
+
+  PgCluster& pg;
+  TempDir dir;
+  StoreFixture store;
+  IntegrationDb db;
+};
 
 }  // namespace tombstone::testing

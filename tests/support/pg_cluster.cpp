@@ -8,7 +8,9 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 
 #include "tests/support/temp_dir.h"
@@ -34,6 +36,18 @@ std::string Capture(const std::string& command, int* status) {
   while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
   *status = ::pclose(p);
   return out;
+}
+
+// key=value lines, as Publish writes them.
+std::map<std::string, std::string> ReadState(const std::string& path) {
+  std::map<std::string, std::string> state;
+  std::istringstream in(ReadFile(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) state[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return state;
 }
 
 bool PortFree(int port, const std::string& socket_dir) {
@@ -93,6 +107,7 @@ PgCluster::PgCluster() : bin_dir_(PgBinDir()) {
 }
 
 PgCluster::~PgCluster() {
+  if (!owned_) return;
   RunAsServerUser(bin_dir_ + "/pg_ctl -w -t 60 -m immediate -D " + Quote(data_dir_) +
                   " stop > /dev/null 2>&1");
   std::error_code ignored;
@@ -100,12 +115,78 @@ PgCluster::~PgCluster() {
 }
 
 PgCluster& PgCluster::Shared() {
-  static PgCluster cluster;
-  return cluster;
+  // Initialized once (thread-safe); after a throw, the next call tries again.
+  static const std::unique_ptr<PgCluster> cluster = []() -> std::unique_ptr<PgCluster> {
+    const char* state = std::getenv(kSharedClusterEnv);
+    if (state != nullptr && *state != '\0') return Attach(state);
+    return std::make_unique<PgCluster>();
+  }();
+  return *cluster;
 }
 
-std::string PgCluster::Dsn(const std::string& dbname) const {
-  return "host=" + socket_dir_ + " port=" + std::to_string(port_) + " user=" + superuser_ +
+void PgCluster::Publish(const std::string& state_file) {
+  std::string state;
+  for (const auto& [key, value] :
+       std::map<std::string, std::string>{{"base_dir", base_dir_},
+                                          {"data_dir", data_dir_},
+                                          {"socket_dir", socket_dir_},
+                                          {"bin_dir", bin_dir_},
+                                          {"superuser", superuser_},
+                                          {"port", std::to_string(port_)}})
+    state += key + "=" + value + "\n";
+  const std::string partial = state_file + ".partial";
+  WriteFile(partial, state);
+  if (ReadFile(partial) != state || ::rename(partial.c_str(), state_file.c_str()) != 0)
+    throw std::runtime_error("unable to write '" + state_file + "'");
+  owned_ = false;
+}
+
+std::unique_ptr<PgCluster> PgCluster::Attach(const std::string& state_file) {
+  const auto state = ReadState(state_file);
+  std::unique_ptr<PgCluster> pg(new PgCluster(AttachTag{}));
+  pg->owned_ = false;
+  try {
+    pg->base_dir_ = state.at("base_dir");
+    pg->data_dir_ = state.at("data_dir");
+    pg->socket_dir_ = state.at("socket_dir");
+    pg->bin_dir_ = state.at("bin_dir");
+    pg->superuser_ = state.at("superuser");
+    pg->port_ = std::stoi(state.at("port"));
+  } catch (const std::exception&) {
+    throw std::runtime_error("no shared PostgreSQL cluster described in '" + state_file + "' (" +
+                             kSharedClusterEnv +
+                             "): did the ctest fixture 'pg_cluster_start' fail?");
+  }
+  pg->Psql("SELECT 1;");  // throws with psql's message when the server does not answer
+  return pg;
+}
+
+bool PgCluster::StopPublished(const std::string& state_file) {
+  if (!std::filesystem::exists(state_file)) return true;
+  bool stopped = true;
+  try {
+    std::unique_ptr<PgCluster> pg(new PgCluster(AttachTag{}));
+    const auto state = ReadState(state_file);
+    pg->bin_dir_ = state.at("bin_dir");
+    pg->data_dir_ = state.at("data_dir");
+    pg->base_dir_ = state.at("base_dir");
+    pg->owned_ = true;  // its destructor stops the server and removes the directory
+    stopped = pg->RunAsServerUser(pg->bin_dir_ + "/pg_ctl status -D " + Quote(pg->data_dir_) +
+                                  " > /dev/null 2>&1") != 0 ||
+              pg->RunAsServerUser(pg->bin_dir_ + "/pg_ctl -w -t 60 -m immediate -D " +
+                                  Quote(pg->data_dir_) + " stop > /dev/null 2>&1") == 0;
+  } catch (const std::exception&) {
+    stopped = false;
+  }
+  std::error_code ignored;
+  std::filesystem::remove(state_file, ignored);
+  return stopped;
+}
+
+std::string PgCluster::Dsn(const std::string& dbname) const { return DsnAs(superuser_, dbname); }
+
+std::string PgCluster::DsnAs(const std::string& user, const std::string& dbname) const {
+  return "host=" + socket_dir_ + " port=" + std::to_string(port_) + " user=" + user +
          " dbname=" + dbname;
 }
 
@@ -122,11 +203,26 @@ std::string PgCluster::Psql(const std::string& sql, const std::string& dbname) c
   return out;
 }
 
+std::string PgCluster::UniqueName(const std::string& prefix) {
+  // The process id alone is not enough on a cluster that outlives processes: ids are reused.
+  static const std::uint32_t salt = std::random_device{}();
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%08x", salt);
+  return prefix + "_" + std::to_string(::getpid()) + "_" + suffix + "_" +
+         std::to_string(++databases_);
+}
+
 std::string PgCluster::CreateDatabase(const std::string& prefix) {
-  const std::string name = prefix + "_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(++databases_);
+  const std::string name = UniqueName(prefix);
   Psql("CREATE DATABASE " + name + ";");
   return name;
+}
+
+void PgCluster::EnsureRole(const std::string& role) const {
+  // Two sessions creating the same role at once: the loser gets unique_violation, not
+  // duplicate_object.
+  Psql("DO $$ BEGIN CREATE ROLE \"" + role +
+       "\" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;");
 }
 
 }  // namespace tombstone::testing

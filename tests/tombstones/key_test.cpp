@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "tests/support/temp_dir.h"
 #include "tombstones/tombstones.h"
@@ -112,5 +115,61 @@ TEST_CASE("a pseudonym is recognized only when this key made it", "[store]") {
   for (const Case& c : lookalikes) {
     INFO(c.name);
     CHECK_FALSE(key.IsPseudonym(c.text));
+  }
+}
+
+// Issue 15, finding 9: the key file is checked on the open descriptor, never through a link,
+// and must belong to the user running tombstone (or root).
+TEST_CASE("key files that someone else could swap or read are refused", "[store]") {
+  TempDir dir;
+  const std::string path = dir / "key";
+  REQUIRE(Key::Generate(path).ok());
+
+  SECTION("a symbolic link to a good key file is refused, not followed") {
+    const std::string link = dir / "link";
+    REQUIRE(::symlink(path.c_str(), link.c_str()) == 0);
+    auto loaded = Key::Load(link);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.status().code() == ExitCode::kStoreError);
+    CHECK(loaded.status().message() == "unable to use key file '" + link +
+                                           "': it is a symbolic link");
+  }
+  SECTION("a file owned by another user is refused") {
+    if (::geteuid() != 0) {
+      WARN("not root: cannot give the key file to another user");
+      return;
+    }
+    REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);  // nobody
+    auto loaded = Key::Load(path);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.status().code() == ExitCode::kStoreError);
+    CHECK(loaded.status().message() == "unable to use key file '" + path +
+                                           "': it belongs to another user (uid 65534)");
+  }
+  SECTION("a FIFO is refused without waiting for a writer") {
+    const std::string fifo = dir / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto loaded = Key::Load(fifo);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK_THAT(loaded.status().message(), Catch::EndsWith("not a regular file"));
+  }
+  SECTION("a file longer than a key is refused") {
+    tombstone::testing::WriteFile(path, std::string(64, 'a') + "\n" + std::string(4096, 'b'));
+    REQUIRE(::chmod(path.c_str(), 0600) == 0);
+    auto loaded = Key::Load(path);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.status().code() == ExitCode::kStoreError);
+  }
+  SECTION("generating through a symlink planted at the path is refused") {
+    const std::string victim = dir / "victim";
+    tombstone::testing::WriteFile(victim, "precious");
+    const std::string planted = dir / "planted";
+    REQUIRE(::symlink(victim.c_str(), planted.c_str()) == 0);
+    CHECK_FALSE(Key::Generate(planted).ok());
+    const std::string dangling = dir / "dangling";
+    REQUIRE(::symlink((dir / "nowhere").c_str(), dangling.c_str()) == 0);
+    CHECK_FALSE(Key::Generate(dangling).ok());
+    CHECK_FALSE(std::ifstream(dir / "nowhere").good());
+    CHECK(tombstone::testing::ReadFile(victim) == "precious");
   }
 }

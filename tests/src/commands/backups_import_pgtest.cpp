@@ -13,8 +13,8 @@
 namespace tombstone::testing {
 namespace {
 
-// A pgBackRest repository in a temporary directory, for the shared cluster. WAL archiving is off
-// in the shared cluster, so backups run with archive-check=n (the backup is not restorable to
+// A pgBackRest repository in a temporary directory. WAL archiving is off in the test clusters,
+// so backups run with archive-check=n (the backup is not restorable to
 // a point in time, but it is a real backup and 'info' describes it exactly as usual).
 class Repo {
  public:
@@ -44,7 +44,9 @@ class Repo {
 };
 
 TEST_CASE("backups import reads a live pgBackRest repository's info", "[compliance]") {
-  PgCluster& pg = PgCluster::Shared();
+  // A cluster of its own: a backup copies the whole cluster, and the shared one holds the
+  // databases of every test running beside this one.
+  PgCluster pg;
   const std::string db = pg.CreateDatabase();
   pg.Psql("CREATE TABLE users (id int); INSERT INTO users VALUES (1);", db);
   Repo repo(pg);

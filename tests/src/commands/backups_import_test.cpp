@@ -90,7 +90,7 @@ TEST_CASE("backups import needs the tool's retention rule, and only that", "[com
             "tombstone: unable to import backups from barman: give exactly one of --redundancy and "
             "--recovery-window\n", 0) == 0);
   CHECK(err({"--from", "pgbackrest", "--retention-full", "0", file}) ==
-        "tombstone: unable to use --retention-full 0: expected 1 or more\n");
+        "tombstone: unable to use --retention-full 0: expected 1 to 9999999\n");
   CHECK(err({"--from", "barman", "--redundancy", "1", file}).rfind(
             "tombstone: unable to read barman listing '" + file + "': expected an object", 0) == 0);
   CHECK(BackupsJson(f).empty());

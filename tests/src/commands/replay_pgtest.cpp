@@ -1,15 +1,14 @@
 // tombstone replay against a real PostgreSQL: the integration fixture (tests/data/integration)
 // with its six tombstones; every other row must come out unchanged.
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdlib>
 #include <future>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "tests/support/cli_runner.h"
 #include "tests/support/integration_db.h"
 #include "tests/support/pg_cluster.h"
+#include "tests/support/pg_connection.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
@@ -53,15 +52,10 @@ std::string Checksum(const IntegrationDb& db) {
   return sum;
 }
 
-void EnsureAppRole(PgCluster& pg) {
-  pg.Psql("DO $$ BEGIN CREATE ROLE app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;");
-}
-
 // Whether the non-superuser 'app' can connect to the database.
 bool AppCanConnect(const PgCluster& pg, const std::string& db) {
-  const std::string cmd = PgBinDir() + "/psql -X -q -A -t -c 'SELECT 1' 'host=" + pg.socket_dir() +
-                          " port=" + std::to_string(pg.port()) + " user=app dbname=" + db +
-                          "' > /dev/null 2>&1";
+  const std::string cmd =
+      PgBinDir() + "/psql -X -q -A -t -c 'SELECT 1' '" + pg.DsnAs("app", db) + "' > /dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -81,13 +75,9 @@ std::vector<std::string> ReplayArgs(const IntegrationDb& db, const std::string& 
 
 }  // namespace
 
-TEST_CASE("replay erases every tombstoned subject and leaves every other row unchanged",
-          "[pg][replay]") {
-  PgCluster& pg = PgCluster::Shared();
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "replay");
+TEST_CASE_METHOD(IntegrationFixture,
+                 "replay erases every tombstoned subject and leaves every other row unchanged",
+                 "[pg][replay]") {
   Snapshot(db);
 
   const RunResult r = store.Run(ReplayArgs(db, dir / "receipt.json"));
@@ -199,13 +189,10 @@ TEST_CASE("replay erases every tombstoned subject and leaves every other row unc
   }
 }
 
-TEST_CASE("replay --dry-run prints the plan and the counts, and changes nothing", "[pg][replay]") {
-  PgCluster& pg = PgCluster::Shared();
-  EnsureAppRole(pg);
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "dryrun");
+TEST_CASE_METHOD(IntegrationFixture,
+                 "replay --dry-run prints the plan and the counts, and changes nothing",
+                 "[pg][replay]") {
+  pg.EnsureRole("app");
   const std::string before = Checksum(db);
   const RunResult r = store.Run({"replay", "--dsn", db.dsn, "--map", IntegrationMap(), "--dry-run",
                                  "--receipt", dir / "dry.json"});
@@ -229,15 +216,11 @@ TEST_CASE("replay --dry-run prints the plan and the counts, and changes nothing"
   CHECK(list.out.find("replay") == std::string::npos);  // a dry run is not recorded in the store
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    IntegrationFixture,
     "a foreign key from an unmapped table that blocks a delete stops replay before any change",
     "[pg][replay]") {
-  PgCluster& pg = PgCluster::Shared();
-  EnsureAppRole(pg);
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "blocked");
+  pg.EnsureRole("app");
   db.Psql(
       "CREATE TABLE tickets (id serial PRIMARY KEY, user_id bigint REFERENCES users (id));"
       "INSERT INTO tickets (user_id) VALUES (7), (8), (7);");
@@ -247,9 +230,10 @@ TEST_CASE(
   CHECK(r.code == 1);
   CHECK(
       r.err.find("unable to delete from 'public.users': 2 rows of 'public.tickets' reference rows "
-                 "to delete through foreign key 'tickets_user_id_fkey' (ON DELETE NO ACTION)") !=
-      std::string::npos);
-  CHECK(r.out.find("checked before anything changes") != std::string::npos);  // in the plan
+                 "to delete through foreign key 'tickets_user_id_fkey' (public.tickets -> "
+                 "public.users, ON DELETE NO ACTION), and the data map does not cover that "
+                 "table") != std::string::npos);
+  CHECK(r.out.find("checked before the delete") != std::string::npos);  // in the plan
   CHECK(Checksum(db) == before);
   SECTION("the database stays fenced for other roles until a run succeeds") {
     CHECK_FALSE(AppCanConnect(pg, db.name));
@@ -264,76 +248,48 @@ TEST_CASE(
   }
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    IntegrationFixture,
     "replay fences out other roles while it runs, and a connection killed mid-replay changes "
     "nothing",
     "[pg][replay]") {
-  PgCluster& pg = PgCluster::Shared();
-  EnsureAppRole(pg);
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "killed");
+  pg.EnsureRole("app");
   db.Psql("ALTER DATABASE " + db.name + " CONNECTION LIMIT 50; GRANT SELECT ON users TO app;");
   const std::string before = Checksum(db);
-  const std::string psql = PgBinDir() + "/psql -X -q -A -t";
-  const std::string host = "host=" + pg.socket_dir() + " port=" + std::to_string(pg.port());
-  // An application session that would run for a minute, and a superuser session whose SHARE
-  // lock lets replay scan users but makes its DELETE wait.
-  auto app_session = std::async(std::launch::async, [&] {
-    const auto start = std::chrono::steady_clock::now();
-    const int rc = std::system((psql + " -c 'SELECT pg_sleep(60) FROM users LIMIT 1' '" + host +
-                                " user=app dbname=" + db.name + "' > /dev/null 2>&1")
-                                   .c_str());
-    return std::make_pair(rc, std::chrono::steady_clock::now() - start);
-  });
-  auto locker = std::async(std::launch::async, [&] {
-    return std::system(
-        (psql + " -c 'BEGIN; LOCK TABLE users IN SHARE MODE; SELECT pg_sleep(60); COMMIT;' '" +
-         host + " user=" + pg.superuser() + " dbname=" + db.name + "' > /dev/null 2>&1")
-            .c_str());
-  });
-  const auto wait_for = [&](const std::string& sql) {
-    for (int i = 0; i < 300; ++i) {
-      if (db.Value(sql) == "1") return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  };
-  REQUIRE(
-      wait_for("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-               "WHERE a.datname = current_database() AND l.mode = 'ShareLock' AND l.granted AND "
-               "l.relation = 'users'::regclass"));
-  REQUIRE(
-      wait_for("SELECT count(*) FROM pg_stat_activity WHERE usename = 'app' AND datname = "
-               "current_database()"));
+  // Declared first, so that a failed REQUIRE releases the lock before waiting for replay.
+  std::future<int> replay;
+  // A superuser session whose SHARE lock lets replay scan users but makes its DELETE wait: the
+  // lock is held once Query returns.
+  PgConnection locker(db.dsn);
+  locker.Query("BEGIN; LOCK TABLE users IN SHARE MODE;");
+  // An application session, connected once constructed, in a query that would run for a minute.
+  PgConnection app(pg.DsnAs("app", db.name));
+  app.Send("SELECT pg_sleep(60) FROM users LIMIT 1");
 
-  auto replay = std::async(std::launch::async, [&] {
+  replay = std::async(std::launch::async, [&] {
     const std::string cmd = Binary() + " --store " + store.store + " --key-file " + store.key +
                             " replay --dsn '" + db.dsn + "' --map " + IntegrationMap() + " > " +
                             (dir / "killed.out") + " 2>&1";
     return WEXITSTATUS(std::system(cmd.c_str()));
   });
-  // Replay is waiting on the lock: it has scanned every table and deleted the children.
-  REQUIRE(
-      wait_for("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tombstone replay' "
-               "AND wait_event_type = 'Lock'"));
-  const auto app = app_session.get();
-  CHECK(app.first != 0);  // the application session was ended
-  CHECK(app.second < std::chrono::seconds(50));
+  // Replay is waiting on the lock: it has scanned every table and deleted the children. Nothing
+  // announces that a session starts waiting on a lock: the lock table is asked until it does.
+  locker.WaitUntil(
+      "SELECT EXISTS (SELECT FROM pg_locks WHERE relation = 'users'::regclass AND NOT granted "
+      "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+      "replay waits on the lock");
+  // The application session was ended by the fence (it would otherwise still be sleeping)
+  CHECK_THAT(app.Finish(), Catch::Contains("terminating connection due to administrator command"));
   CHECK_FALSE(AppCanConnect(pg, db.name));  // and cannot come back while replay runs
   db.Psql(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tombstone "
-      "replay';");
+      "replay' AND datname = current_database();");
   const int code = replay.get();
   INFO(ReadFile(dir / "killed.out"));
   CHECK(code == 1);
   CHECK(ReadFile(dir / "killed.out").find("the connection to the server was lost") !=
         std::string::npos);
-  db.Psql(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%LOCK TABLE "
-      "users%' AND pid <> pg_backend_pid();");
-  locker.get();
+  locker.Query("ROLLBACK;");
   CHECK(Checksum(db) == before);            // rolled back: nothing changed
   CHECK_FALSE(AppCanConnect(pg, db.name));  // still fenced
 

@@ -1,11 +1,12 @@
 // The store across processes: a locked store, a reader beside a writer, and durability of an
 // acknowledged add when the process is killed (SIGKILL) right after it returned.
-#include <catch2/catch.hpp>
-
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 
 #include "src/cli/app.h"
@@ -58,31 +59,56 @@ TEST_CASE("a store locked by another process's writer is exit 4 with a clear mes
 TEST_CASE("list works in another process while a writer adds", "[cli][store]") {
   TempDir dir;
   StoreFixture fx(dir.path());
-  // A writer process adding 150 tombstones one by one, each synced.
+  // A writer process adding 150 tombstones one by one, each synced; after the 75th it waits on a
+  // FIFO, so that at least one list runs while the writer is midway, whatever the scheduling.
+  const std::string fifo = dir / "midway";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string add = Binary() + Globals(fx) +
+                          "--lock-timeout 30 add --request req-$i --id user_id:$i > /dev/null || "
+                          "exit 1; ";
   const std::string script = dir / "writer.sh";
-  tombstone::testing::WriteFile(
-      script, "for i in $(seq 1 150); do " + Binary() + Globals(fx) +
-                  "--lock-timeout 30 add --request req-$i --id user_id:$i > /dev/null || exit 1; done\n");
+  tombstone::testing::WriteFile(script, "for i in $(seq 1 75); do " + add + "done\nread go < " +
+                                            Quote(fifo) + "\nfor i in $(seq 76 150); do " + add +
+                                            "done\n");
   const pid_t writer = ::fork();
   REQUIRE(writer >= 0);
   if (writer == 0) {
     ::execl("/bin/sh", "sh", script.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  std::size_t last = 0;
-  int lists = 0;
+  // A failed REQUIRE must not leave the writer waiting on the FIFO forever.
+  struct Reaper {
+    pid_t pid;
+    ~Reaper() {
+      if (pid <= 0) return;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } reaper{writer};
+  const auto list = [&] {
+    const auto listed = fx.Run({"list", "--format", "csv"});
+    INFO(listed.err);
+    REQUIRE(listed.code == 0);
+    return static_cast<std::size_t>(std::count(listed.out.begin(), listed.out.end(), '\n')) - 1;
+  };
+  std::size_t last = 0, midway = 0;
   int status = 0;
   while (::waitpid(writer, &status, WNOHANG) == 0) {
-    const auto listed = fx.Run({"list", "--format", "csv"});
-    REQUIRE(listed.code == 0);
-    const auto rows = static_cast<std::size_t>(std::count(listed.out.begin(), listed.out.end(), '\n')) - 1;
+    const std::size_t rows = list();
     CHECK(rows >= last);  // never goes back
     last = rows;
-    ++lists;
+    if (midway != 0) continue;
+    // Opening the FIFO without blocking succeeds once the writer waits on it (a reader is there).
+    const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd < 0) continue;
+    midway = list();  // the writer process is alive, between its 75th and 76th add
+    CHECK(::write(fd, "go\n", 3) == 3);
+    ::close(fd);
   }
+  reaper.pid = 0;
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  CHECK(lists > 1);
+  CHECK(midway == 75);
   const auto final_list = fx.Run({"list", "--format", "csv"});
   CHECK(std::count(final_list.out.begin(), final_list.out.end(), '\n') == 151);
 }

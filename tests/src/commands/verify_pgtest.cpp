@@ -9,13 +9,10 @@
 
 using namespace tombstone::testing;
 
-TEST_CASE("verify reports tombstoned subjects still present, by request id, and changes nothing",
-          "[pg][verify]") {
-  PgCluster& pg = PgCluster::Shared();
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "verify");
+TEST_CASE_METHOD(
+    IntegrationFixture,
+    "verify reports tombstoned subjects still present, by request id, and changes nothing",
+    "[pg][verify]") {
   const std::string count = "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM events)";
   const std::string before = db.Value(count);
 

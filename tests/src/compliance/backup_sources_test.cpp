@@ -38,7 +38,11 @@ TEST_CASE("pgBackRest listings that cannot be trusted are refused", "[compliance
   SECTION("not JSON") {
     auto r = ParsePgBackRestInfo("stanza: demo", "x.json");
     REQUIRE(r.status().code() == tombstones::ExitCode::kUsage);
-    CHECK(r.status().message() == "unable to read pgbackrest listing 'x.json': not valid JSON");
+    CHECK(r.status().message() ==
+          "unable to read pgbackrest listing 'x.json': not valid JSON (line 1, column 1)");
+    auto later = ParsePgBackRestInfo("[\n  {\"name\": \"demo\" oops}\n]", "x.json");
+    CHECK(later.status().message() ==
+          "unable to read pgbackrest listing 'x.json': not valid JSON (line 2, column 19)");
   }
   SECTION("another tool's JSON") {
     auto r = ParsePgBackRestInfo(Fixture("barman-list-backups.json"), "x.json");
@@ -49,7 +53,7 @@ TEST_CASE("pgBackRest listings that cannot be trusted are refused", "[compliance
         R"([{"name":"main","status":{"code":1,"message":"missing stanza path"},"backup":[]}])", "x");
     REQUIRE(r.status().code() == tombstones::ExitCode::kFailed);
     CHECK(r.status().message() ==
-          "unable to read pgbackrest stanza 'main' in 'x': status 1 (missing stanza path)");
+          "unable to read pgbackrest stanza 1 ('main') in 'x': status 1");
   }
   SECTION("a stanza with no valid backups is empty, not an error") {
     auto r = ParsePgBackRestInfo(
@@ -61,8 +65,8 @@ TEST_CASE("pgBackRest listings that cannot be trusted are refused", "[compliance
     auto r = ParsePgBackRestInfo(
         R"([{"name":"main","status":{"code":0},"backup":[{"label":"L","type":"full","timestamp":{}}]}])",
         "x");
-    CHECK(r.status().message() == "unable to read pgbackrest listing 'x': backup 'L' has no "
-                                  "start/stop timestamp");
+    CHECK(r.status().message() == "unable to read pgbackrest listing 'x': stanza 1 ('main'), "
+                                  "backup 1 ('L') has no start/stop timestamp");
   }
 }
 
@@ -79,8 +83,8 @@ TEST_CASE("Barman list-backups JSON keeps done backups and marks kept ones", "[c
   CHECK(listing->backups[2].id == "pg/20260315T020000");
   CHECK(listing->backups[2].kept);
   auto bad = ParseBarmanList(R"({"pg":[{"backup_id":"b","status":"DONE"}]})", "x");
-  CHECK(bad.status().message() == "unable to read barman listing 'x': backup 'b' has no "
-                                  "end_time_timestamp");
+  CHECK(bad.status().message() == "unable to read barman listing 'x': server 1 ('pg'), backup 1 "
+                                  "('b') has no end_time_timestamp");
 }
 
 TEST_CASE("WAL-G backup-list JSON follows delta chains to their full backup", "[compliance]") {

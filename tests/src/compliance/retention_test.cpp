@@ -124,7 +124,10 @@ TEST_CASE("Retention durations parse like the tools write them", "[compliance]")
   auto bad = ParseDays("soon", "--full-every");
   REQUIRE(bad.status().code() == tombstones::ExitCode::kUsage);
   CHECK(bad.status().message() ==
-        "unable to parse --full-every 'soon': expected N, Nd, 'N days', 'N weeks' or 'N months'");
+        "unable to parse --full-every: expected N, Nd, 'N days', 'N weeks' or 'N months' (at most "
+        "36600 days)");
+  CHECK(ParseDays("36600", "--x").value() == 36600 * kDay);
+  CHECK(ParseDays("1181 months", "--x").status().code() == tombstones::ExitCode::kUsage);
 }
 
 }  // namespace

@@ -30,13 +30,10 @@ const std::string kMatch = "match = [ { column = \"customer_id\", kind = \"user_
 
 }  // namespace
 
-TEST_CASE("a data map that does not fit the schema is refused with its line before any change",
-          "[pg][replay]") {
-  PgCluster& pg = PgCluster::Shared();
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "badmap");
+TEST_CASE_METHOD(
+    IntegrationFixture,
+    "a data map that does not fit the schema is refused with its line before any change",
+    "[pg][replay]") {
   const std::string before =
       db.Value("SELECT md5(string_agg(x::text, ',' ORDER BY id)) FROM invoices x");
   const std::string map = dir / "map.toml";
@@ -113,12 +110,9 @@ TEST_CASE("a data map that does not fit the schema is refused with its line befo
         "-1");
 }
 
-TEST_CASE("a kind the map normalizes differently from the store is refused", "[pg][replay]") {
-  PgCluster& pg = PgCluster::Shared();
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "badkind");
+TEST_CASE_METHOD(IntegrationFixture,
+                 "a kind the map normalizes differently from the store is refused",
+                 "[pg][replay]") {
   const std::string map = dir / "map.toml";
   WriteFile(map,
             "[kinds]\nemail = \"exact\"\n\n[[table]]\nname = \"public.users\"\n"
@@ -131,17 +125,13 @@ TEST_CASE("a kind the map normalizes differently from the store is refused", "[p
       std::string::npos);
 }
 
-TEST_CASE("replay refuses a role that is not a superuser, before any change", "[pg][replay]") {
-  PgCluster& pg = PgCluster::Shared();
-  pg.Psql("DO $$ BEGIN CREATE ROLE app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;");
-  TempDir dir;
-  StoreFixture store(dir.path());
-  RecordIntegrationTombstones(store);
-  IntegrationDb db(pg, "notsuper");
+TEST_CASE_METHOD(IntegrationFixture,
+                 "replay refuses a role that is not a superuser, before any change",
+                 "[pg][replay]") {
+  pg.EnsureRole("app");
   db.Psql("GRANT SELECT, DELETE, UPDATE ON ALL TABLES IN SCHEMA public TO app;");
-  const std::string dsn = "host=" + pg.socket_dir() + " port=" + std::to_string(pg.port()) +
-                          " user=app dbname=" + db.name;
-  const RunResult r = store.Run({"replay", "--dsn", dsn, "--map", IntegrationMap()});
+  const RunResult r =
+      store.Run({"replay", "--dsn", pg.DsnAs("app", db.name), "--map", IntegrationMap()});
   CHECK(r.code == 2);
   CHECK(r.err.find("unable to fence the database: the connecting role is not a superuser") !=
         std::string::npos);
@@ -155,7 +145,8 @@ TEST_CASE("a connection failure is exit 1 and never shows the password", "[pg][r
       {"verify", "--dsn", "host=" + dir.path() + " port=1 user=x password=s3cret-pw dbname=x",
        "--map", IntegrationMap()});
   CHECK(r.code == 1);
-  CHECK(r.err.find("unable to connect to 'host=" + dir.path() +
-                   " port=1 user=x password=<redacted> dbname=x'") != std::string::npos);
+  // The DSN as libpq's parser reads it, in libpq's keyword order (src/pg/dsn.h).
+  CHECK(r.err.find("unable to connect to 'user=x password=<redacted> dbname=x host=" +
+                   dir.path() + " port=1'") != std::string::npos);
   CHECK(r.err.find("s3cret-pw") == std::string::npos);
 }

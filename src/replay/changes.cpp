@@ -1,0 +1,114 @@
+#include "src/replay/changes.h"
+
+#include <set>
+
+#include "src/replay/apply.h"
+#include "src/replay/side_effects.h"
+#include "src/replay/verify_changes.h"
+
+namespace tombstone::replay {
+namespace {
+
+// Tables whose entry expects the server to change them (a trigger copies rows there): scanned
+// again once replay's own changes are done, and changed again.
+Status SecondPass(Context& ctx, Job& job, const ApplyOrder& order) {
+  Progress progress(ctx.io.err, ctx.io.err_is_terminal);
+  for (std::size_t i = 0; i < job.plan.tables.size(); ++i) {
+    const TablePlan& plan = job.plan.tables[i];
+    if (plan.map->expect_changes.empty() || plan.action() == Action::kRetain) continue;
+    auto again = ScanTable(*job.session, plan, *job.tombstones, *job.store.key, progress);
+    if (!again.ok()) return again.status();
+    TableScan first = std::move(job.scans[i]);
+    job.scans[i] = std::move(again.value());
+    Status s = ApplyPlan(*job.session, order, job.plan.tables, job.scans, i, *job.store.key);
+    // The receipt counts both passes: the first pass's rows and what the second one changed.
+    first.counts.deleted += job.scans[i].counts.deleted;
+    first.counts.anonymized += job.scans[i].counts.anonymized;
+    first.counts.to_change += job.scans[i].counts.to_change;
+    first.counts.matched += job.scans[i].counts.matched;
+    std::swap(first, job.scans[i]);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Materialized views are refreshed after the changes; those the map names with match sources
+// must then hold no tombstoned subject.
+Status RefreshAndCheckViews(Context& ctx, Job& job) {
+  if (Status s = RefreshViews(*job.session, job.plan.refreshes); !s.ok()) return s;
+  if (Status s = ScanViews(ctx, job); !s.ok()) return s;
+  for (const TableScan& scan : job.scans)
+    if (scan.plan->action() == Action::kRefresh && scan.counts.to_change > 0)
+      return Status::Residue("unable to verify '" + scan.plan->Display() + "': " +
+                                 std::to_string(scan.counts.to_change) +
+                                 " rows still match a tombstone after the refresh",
+                             "nothing was committed; the view reads them from a table the map "
+                             "retains or does not cover: map it");
+  return Status::Ok();
+}
+
+// A full scan of `plan` must find nothing left to change.
+Status Rescan(Context& ctx, Job& job, const TablePlan& plan) {
+  Progress progress(ctx.io.err, ctx.io.err_is_terminal);
+  auto again = ScanTable(*job.session, plan, *job.tombstones, *job.store.key, progress);
+  if (!again.ok()) return again.status();
+  if (again->counts.to_change > 0)
+    return Status::Residue("unable to verify '" + plan.Display() + "': " +
+                               std::to_string(again->counts.to_change) +
+                               " rows still match a tombstone after the changes",
+                           "nothing was committed");
+  return Status::Ok();
+}
+
+Status Verify(Context& ctx, Job& job) {
+  if (Status s = VerifyByReading(*job.session, job.plan.tables, job.scans, *job.tombstones,
+                                 *job.store.key);
+      !s.ok())
+    return s;
+  const bool full = job.record.verify_method == "full";
+  for (const TablePlan& plan : job.plan.tables) {
+    if (plan.action() == Action::kRefresh) continue;  // checked after the refresh
+    if (full || !plan.map->expect_changes.empty())
+      if (Status s = Rescan(ctx, job, plan); !s.ok()) return s;
+  }
+  job.record.verification = "clean";
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> RelationsTouched(const Job& job, const ApplyOrder& order) {
+  std::set<std::uint32_t> oids;
+  for (const TablePlan& p : job.plan.tables) oids.insert(p.relation.oid);
+  for (const RefreshPlan& r : job.plan.refreshes) oids.insert(r.view.oid);
+  for (const pg::ForeignKey& fk : order.keys)
+    if (oids.count(fk.parent_oid) > 0) oids.insert(fk.declared_child);
+  return {oids.begin(), oids.end()};
+}
+
+Status ApplyAndVerify(Context& ctx, Job& job, const ApplyOrder& order) {
+  auto before = pg::TransactionChanges(*job.session);  // this transaction's starting point
+  if (!before.ok()) return before.status();
+  if (Status s = ScanAll(ctx, job, /*views=*/false); !s.ok()) return s;  // scan
+  if (Status s = ApplyChanges(*job.session, order, job.plan.tables, job.scans, *job.store.key);
+      !s.ok())
+    return s;  // apply
+  if (Status s = SecondPass(ctx, job, order); !s.ok()) return s;
+  job.Lap("apply");
+  if (Status s = RefreshAndCheckViews(ctx, job); !s.ok()) return s;  // refresh
+  auto checked = job.session->Query("check deferred constraints", "SET CONSTRAINTS ALL IMMEDIATE",
+                                    {}, pg::Shape::kAnyRows, tombstones::ExitCode::kFailed,
+                                    pg::Detail::kConditionOnly);
+  if (!checked.ok()) return checked.status();
+  auto after = pg::TransactionChanges(*job.session);  // account
+  if (!after.ok()) return after.status();
+  auto changes = AccountSideEffects(before.value(), after.value(), job.plan, job.scans, order,
+                                    job.record.server_actions);
+  if (!changes.ok()) return changes.status();
+  job.record.server_changes = std::move(changes.value());
+  Status verified = Verify(ctx, job);  // verify
+  job.Lap("verify");
+  return verified;
+}
+
+}  // namespace tombstone::replay

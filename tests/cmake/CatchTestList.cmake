@@ -1,0 +1,73 @@
+# Run by catch_test_cases (CatchTests.cmake) after a test program is built: asks it for its test
+# case names and writes a ctest file with one add_test per case. Names are kept whole, ';' too.
+#   cmake -D TEST_EXECUTABLE=... -D TEST_WORKING_DIR=... -D TEST_ARGS=a|b -D TEST_PROPERTIES=p|v
+#         -D CTEST_FILE=... -P CatchTestList.cmake
+execute_process(
+  COMMAND "${TEST_EXECUTABLE}" --list-test-names-only
+  OUTPUT_VARIABLE output
+  RESULT_VARIABLE result
+  WORKING_DIRECTORY "${TEST_WORKING_DIR}")
+# Catch2 v2 exits with the number of test cases listed (modulo 256, as every exit status).
+if(NOT result MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "unable to list the test cases of '${TEST_EXECUTABLE}': ${result}\n${output}")
+endif()
+
+# A bracket argument keeps any text as one argument, ';' included.
+function(bracket text out)
+  if(text MATCHES "]==]")
+    message(FATAL_ERROR "unable to register test case '${text}': its name holds ']==]'")
+  endif()
+  set(${out} "[==[${text}]==]" PARENT_SCOPE)
+endfunction()
+
+set(args "")
+string(REPLACE "|" ";" arg_list "${TEST_ARGS}")
+foreach(a IN LISTS arg_list)
+  bracket("${a}" q)
+  string(APPEND args " ${q}")
+endforeach()
+set(props "")
+string(REPLACE "|" ";" prop_list "${TEST_PROPERTIES}")
+foreach(p IN LISTS prop_list)
+  bracket("${p}" q)
+  string(APPEND props " ${q}")
+endforeach()
+
+# One name a line. Swap ';' for a byte that cannot occur in the text before making a list.
+string(ASCII 1 semicolon)
+string(REPLACE ";" "${semicolon}" output "${output}")
+string(REPLACE "\n" ";" lines "${output}")
+set(script "")
+set(count 0)
+foreach(line IN LISTS lines)
+  if(line STREQUAL "")
+    continue()
+  endif()
+  string(REPLACE "${semicolon}" ";" name "${line}")
+  # Catch2 prints a name that starts with '#' in quotes
+  if(name MATCHES "^\"#.*\"$")
+    string(REGEX REPLACE "^\"(.*)\"$" "\\1" name "${name}")
+  endif()
+  # The name as a Catch2 test spec: '\', ',' and '[' ']' escaped with '\'; a leading '~' or
+  # '"' too. A leading or trailing '*' would be a wildcard (no test case name has one).
+  set(spec "${name}")
+  string(REPLACE "\\" "\\\\" spec "${spec}")
+  foreach(c , [ ])
+    string(REPLACE "${c}" "\\${c}" spec "${spec}")
+  endforeach()
+  if(spec MATCHES "^[~\"]")
+    set(spec "\\${spec}")
+  endif()
+  bracket("${name}" qname)
+  bracket("${spec}" qspec)
+  string(APPEND script
+    "add_test(${qname} [==[${TEST_EXECUTABLE}]==] ${qspec}${args})\n"
+    "set_tests_properties(${qname} PROPERTIES WORKING_DIRECTORY [==[${TEST_WORKING_DIR}]==]${props})\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+math(EXPR listed "${count} % 256")
+if(count EQUAL 0 OR NOT listed EQUAL result)
+  message(FATAL_ERROR "unable to register the test cases of '${TEST_EXECUTABLE}': its exit "
+                      "status says ${result} (modulo 256), ${count} names read")
+endif()
+file(WRITE "${CTEST_FILE}" "${script}")
