@@ -40,8 +40,8 @@ class PendingReport {
 };
 
 // "12 pending (2 held, 1 with an unknown age-out date) of 40 tombstones; next age-out
-// 2026-03-01T00:00:00Z", and "; 3 not covered: the last replay's map could match none of their kinds"
-// when so.
+// 2026-03-01T00:00:00Z", and "; 3 not covered: the last replay's map could match none of
+// their kinds" when so.
 std::string SummaryLine(const PendingSummary& summary);
 // RFC 3339, "unknown", or "-" when no backup holds it (pending by legal hold only).
 std::string AgesOutText(const PendingVerdict& v);

@@ -194,7 +194,8 @@ TEST_CASE("pending never credits a replay whose map could match none of a tombst
   CHECK_THAT(table.out, Catch::Contains("except phone"));
   CHECK_THAT(table.out, Catch::Contains("not covered (#1)"));
   CHECK_THAT(table.out,
-             Catch::Contains("; 1 not covered: the last replay's map could match none of their kinds"));
+             Catch::Contains("; 1 not covered: the last replay's map could match none of "
+                             "their kinds"));
 }
 
 TEST_CASE("pending credits nothing to receipts that do not say which kinds their map matched",
