@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
         shift
         continue
       fi
-      [ "$1" != --map ] || map_given=yes
+      [[ "$1" != --map && "$1" != --database ]] || map_given=yes
       step_args+=("$1" "$2")
       shift 2 ;;
     *) usage_error=${usage_error:-"unexpected argument '$1'"}; shift ;;

@@ -9,8 +9,9 @@
 #   4. restores the backup into a second data directory to the target time (before the erasures:
 #      the erased subjects come back) with restore-hooks/pgbasebackup-pitr.sh, which runs the
 #      post-restore step: fenced start, recovery, promote, `tombstone replay`;
-#   5. opens the restored database, runs `tombstone verify`, compares every table with the
-#      primary, checks that an application role can connect;
+#   5. opens the restored database, runs `tombstone verify`, checks that an application role can
+#      connect, runs `tombstone discover` (the demo has one table no map covers, on purpose: the
+#      drill shows what discover finds), compares every table with the primary;
 #   6. prints the drill report, appends one CSV line to the drill log, cleans up.
 #
 # Usage: restore-hooks/drill.sh [--subjects N] [--erase N] [--out DIR] [--map FILE] [--no-setup] [--keep]
@@ -64,6 +65,7 @@ restore_and_replay            # pgbasebackup-pitr.sh: restore, fenced start, rec
 open_restored                 # a normal start on the drill's socket
 verify_restored               # tombstone verify, application login: the database is open
 t_open=$(now)
+discover_restored             # tombstone discover: erased subjects where the map does not look
 compare_with_primary          # every table against the primary, the erased ids, the point in time
 stop_servers
 report

@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # The post-restore step shared by every restore path: start the restored data directory fenced, let
-# recovery reach its target and promote, record the as-of point, run `tombstone replay`, stop. Exit 0
-# only when replay exited 0; otherwise the data directory stays fenced (docs/runbook.md, "The fence").
+# recovery reach its target and promote, record the as-of point, run `tombstone check` (the
+# read-only pre-flight), `tombstone replay`, optionally `tombstone discover`, stop. Exit 0 only
+# when all of them passed; otherwise the data directory stays fenced (docs/runbook.md, "The fence").
 #
 # Usage: post-restore-step.sh --pgdata DIR --map FILE --store DIR --key-file FILE [options]
-#   --dbname DB            the database the map describes (default: postgres)
+#        post-restore-step.sh --pgdata DIR --database DB=MAP [--database DB=MAP ...] --store DIR ...
+#   --dbname DB            the database --map describes (default: postgres)
+#   --database DB=MAP      a database of the cluster and its data map (repeatable; with or instead
+#                          of --dbname/--map): each is checked and replayed under the one fence,
+#                          which is lifted only when every one of them is clean
+#   --other-databases refuse|allow
+#                          a database of the cluster that holds tables and is not named: refuse
+#                          (default: exit 2 before any change, fenced) or allow (reported, left
+#                          as restored); databases without tables are only reported
 #   --db-user ROLE         the superuser replay connects as (default: the data directory's owner)
 #   --target-time T        recovery_target_time (with recovery_target_action=promote); needs a
 #                          recovery.signal in PGDATA, as written by the restore tool
 #   --restore-command CMD  restore_command for the fenced start (when the restore tool did not set it)
 #   --receipt FILE         where replay writes its receipt (default: receipt-TIME.json beside
-#                          --summary, else in the current directory)
+#                          --summary, else in the current directory); with several databases,
+#                          one receipt each: FILE with '-DB' before its extension
 #   --label TEXT           snapshot label for the receipt (the as-of point is appended)
 #   --backup-source TOOL   the backup tool restored from (pgbackrest, barman, pg_basebackup, ...),
 #                          recorded in the receipt
@@ -21,8 +31,11 @@
 #   --timeout SECS         how long to wait for recovery to finish (default 3600)
 #   --restore-seconds S    how long the restore tool took (copied into --summary by the path scripts)
 #   --server-log FILE      keep the fenced server's log there (default: shown on failure, removed)
-# Exit (docs/exit-codes.md): 0 replay clean, fence lifted; 1/3/4 replay's own exit code; 2 usage
-# or configuration (replay's 2 as well); 5 the restored server did not start, recover or stop, or
+#   --discover yes|no      after a clean replay, run `tombstone discover --map` on the database and
+#                          keep the fence when it finds an erased subject in a place the map does
+#                          not cover (exit 3); it reads every table once (default: no)
+# Exit (docs/exit-codes.md): 0 check and replay clean (and discover, when asked), fence lifted;
+# 1/3/4 the exit code of check, replay or discover; 2 usage or configuration (theirs as well); 5 the restored server did not start, recover or stop, or
 # the step failed otherwise (a signal, an I/O error). On every non-zero exit the data directory
 # stays fenced, except when it was refused because a server is running on it (then untouched).
 TOMBSTONE_HOOK_NAME=post-restore-step
@@ -31,7 +44,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
 receipt="" label="restore" summary="" port=5432 timeout=3600 restore_seconds="" server_log=""
-backup_source="" backup_id=""
+backup_source="" backup_id="" discover=no other_databases=refuse databases=() maps=()
 usage_error=""
 # A usage error is reported after the data directory is fenced (when --pgdata names one): the
 # step fences first, whatever else is wrong.
@@ -59,12 +72,20 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2 ;;
     --restore-seconds) restore_seconds=$2 ;;
     --server-log) server_log=$2 ;;
+    --discover) discover=$2 ;;
+    --database)
+      if [[ "$2" =~ ^([^=]+)=(.+)$ ]]; then databases+=("${BASH_REMATCH[1]}"); maps+=("${BASH_REMATCH[2]}")
+      else usage_error=${usage_error:-"--database takes DB=MAP"}; fi ;;
+    --other-databases) other_databases=$2 ;;
     -h|--help) help_text "$0"; quit 0 ;;
     *) usage_error=${usage_error:-"unknown option '$1'"}; shift; continue ;;
   esac
   shift 2
 done
 [[ "$port" =~ ^[0-9]+$ && "$timeout" =~ ^[0-9]+$ ]] || usage_error=${usage_error:-"--port and --timeout take a number"}
+[[ "$discover" == yes || "$discover" == no ]] || usage_error=${usage_error:-"--discover takes yes or no"}
+[[ "$other_databases" == refuse || "$other_databases" == allow ]] ||
+  usage_error=${usage_error:-"--other-databases takes refuse or allow"}
 
 # --- checks: the data directory is fenced first (fail closed), nothing starts unless all is there --
 # A directory a server runs on is refused untouched: it is not a restore waiting for this step
@@ -90,10 +111,18 @@ fence_first() {
 
 check_inputs() {
   [ -z "$usage_error" ] || die 2 "unable to parse options: $usage_error"
-  [[ -n "$map" && -n "$store" && -n "$key_file" ]] ||
-    die 2 "unable to run the post-restore step: --map, --store and --key-file are required"
+  if [ -n "$map" ]; then databases=("$dbname" "${databases[@]}"); maps=("$map" "${maps[@]}"); fi
+  [[ ${#databases[@]} -gt 0 && -n "$store" && -n "$key_file" ]] ||
+    die 2 "unable to run the post-restore step: --map (or --database DB=MAP), --store and --key-file are required"
   need_programs "$bindir/pg_ctl" "$bindir/postgres" "$bindir/psql" "$bindir/pg_controldata" "$tombstone"
-  [ -f "$map" ] || die 2 "unable to read map '$map': no such file"
+  local i j
+  for i in "${!databases[@]}"; do
+    [ -f "${maps[$i]}" ] || die 2 "unable to read map '${maps[$i]}': no such file"
+    for ((j = 0; j < i; j++)); do
+      [ "${databases[$j]}" != "${databases[$i]}" ] ||
+        die 2 "unable to run the post-restore step: database '${databases[$i]}' is named twice"
+    done
+  done
   [ -d "$store" ] || die 4 "unable to open store '$store': no such directory"
   [ -f "$key_file" ] || die 4 "unable to read key file '$key_file': no such file"
   [ ! -f "$pgdata/standby.signal" ] ||
@@ -184,15 +213,95 @@ record_after_promotion() {
   log "as of: last replayed transaction ${replay_timestamp:-none}, lsn ${replay_lsn:-none}, system $system_identifier"
 }
 
-run_replay() {
+# The fenced server's database DB, as the superuser, on the private socket.
+db_dsn() { echo "host=$fence port=$port user=$db_user dbname=$1"; }
+tomb() { "$tombstone" --store "$store" --key-file "$key_file" "$@"; }
+
+# Every database of the restored cluster must be named, or hold no table, or be allowed
+# explicitly: a restore brings back every database, and an unnamed one would return to service
+# unreplayed when the fence is lifted. Nothing has been changed when this refuses.
+check_other_databases() {
+  local all name named tables i refused=""
+  all=$(sql "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1") ||
+    die 5 "unable to list the databases of '$pgdata'"
+  while IFS= read -r name; do
+    [ -n "$name" ] || continue
+    named=no
+    for i in "${!databases[@]}"; do [ "${databases[$i]}" != "$name" ] || named=yes; done
+    [ "$named" = no ] || continue
+    tables=$(as_user "$owner" "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$fence" -p "$port" -U "$db_user" -d "$name" -c \
+      "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'") ||
+      die 5 "unable to read the tables of database '$name'"
+    if [ "$tables" = 0 ]; then
+      log "database '$name' is not named and holds no table: left as restored"
+    elif [ "$other_databases" = allow ]; then
+      log "database '$name' is not named and holds $tables tables: left as restored, NOT replayed (--other-databases allow)"
+      other_allowed+="${other_allowed:+,}$name"
+    else
+      refused+=" '$name' ($tables tables)"
+    fi
+  done <<<"$all"
+  [ -z "$refused" ] || die 2 "unable to replay every database of '$pgdata': not named:$refused" \
+    "(name each with --database DB=MAP, or leave them unreplayed with --other-databases allow)"
+}
+
+# The receipt of database number $1: --receipt itself for one database, else with '-DB' added.
+receipt_of() {
+  if [ "${#databases[@]}" -eq 1 ]; then echo "$receipt"; return; fi
+  local base=${receipt%.json}
+  echo "$base-${databases[$1]}${receipt#"$base"}"
+}
+
+# The read-only pre-flight of every database: everything replay would refuse, before any inner
+# fence goes up. Reports go to the log (stderr); nothing is changed when one fails.
+run_checks() {
+  local i rc
+  check_rc=0
+  for i in "${!databases[@]}"; do
+    log "running tombstone check on database '${databases[$i]}'"
+    rc=0
+    tomb check --dsn "$(db_dsn "${databases[$i]}")" --map "${maps[$i]}" >&2 || rc=$?
+    if [ "$rc" -ne 0 ]; then check_rc=$rc failed_database=${databases[$i]}; return; fi
+  done
+}
+
+# After clean replays, still fenced: erased subjects anywhere the maps do not look.
+run_discovers() {
+  [ "$discover" = yes ] || return 0
+  local i rc
+  discover_rc=0
+  for i in "${!databases[@]}"; do
+    log "running tombstone discover on database '${databases[$i]}' (reads every table)"
+    rc=0
+    tomb discover --dsn "$(db_dsn "${databases[$i]}")" --map "${maps[$i]}" >&2 || rc=$?
+    if [ "$rc" -ne 0 ]; then discover_rc=$rc failed_database=${databases[$i]}; return; fi
+  done
+}
+
+# die with a tool's exit code: its own 1-4, anything else (a signal, an abort) as 5.
+fail_with() {
+  case "$1" in
+    1 | 2 | 3 | 4) die "$1" "$2: the data directory stays fenced" ;;
+    *) die 5 "$2 (exit $1, not in its catalogue): the data directory stays fenced" ;;
+  esac
+}
+
+# Replays every database in turn; stops at the first that is not clean (those before it are
+# committed: a re-run of the step replays them again, which changes nothing).
+run_replays() {
   local asof="$label; replayed to ${replay_timestamp:-n/a} lsn ${replay_lsn:-n/a}; system $system_identifier"
   [ -z "$backup_start_time" ] || asof+="; backup '$backup_label_name' started $backup_start_time"
-  local dsn="host=$fence port=$port user=$db_user dbname=$dbname"
-  log "running tombstone replay on database '$dbname'"
+  local i rc
   replay_rc=0
-  "$tombstone" --store "$store" --key-file "$key_file" replay --dsn "$dsn" --map "$map" \
-    --receipt "$receipt" --snapshot-label "$asof" --backup-source "$backup_source" \
-    --backup-id "${backup_id:-$backup_label_name}" || replay_rc=$?
+  for i in "${!databases[@]}"; do
+    log "running tombstone replay on database '${databases[$i]}'"
+    rc=0
+    tomb replay --dsn "$(db_dsn "${databases[$i]}")" --map "${maps[$i]}" \
+      --receipt "$(receipt_of "$i")" --snapshot-label "$asof" --backup-source "$backup_source" \
+      --backup-id "${backup_id:-$backup_label_name}" || rc=$?
+    receipts+="${receipts:+ }$(receipt_of "$i")"
+    if [ "$rc" -ne 0 ]; then replay_rc=$rc failed_database=${databases[$i]}; return; fi
+  done
 }
 
 stop_fenced() {
@@ -219,10 +328,15 @@ backup_start_time=${backup_start_time:-}
 restore_seconds=$restore_seconds
 recovery_seconds=${recovery_seconds:-}
 replay_seconds=${replay_seconds:-}
+databases=$(IFS=,; echo "${databases[*]}")
+other_databases_allowed=${other_allowed:-}
+failed_database=${failed_database:-}
+check_exit=${check_rc:-}
 replay_exit=${replay_rc:-}
+discover_exit=${discover_rc:-}
 step_exit=$1
 fenced=$fenced
-receipt=$receipt
+receipt=${receipts:-$receipt}
 EOF
 }
 
@@ -246,7 +360,8 @@ cleanup() {
 }
 
 # --- the checklist ------------------------------------------------------------------------------
-started=0 fence="" replay_rc="" system_identifier="" fence_allowed=no
+started=0 fence="" check_rc="" replay_rc="" discover_rc="" system_identifier="" fence_allowed=no
+other_allowed="" receipts="" failed_database=""
 step "check the data directory"
 if [ -n "$pgdata" ]; then
   pgdata=$(abs_path "$pgdata")
@@ -275,17 +390,22 @@ wait_for_promotion
 t1=$(now)
 recovery_seconds=$(elapsed "$t0" "$t1")
 record_after_promotion
+step "check every database of the cluster is named"
+check_other_databases
+step "run tombstone check"
+run_checks  # (on failure, cleanup stops the server)
+[ "$check_rc" -eq 0 ] || fail_with "$check_rc" \
+  "tombstone check exited $check_rc on database '$failed_database' before replay (nothing was changed; its report is above)"
 step "run tombstone replay"
-run_replay
+run_replays
 replay_seconds=$(elapsed "$t1" "$(now)")
+[ "$replay_rc" -ne 0 ] || run_discovers
 step "stop the fenced server"
 stop_fenced || die 5 "unable to stop the fenced server on '$pgdata' cleanly"
-case "$replay_rc" in
-  0) ;;
-  1 | 2 | 3 | 4) die "$replay_rc" "tombstone replay exited $replay_rc: the data directory stays fenced" ;;
-  *) die 5 "tombstone replay ended abnormally (exit $replay_rc, not in its catalogue): the data directory stays fenced" ;;
-esac
+[ "$replay_rc" -eq 0 ] || fail_with "$replay_rc" "tombstone replay exited $replay_rc on database '$failed_database'"
+[ -z "$discover_rc" ] || [ "$discover_rc" -eq 0 ] ||
+  fail_with "$discover_rc" "tombstone discover exited $discover_rc on database '$failed_database' (3: erased subjects in places the data map does not cover; its report is above)"
 step "lift the fence"
 fence_remove "$pgdata" ||
   die 5 "unable to lift the fence on '$pgdata' after a clean replay: it stays fenced (receipt: $receipt; lift it with $hooks_dir/lift-fence.sh $pgdata)"
-log "replay verified clean; fence lifted; receipt: $receipt"
+log "check and replay clean${discover_rc:+, discover clean} on ${#databases[@]} database(s); fence lifted; receipts: $receipts"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, configures, builds, and runs every test through ctest
 # (each Catch2 test case by name; the PostgreSQL tests against a throwaway PostgreSQL 15 cluster
-# that the harness starts itself), then builds the tests again with AddressSanitizer and
+# that the harness starts itself), then the install and package test (tests/package.sh), then builds the tests again with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a second build directory and runs them all again: any sanitizer
 # report fails the run (tests/README.md).
 # Usage: tests/run.sh [extra ctest arguments, for both runs]
@@ -22,6 +22,8 @@ cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs"
 step "running the tests"
 (cd "$build" && ctest --output-on-failure --timeout 2400 -j "$jobs" "$@")
+step "the install and package test (tests/package.sh)"
+TOMBSTONE_BUILD_DIR=$build "$top/tests/package.sh"
 
 if [ "${TOMBSTONE_SANITIZE:-yes}" = no ]; then
   step "done (sanitizer build skipped: TOMBSTONE_SANITIZE=no)"

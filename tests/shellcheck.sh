@@ -24,7 +24,7 @@ scripts=()
 while IFS= read -r -d '' f; do
   [ -f "$f" ] || continue
   case "$f" in
-    *.sh) scripts+=("$f") ;;
+    *.sh | *.bash) scripts+=("$f") ;;
     *) if head -n 1 "$f" | grep -qE '^#!.*[/ ](ba)?sh([[:space:]]|$)'; then scripts+=("$f"); fi ;;
   esac
 done < <(list_files)

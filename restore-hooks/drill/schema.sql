@@ -1,6 +1,8 @@
 -- The drill's demo application (restore-hooks/drill.sh): :subjects users across related tables.
 -- Identifiers appear as ids, as mixed-case and padded emails, and inside jsonb (events.payload,
--- tickets.contact). Run with psql -v subjects=N. Deterministic: the same N gives the same rows.
+-- tickets.contact). One table is in no data map on purpose: newsletter, a marketing list the
+-- application's erasure forgets too; `tombstone discover` finds it (docs/drill.md). Run with
+-- psql -v subjects=N. Deterministic: the same N gives the same rows.
 CREATE ROLE drill_app LOGIN;
 CREATE TABLE users (
   id bigint PRIMARY KEY,
@@ -36,6 +38,11 @@ CREATE TABLE audit_log (               -- retained: security log, legal obligati
   actor_id bigint NOT NULL,
   action text NOT NULL
 );
+CREATE TABLE newsletter (              -- forgotten by the application and by the map
+  id bigserial PRIMARY KEY,
+  address text NOT NULL,
+  subscribed_at timestamptz NOT NULL
+);
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO drill_app;
 
 INSERT INTO users
@@ -66,4 +73,7 @@ INSERT INTO invoices (customer_id, billing_name, billing_email, amount)
   FROM generate_series(1, 2 * :subjects) i;
 INSERT INTO audit_log (actor_id, action)
   SELECT 1 + (i % :subjects), 'login' FROM generate_series(1, 2 * :subjects) i;
+INSERT INTO newsletter (address, subscribed_at)
+  SELECT 'user' || i || '@example.com', timestamptz '2022-01-01 00:00:00+00' + i * interval '1 hour'
+  FROM generate_series(1, :subjects) i;
 ANALYZE;

@@ -15,6 +15,12 @@ readonly EXIT_USAGE=2 EXIT_RESTORE=5
 
 hooks_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 top_dir=$(cd "$hooks_dir/.." && pwd)
+# An installed copy knows where 'cmake --install' put the program (written by the build).
+TOMBSTONE_INSTALLED_BIN=""
+if [ -f "$hooks_dir/lib/install-paths.sh" ]; then
+  # shellcheck source=/dev/null
+  source "$hooks_dir/lib/install-paths.sh"
+fi
 
 hook_step="start"               # what the script is doing: named when something fails unexpectedly
 hook_exit=""                    # the code the script chose (quit/die); empty: it did not choose
@@ -148,10 +154,13 @@ pg_bindir_for() {
   fi
 }
 
-# The tombstone program: $TOMBSTONE_BIN, else on PATH, else the repository's build.
+# The tombstone program: $TOMBSTONE_BIN, else the installed one, else on PATH, else the
+# repository's build.
 tombstone_bin() {
   if [ -n "${TOMBSTONE_BIN:-}" ]; then
     echo "$TOMBSTONE_BIN"
+  elif [ -n "${TOMBSTONE_INSTALLED_BIN:-}" ] && [ -x "$TOMBSTONE_INSTALLED_BIN" ]; then
+    echo "$TOMBSTONE_INSTALLED_BIN"
   elif command -v tombstone >/dev/null 2>&1; then
     command -v tombstone
   else

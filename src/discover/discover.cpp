@@ -264,6 +264,12 @@ Result<Report> Discover(pg::Session& session, const TombstoneSet& tombstones,
       for (std::size_t p = 0; p < probes.size(); ++p)
         if (match::Accepts(probes[p].normalizer, candidate.source)) candidate.probes.push_back(p);
       if (candidate.probes.empty()) continue;
+      // A table's own integer key numbers its rows: equal to some erased user id by coincidence in
+      // every table of the database. Read only where the map matches it (the subjects' table).
+      if (candidate.source.value == match::ValueClass::kInteger && !candidate.source.array &&
+          relation->primary_key == std::vector<std::string>{c.name} &&
+          (coverage == nullptr || !coverage->Covers(base.root, c.name)))
+        continue;
       const std::string quoted = session.QuoteName(c.name);
       std::string field = "(" + quoted + ")::text";
       if (candidate.source.array) {

@@ -6,6 +6,8 @@
 #   per-subject      one prepared DELETE per subject per table in one transaction, rolled back:
 #                    on the indexed columns, and complete (case-insensitive email, jsonb key;
 #                    time-boxed and extrapolated)
+# then, at the second N, replay with its default verification against --verify counts, and
+# tombstone discover against a COPY of the columns it reads;
 # then prints the ratios against their targets and the tool's peak RSS.
 #
 # Usage: tests/bench/replay-bench.sh [--quick] [--users N] [--events N] [--ns "1000 10000 ..."]
@@ -306,6 +308,49 @@ for n in $ns; do
   psql_q "DROP DATABASE bench_run" postgres
 done
 
+# --- verification modes and discover, at one N ------------------------------------------------
+# Side by side on fresh copies at the middle N: replay with its default verification (reading
+# every changed row again) against replay --verify counts (the row-count check only), and
+# tombstone discover against the COPY of the columns it reads (its limit: users id, email, name;
+# events user_id, payload as text; a table's own integer key is not read unless mapped).
+read -r -a ns_list <<<"$ns"
+extra_n=${ns_list[1]:-${ns_list[0]}}
+limit_discover_users="SELECT id, email, name FROM public.users"
+limit_discover_events="SELECT user_id, payload::text FROM public.events"
+key=(--store "$work/store-$extra_n" --key-file "$work/key-$extra_n")
+log "N=$extra_n: recording tombstones for the verification modes and discover"
+make_tombstones "$extra_n"
+declare -A mode_s=()
+for mode in read counts; do
+  fresh_copy
+  run_tool "replay-verify-$mode" "${key[@]}" replay --dsn "$run_dsn" --map "$work/map.toml" \
+    --verify "$mode" --receipt "$work/receipt-verify-$mode.json"
+  mode_s[$mode]=$tool_seconds
+  log "N=$extra_n: replay --verify $mode ${tool_seconds}s exit $tool_rc (verification $(timing "$work/receipt-verify-$mode.json" verify)s)"
+  [[ $tool_rc == 0 ]] || mode_s[$mode]="x$tool_rc"
+done
+fresh_copy
+out=$("$bench" limit "$run_dsn" "$limit_discover_users" "$limit_discover_events"); dlimit1=$(field "$out" total)
+run_tool "discover-$extra_n" "${key[@]}" discover --dsn "$run_dsn" --map "$work/map.toml" --format json
+discover_s=$tool_seconds discover_rc=$tool_rc discover_rss=$tool_rss_kb
+out=$("$bench" limit "$run_dsn" "$limit_discover_users" "$limit_discover_events"); dlimit2=$(field "$out" total)
+log "N=$extra_n: discover ${discover_s}s exit $discover_rc; its limit ${dlimit1}s / ${dlimit2}s"
+psql_q "DROP DATABASE bench_run" postgres
+extra_report() {
+  local dlimit
+  dlimit=$(awk -v a="$dlimit1" -v b="$dlimit2" 'BEGIN { print (a + b) / 2 }')
+  echo "verification and discover at N=$extra_n (one run each, fresh copies):"
+  if [[ ${mode_s[read]} != x* && ${mode_s[counts]} != x* ]]; then
+    echo "  replay --verify read (default) ${mode_s[read]}s, --verify counts ${mode_s[counts]}s:" \
+         "read/counts $(ratio_of "${mode_s[read]}" "${mode_s[counts]}")"
+  else
+    echo "  replay --verify read ${mode_s[read]}, --verify counts ${mode_s[counts]} (x<code>: failed)"
+  fi
+  echo "  discover ${discover_s}s (exit $discover_rc: 0 nothing uncovered, as this map covers every" \
+       "place), limit ${dlimit}s (COPY of its columns, before and after):" \
+       "discover/limit $(ratio_of "$discover_s" "$dlimit") (target <= 1.5), RSS $((discover_rss / 1024)) MB"
+}
+
 # --- report ------------------------------------------------------------------------------
 # One row per N. Targets: verify/limit <= 1.15 and replay/limit <= 1.25 (at N = 10,000);
 # indexed/replay >= 1 at 10,000 and >= 10 at 100,000; complete/replay >= 1000 at 10,000;
@@ -359,5 +404,7 @@ report() {
   echo "$runs run(s) per N, each on a fresh copy: times are medians, each ratio the median of the runs' ratios, RSS the peak"
   echo
   report "$results"
+  echo
+  extra_report
 } | tee "$work/report.txt"
 if [[ $keep == 1 ]]; then log "results in $results, report in $work/report.txt"; fi

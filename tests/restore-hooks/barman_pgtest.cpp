@@ -88,7 +88,7 @@ TEST_CASE("Barman: barman recover runs the post_recovery_retry_script, which fen
   REQUIRE(r.code == 0);
   const std::string log = ReadFile(dir / "barman.log");
   CHECK(log.find("barman-post-recovery: fenced") != std::string::npos);
-  CHECK(log.find("replay verified clean; fence lifted") != std::string::npos);
+  CHECK(log.find("check and replay clean on 1 database(s); fence lifted") != std::string::npos);
   CHECK_FALSE(FenceIn(dir / "restored"));
   auto summary = ReadSummary(dir / "step.summary");
   CHECK(summary["replay_exit"] == "0");

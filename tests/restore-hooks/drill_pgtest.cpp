@@ -44,7 +44,8 @@ TEST_CASE("the drill restores, replays, verifies, reports and logs, and fails wh
          {"restore time", "recovery time", "replay time", "RTO",
           "tombstones       10 applied of 10 recorded", "OK   tombstone verify",
           "OK   restored equals primary", "OK   erased subjects gone", "OK   point in time",
-          "OK   application can connect", "OK   outer fence lifted"})
+          "OK   application can connect", "OK   outer fence lifted",
+          "OK   tombstone discover", "    public.newsletter.address             9 / 1000"})
       CHECK(r.out.find(line) != std::string::npos);
     CHECK(r.out.find("FAIL") == std::string::npos);
     CHECK(r.out.find("public.tickets       delete") != std::string::npos);
@@ -83,6 +84,9 @@ TEST_CASE("the drill restores, replays, verifies, reports and logs, and fails wh
     CHECK(r.out.find(": FAILED") != std::string::npos);
     CHECK(r.out.find("FAIL restored equals primary            differ: tickets") !=
           std::string::npos);
+    // discover finds what the map misses, without the primary to compare with
+    CHECK(r.out.find("FAIL tombstone discover") != std::string::npos);
+    CHECK(r.out.find("public.tickets.contact.email") != std::string::npos);
     const std::string log = ReadFile(dir / "out/drill-log.csv");
     CHECK(log.rfind(earlier, 0) == 0);
     CHECK(Lines(log) == 3);

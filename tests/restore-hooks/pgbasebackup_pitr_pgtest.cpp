@@ -14,10 +14,18 @@ namespace {
 // With `for_failures`: also the refuse_delete trigger (restore_support.h) and a second backup in
 // tar format with its own WAL (-Ft -X stream: base.tar and pg_wal.tar) in dir/tar-backup.
 struct BackedUp {
-  explicit BackedUp(int port, bool for_failures = false)
+  // With `three_databases`: also 'crm' (the same schema and subjects, erased live too) and
+  // 'other' (one table, no subject), as a cluster holds them.
+  explicit BackedUp(int port, bool for_failures = false, bool three_databases = false)
       : source((OpenToServerUser(dir), dir.path()), port), store(dir.path()) {
     source.Psql("CREATE DATABASE app");
     source.PsqlFile(TestData("schema.sql"), "app");
+    if (three_databases) {
+      source.Psql("CREATE DATABASE crm");
+      source.PsqlFile(TestData("schema.sql"), "crm");
+      source.Psql("CREATE DATABASE other");
+      source.Psql("CREATE TABLE notes (note text); INSERT INTO notes VALUES ('x')", "other");
+    }
     source.Psql(
         "CREATE ROLE app_user LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_user",
         "app");
@@ -35,6 +43,7 @@ struct BackedUp {
     // after the target: a write the restore must not contain
     source.Psql("INSERT INTO marker VALUES ('written after the target')", "app");
     EraseLive(source, "app");
+    if (three_databases) EraseLive(source, "crm");
     RecordErasures(store);
     source.ArchiveAll();
   }
@@ -65,12 +74,15 @@ TEST_CASE("pg_basebackup + WAL archive: a point-in-time restore is replayed fenc
   const std::string restore = b.Restore();
 
   // to a target time: recovery stops there, replay removes the erased subjects, the fence is lifted
-  Sh r = Shell(restore + " --target-time " + target + " --map " + Q(TestData("map.toml")));
+  Sh r = Shell(restore + " --target-time " + target + " --map " + Q(TestData("map.toml")) +
+               " --discover yes");
   INFO(r.out);
   REQUIRE(r.code == 0);
   auto summary = ReadSummary(dir / "restored.summary");
   CHECK(summary["step_exit"] == "0");
+  CHECK(summary["check_exit"] == "0");
   CHECK(summary["replay_exit"] == "0");
+  CHECK(summary["discover_exit"] == "0");
   CHECK(summary["fenced"] == "no");
   CHECK(summary["system_identifier"] == source.SystemIdentifier());
   CHECK(summary["timeline"] == "2");  // promoted after the target
@@ -139,7 +151,8 @@ TEST_CASE(
         std::string::npos);
   CHECK(Shell(Hook("lift-fence.sh") + " " + Q(dir / "nowhere")).code == 2);
 
-  // 3. the step with a map that does not fit the schema: replay exits 2, the directory is fenced
+  // 3. the step with a map that does not fit the schema: check exits 2 before replay runs, the
+  // directory is fenced
   WriteFile(dir / "bad-map.toml",
             ReadFile(TestData("map.toml")) +
                 "\n[[table]]\nname = \"public.no_such_table\"\n"
@@ -153,8 +166,11 @@ TEST_CASE(
   INFO(r.out);
   CHECK(r.code == 2);
   CHECK(r.out.find("the data directory stays fenced") != std::string::npos);
+  CHECK(r.out.find("tombstone check exited 2 on database 'app' before replay") !=
+        std::string::npos);
   auto summary = ReadSummary(dir / "step.summary");
-  CHECK(summary["replay_exit"] == "2");
+  CHECK(summary["check_exit"] == "2");
+  CHECK(summary["replay_exit"].empty());  // replay never ran
   CHECK(summary["step_exit"] == "2");
   CHECK(summary["fenced"] == "yes");
   CHECK_FALSE(summary["replay_timestamp"].empty());  // recovery ran to the target and promoted
@@ -280,6 +296,33 @@ TEST_CASE(
     CHECK(PlainStartRefused(dir / "r-residue", dir / "r-residue.log"));
   }
 
+  SECTION("--discover yes, a map that forgets the json copy: replay clean, discover 3, fenced") {
+    const std::string partial = dir / "no-json.toml";
+    std::string text = ReadFile(TestData("map.toml"));
+    const std::string source = ", { expr = \"payload->>'email'\", kind = \"email\" }";
+    REQUIRE(text.find(source) != std::string::npos);
+    text.erase(text.find(source), source.size());
+    WriteFile(partial, text);
+    Sh r = Shell(b.Restore("backup", "r-discover") + " --map " + Q(partial) + " --target-time " +
+                 b.target + " --discover yes");
+    INFO(r.out);
+    CHECK(r.code == 3);
+    CHECK(r.out.find("public.events.payload.email") != std::string::npos);
+    CHECK(r.out.find("tombstone discover exited 3") != std::string::npos);
+    CHECK(r.out.find("example.com") == std::string::npos);  // places, never values
+    auto summary = ReadSummary(dir / "r-discover.summary");
+    CHECK(summary["check_exit"] == "0");
+    CHECK(summary["replay_exit"] == "0");
+    CHECK(summary["discover_exit"] == "3");
+    CHECK(summary["fenced"] == "yes");
+    CHECK(Fenced(dir / "r-discover"));
+    CHECK_FALSE(ServerRunningOn(dir / "r-discover"));
+    // a wrong value is a usage error, reported after the files are fenced
+    Sh usage = Shell(b.Restore("backup", "r-discover-usage") + map + " --discover maybe");
+    CHECK(usage.code == 2);
+    CHECK(usage.out.find("--discover takes yes or no") != std::string::npos);
+  }
+
   SECTION("SIGTERM while the fenced server recovers: 5, fenced, the server stopped") {
     REQUIRE(Shell(b.Restore("backup", "r-term") + map + " --bogus 1").code == 2);  // files only
     // a restore_command that hangs: the step is still waiting for recovery when TERM arrives
@@ -327,4 +370,63 @@ TEST_CASE(
     CHECK(std::filesystem::exists(pgdata + "/PG_VERSION"));
     CHECK_FALSE(Fenced(pgdata));
   }
+}
+
+TEST_CASE(
+    "a cluster of three databases: one not named refuses the step before any change; each named "
+    "one is checked and replayed under the one fence",
+    "[pg][restore-hooks]") {
+  BackedUp b(54431, /*for_failures=*/false, /*three_databases=*/true);
+  const TempDir& dir = b.dir;
+  const std::string map = Q(TestData("map.toml"));
+
+  // 1. only app named (--dbname app --map): crm and other hold tables: 2, fenced, nothing replayed
+  Sh r = Shell(b.Restore("backup", "multi") + " --map " + map + " --target-time " + b.target);
+  INFO(r.out);
+  CHECK(r.code == 2);
+  CHECK(r.out.find("not named: 'crm' (3 tables) 'other' (1 tables)") != std::string::npos);
+  auto summary = ReadSummary(dir / "multi.summary");
+  CHECK(summary["check_exit"].empty());
+  CHECK(summary["replay_exit"].empty());
+  CHECK(summary["fenced"] == "yes");
+  CHECK(Fenced(dir / "multi"));
+  CHECK_FALSE(std::filesystem::exists(dir / "multi.json"));
+
+  // 2. crm named too, other allowed: both replayed, each with its receipt; the fence lifted
+  const std::string step = Env(dir) + Hook("post-restore-step.sh") + " --pgdata " +
+                           Q(dir / "multi") + " --store " + Q(b.store.store) + " --key-file " +
+                           Q(b.store.key) + " --port 54432 --summary " + Q(dir / "multi.summary") +
+                           " --receipt " + Q(dir / "multi.json");
+  // a database named twice, or a malformed --database: usage, before anything starts
+  Sh twice = Shell(step + " --database app=" + map + " --database app=" + map);
+  CHECK(twice.code == 2);
+  CHECK(twice.out.find("database 'app' is named twice") != std::string::npos);
+  Sh malformed = Shell(step + " --database app");
+  CHECK(malformed.code == 2);
+  CHECK(malformed.out.find("--database takes DB=MAP") != std::string::npos);
+  r = Shell(step + " --dbname app --map " + map + " --database crm=" + map +
+            " --other-databases allow");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("database 'other' is not named and holds 1 tables: left as restored, NOT "
+                   "replayed") != std::string::npos);
+  summary = ReadSummary(dir / "multi.summary");
+  CHECK(summary["databases"] == "app,crm");
+  CHECK(summary["other_databases_allowed"] == "other");
+  CHECK(summary["replay_exit"] == "0");
+  CHECK_FALSE(Fenced(dir / "multi"));
+  for (const char* db : {"app", "crm"}) {
+    INFO(db);
+    auto receipt = ReadJson(dir / (std::string("multi-") + db + ".json"));
+    CHECK(receipt["verification"] == "clean");
+    CHECK(receipt["tombstones_applied"] == 2);
+  }
+  Opened opened(dir / "multi", dir / "multi-sock", 54433);
+  REQUIRE(opened.up());
+  for (const char* db : {"app", "crm"}) {
+    INFO(db);
+    CHECK(opened.Psql("SELECT count(*) FROM users WHERE id IN (3, 7)", db).out == "0\n");
+    CHECK(opened.Psql("SELECT count(*) FROM users", db).out == "38\n");
+  }
+
 }

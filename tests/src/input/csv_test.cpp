@@ -95,12 +95,12 @@ TEST_CASE("malformed CSV stops with an error naming the line, not the text", "[i
     std::string error;
   };
   const Row table[] = {
-      {"\"never closed", 0, "a quoted field opened on line 1 is never closed"},
-      {"a,b\nc,\"open\nstill open\n", 1, "a quoted field opened on line 2 is never closed"},
-      {"\"secret@example.com\"x,b\n", 0, "text after a closing quote on line 1"},
-      {"ok\n\"a\" ,b\n", 1, "text after a closing quote on line 2"},
-      {"\"a\"\"\n", 0, "a quoted field opened on line 1 is never closed"},
-      {"x,\"multi\nline\"tail\n", 0, "text after a closing quote on line 2"},
+      {"\"never closed", 0, "line 1, column 1: a quoted field is never closed"},
+      {"a,b\nc,\"open\nstill open\n", 1, "line 2, column 2: a quoted field is never closed"},
+      {"\"secret@example.com\"x,b\n", 0, "line 1, column 1: text after a closing quote"},
+      {"ok\n\"a\" ,b\n", 1, "line 2, column 1: text after a closing quote"},
+      {"\"a\"\"\n", 0, "line 1, column 1: a quoted field is never closed"},
+      {"x,\"multi\nline\"tail\n", 0, "line 2, column 2: text after a closing quote"},
   };
   for (const Row& row : table) {
     INFO("input #" << (&row - table));

@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# bash completion for tombstone (installed as share/bash-completion/completions/tombstone).
+# Commands and options are read from the program's own --help, so they never go stale.
+_tombstone() {
+  local cur prev words cword
+  _init_completion || return
+  local prog=${words[0]} i command="" group=""
+  for ((i = 1; i < cword; i++)); do
+    case "${words[i]}" in
+      --store | --key-file | --lock-timeout) ((i++)) ;;
+      -*) ;;
+      *)
+        if [[ -z $command ]]; then command=${words[i]}
+        elif [[ -z $group && $command =~ ^(backups|receipts|store)$ ]]; then group=${words[i]}
+        fi ;;
+    esac
+  done
+  case "$prev" in
+    --store) _filedir -d; return ;;
+    --key-file | --map | --receipt | --ids-from) _filedir; return ;;
+  esac
+  local help
+  if [[ -z $command ]]; then
+    help=$("$prog" --help 2>/dev/null)
+    if [[ $cur == -* ]]; then
+      mapfile -t COMPREPLY < <(compgen -W "$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u)" -- "$cur")
+    else
+      mapfile -t COMPREPLY < <(compgen -W "$(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\).*/\1/p' <<<"$help" | sort -u)" -- "$cur")
+    fi
+    return
+  fi
+  if [[ $command =~ ^(backups|receipts|store)$ && -z $group ]]; then
+    help=$("$prog" --help 2>/dev/null)
+    mapfile -t COMPREPLY < <(compgen -W "$(sed -n "s/^  $command \([a-z]*\).*/\1/p" <<<"$help")" -- "$cur")
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    local args=("$command")
+    [[ -z $group ]] || args+=("$group")
+    help=$("$prog" "${args[@]}" --help 2>/dev/null)
+    mapfile -t COMPREPLY < <(compgen -W "$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u)" -- "$cur")
+  else
+    _filedir
+  fi
+}
+complete -F _tombstone tombstone
