@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15 pgbackrest barman python3 shellcheck
   help2man man-db file dpkg-dev
+  chromium  # headless: a screenshot of the pending HTML report (tests/src/commands/pending_html_test.cpp)
 )
 
 missing=()

@@ -287,6 +287,10 @@ Status RocksStore::CheckCount(std::uint64_t seen) {
       "from a copy made with 'tombstone store export'");
 }
 
+void RocksStore::PutCount(rocksdb::WriteBatch* batch, std::uint64_t n) {
+  batch->Put(kCountKey, EncodeCount(n));
+}
+
 Result<std::optional<Normalizer>> RocksStore::KindNormalizer(const std::string& kind) {
   auto raw = GetRaw(std::string(coding::kKindPrefix) + kind);
   if (!raw.ok()) return raw.status();
@@ -375,7 +379,13 @@ Result<std::vector<Store::AddOutcome>> RocksStore::Add(const std::vector<Tombsto
       continue;
     }
     if (t.recorded_at == 0) t.recorded_at = Now();
+    if (t.hold_reason && t.held_at == 0) t.held_at = t.recorded_at;
     write.Put(std::string(coding::kTombstonePrefix) + t.request_id, coding::EncodeTombstone(t));
+    if (t.hold_reason) {  // a hold given with the add starts the tombstone's history
+      HistoryEvent held{t.request_id, HistoryEvent::Kind::kHold, Actor{OsUser(), t.held_at},
+                        *t.hold_reason};
+      if (Status s = AppendHistory(&write, nullptr, held); !s.ok()) return s;
+    }
     in_this_batch.emplace(t.request_id, t.identifiers);
     outcomes.push_back(AddOutcome::kAdded);
   }
@@ -420,26 +430,6 @@ Status RocksStore::ForEach(const std::function<bool(const Tombstone&)>& visit) {
       &stopped);
   if (!s.ok() || stopped) return s;
   return CheckCount(seen);  // a whole pass saw every tombstone the store recorded, or fails
-}
-
-Status RocksStore::SetHold(const std::string& request_id, std::optional<std::string> reason) {
-  auto found = Get(request_id);
-  if (!found.ok()) return found.status();
-  if (!found.value())
-    return Status::Failed("unable to find tombstone '" + request_id + "': no such request id");
-  Tombstone t = std::move(*found.value());
-  if (reason) {
-    if (reason->empty())
-      return Status::Usage("unable to hold tombstone '" + request_id + "': the reason is empty");
-    t.hold_reason = std::move(reason);
-    t.held_at = Now();
-  } else {
-    t.hold_reason.reset();
-    t.held_at = 0;
-  }
-  rocksdb::WriteBatch write;
-  write.Put(std::string(coding::kTombstonePrefix) + request_id, coding::EncodeTombstone(t));
-  return WriteSynced(&write);
 }
 
 Result<StoreDigest> RocksStore::Digest(const std::function<void(const Tombstone&)>& visit) {

@@ -49,13 +49,7 @@ bool HeadMacMatches(const Key& key, const coding::ReceiptsHead& head) {
 }  // namespace
 
 Status RocksStore::PutBackups(const std::vector<BackupRecord>& backups) {
-  rocksdb::WriteBatch write;
-  for (const BackupRecord& b : backups) {
-    if (b.id.empty() || b.id.size() > 200)
-      return Status::Usage("unable to record backup: a backup id is 1 to 200 characters");
-    write.Put(std::string(coding::kBackupPrefix) + b.id, coding::EncodeBackup(b));
-  }
-  return WriteSynced(&write);
+  return ImportBackups(backups, {});  // store_records.cpp
 }
 
 Result<std::vector<BackupRecord>> RocksStore::Backups() {

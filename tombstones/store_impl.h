@@ -24,8 +24,23 @@ class RocksStore final : public Store {
   Status ForEach(const std::function<bool(const Tombstone&)>& visit) override;
   Status SetHold(const std::string& request_id, std::optional<std::string> reason) override;
   Result<StoreDigest> Digest(const std::function<void(const Tombstone&)>& visit = nullptr) override;
+  Result<HoldOutcome> Hold(const std::string& request_id, const std::string& reason,
+                           const Actor& actor) override;
+  Status Release(const std::string& request_id, const std::string& reason,
+                 const Actor& actor) override;
+  Status Retract(const std::string& request_id, const std::string& reason,
+                 const Actor& actor) override;
+  Result<std::vector<HistoryEvent>> History(const std::string& request_id) override;
+  Status ForEachHistoryEvent(const std::function<bool(const HistoryEvent&)>& visit) override;
   Status PutBackups(const std::vector<BackupRecord>& backups) override;
   Result<std::vector<BackupRecord>> Backups() override;
+  Status ImportBackups(const std::vector<BackupRecord>& backups,
+                       const std::vector<SourceImport>& sources) override;
+  Result<std::vector<SourceImport>> SourceImports() override;
+  Status RemoveBackup(const std::string& id, const std::string& reason,
+                      const Actor& actor) override;
+  Result<std::vector<BackupRemoval>> BackupRemovals() override;
+  Result<std::string> Fingerprint() override;
   Result<ReceiptEntry> AppendReceipt(const std::string& body) override;
   Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) override;
   Result<ReceiptsCheck> CheckReceipts(const std::optional<ReceiptsAnchor>& expect) override;
@@ -54,6 +69,16 @@ class RocksStore final : public Store {
   Status RecordCountIfMissing();
   // kStoreError unless `seen` (a whole pass over the tombstones) is the recorded count.
   Status CheckCount(std::uint64_t seen);
+  // Puts the tombstone count into `batch`, to be written with the change that makes it true.
+  void PutCount(rocksdb::WriteBatch* batch, std::uint64_t n);
+
+  // History (store_records.cpp). The events recorded for `request_id`, oldest first.
+  Result<std::vector<HistoryEvent>> RecordedHistory(const std::string& request_id);
+  // Puts `event` into `batch` after the recorded ones. When `current` (the tombstone before
+  // this change) is on a hold that its history does not know (a hold made before histories
+  // were kept), the event known from its record goes first, so that the history stays whole.
+  Status AppendHistory(rocksdb::WriteBatch* batch, const Tombstone* current,
+                       const HistoryEvent& event);
 
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -213,6 +213,53 @@ struct ReceiptEntry {
   std::string mac;                      // hex keyed BLAKE2b-256 over seq, time, body, prev_mac
 };
 
+// Who made a change, and when: kept with every entry of a record's history. `user` is the
+// operating-system user of the process that made it (OsUser()); empty means unknown (an event
+// known only from a record made before histories were kept).
+struct Actor {
+  std::string user;
+  Micros at = 0;
+  static Actor Current();  // OsUser() and Now()
+};
+// The operating-system user this process runs as: the name of its effective uid ("uid 1001"
+// when it has no name); under sudo, "root (sudo from alice)". Never fails.
+std::string OsUser();
+
+// One entry of a request id's append-only history: its legal holds and its retraction.
+struct HistoryEvent {
+  enum class Kind {
+    kHold,     // put on hold; `reason` is the hold reason
+    kRehold,   // the reason of a running hold changed; the hold keeps its start
+    kRelease,  // the hold ended; `reason` says why (may be empty)
+    kRetract,  // the tombstone was removed as recorded by mistake; `reason` says why
+  };
+  std::string request_id;
+  Kind kind = Kind::kHold;
+  Actor actor;
+  std::string reason;
+  // kRetract only: the dates of the tombstone removed (its identifier hashes are not kept).
+  Micros erased_at = 0;
+  Micros recorded_at = 0;
+};
+// "hold", "re-hold", "release", "retract".
+std::string_view HistoryKindName(HistoryEvent::Kind kind);
+
+// A backup entry removed from the catalog as recorded by mistake, kept as a record.
+struct BackupRemoval {
+  BackupRecord backup;  // the entry as it was
+  Actor actor;
+  std::string reason;
+};
+
+// When one source of the backup catalog was last imported: the tool and, for pgBackRest and
+// Barman, the stanza or server (`scope`; empty for WAL-G). Source "manual": the last
+// 'backups add'.
+struct SourceImport {
+  std::string source;
+  std::string scope;
+  Micros imported_at = 0;
+};
+
 // The end of the receipts log: how many receipts it holds and the MAC of the last one (64
 // zeros when there is none), as 'tombstone receipts head' prints it. Kept outside the store, it
 // is an anchor: CheckReceipts checks that the log still holds that receipt with that MAC, so
@@ -279,16 +326,49 @@ class Store {
   virtual Result<std::optional<Tombstone>> Get(const std::string& request_id) = 0;
   // Visits every tombstone in request-id order; stop early by returning false.
   virtual Status ForEach(const std::function<bool(const Tombstone&)>& visit) = 0;
-  // Puts a tombstone on legal hold (reason set) or releases it (nullopt). kFailed if absent.
+  // Hold(reason, Actor::Current()) when `reason` is set, else Release("", Actor::Current()).
   virtual Status SetHold(const std::string& request_id, std::optional<std::string> reason) = 0;
   // The count, the held count and a BLAKE2b hash of every tombstone. When `visit` is given, it
   // also sees each tombstone (in ForEach's order), so that a caller needing both reads the store
   // once.
   virtual Result<StoreDigest> Digest(const std::function<void(const Tombstone&)>& visit = nullptr) = 0;
 
+  // --- legal holds, retractions and their history (docs/store-format.md, "History")
+  enum class HoldOutcome { kHeld, kReasonChanged, kUnchanged };
+  // Puts a tombstone on legal hold, or changes the reason of its running hold (the hold keeps
+  // its start, held_at); the same reason again changes nothing. The tombstone and a history
+  // event are written in one synced write. kFailed when the request id is unknown, kUsage for an
+  // empty reason.
+  virtual Result<HoldOutcome> Hold(const std::string& request_id, const std::string& reason,
+                                   const Actor& actor) = 0;
+  // Ends a hold, with a history event. kFailed when unknown, kUsage when it is not on hold.
+  virtual Status Release(const std::string& request_id, const std::string& reason,
+                         const Actor& actor) = 0;
+  // Removes a tombstone recorded by mistake and keeps a kRetract event (no identifier hash), and
+  // the store's tombstone count, in the same write. kFailed when unknown, kUsage for an empty
+  // reason or a tombstone on hold (release it first: a hold is evidence).
+  virtual Status Retract(const std::string& request_id, const std::string& reason,
+                         const Actor& actor) = 0;
+  // The history of one request id, oldest first; it outlives a retraction. A tombstone held
+  // before histories were kept shows the one event known from its record (user empty).
+  virtual Result<std::vector<HistoryEvent>> History(const std::string& request_id) = 0;
+  // Visits every recorded history event, by request id then age; stop early by returning false.
+  virtual Status ForEachHistoryEvent(const std::function<bool(const HistoryEvent&)>& visit) = 0;
+
   // --- backup catalog
   virtual Status PutBackups(const std::vector<BackupRecord>& backups) = 0;
   virtual Result<std::vector<BackupRecord>> Backups() = 0;
+  // PutBackups and, in the same write, when each of `sources` was imported.
+  virtual Status ImportBackups(const std::vector<BackupRecord>& backups,
+                               const std::vector<SourceImport>& sources) = 0;
+  // The last import of every source recorded (stores made before it was kept have none).
+  virtual Result<std::vector<SourceImport>> SourceImports() = 0;
+  // Removes a backup entry recorded by mistake and keeps it as a BackupRemoval, in one write.
+  // kFailed when there is no such backup, kUsage for an empty reason.
+  virtual Status RemoveBackup(const std::string& id, const std::string& reason,
+                              const Actor& actor) = 0;
+  // Every removal, by backup id then age.
+  virtual Result<std::vector<BackupRemoval>> BackupRemovals() = 0;
 
   // --- receipts log (REQUIRES a key: entries are MACed with it)
   virtual Result<ReceiptEntry> AppendReceipt(const std::string& body) = 0;
@@ -316,6 +396,8 @@ class Store {
   virtual Status Checkpoint(const std::string& dir) = 0;
 
   virtual const std::string& dir() const = 0;
+  // The fingerprint of the key the store was created with (64 hex digits, public).
+  virtual Result<std::string> Fingerprint() = 0;
 };
 
 // The library's version, as recorded in receipts.

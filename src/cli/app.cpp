@@ -12,6 +12,7 @@
 #include <system_error>
 #include <typeinfo>
 
+#include "src/cli/help_text.h"
 #include "src/cli/options.h"
 
 namespace tombstone {
@@ -23,7 +24,8 @@ constexpr std::string_view kGlobalHelp =
     "  --key-file FILE        the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)\n"
     "  --lock-timeout SECS    how long a writing command waits for another writer (default 10,\n"
     "                         at most 86400)\n"
-    "  -h, --help             this help; 'tombstone COMMAND --help' for a command\n"
+    "  -h, --help             this help; 'tombstone help COMMAND' or 'tombstone COMMAND --help'\n"
+    "                         for a command\n"
     "  --version              print the version\n";
 
 constexpr std::string_view kExitCodes =
@@ -37,7 +39,10 @@ void PrintOverview(std::ostream& out) {
          "Commands:\n";
   for (const CommandSpec* c : Commands()) {
     const std::string usage = fmt::format("{} {}", c->name, c->args);
-    out << fmt::format("  {:<26} {}\n", usage, c->summary);
+    if (usage.size() <= 26)
+      out << fmt::format("  {:<26} {}\n", usage, c->summary);
+    else  // a long synopsis gets its own line, so that the summaries stay in one column
+      out << fmt::format("  {}\n  {:<26} {}\n", usage, "", c->summary);
   }
   out << '\n' << kGlobalHelp << '\n' << kExitCodes;
 }
@@ -161,7 +166,8 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
     std::vector<std::string> groups;
     for (const std::string& g : options.groups())
       if (g != "Positional") groups.push_back(g);
-    io.out << options.help(groups) << '\n' << spec.description;
+    io.out << HelpText(options, program, std::string(spec.summary), std::string(spec.args), groups)
+           << '\n' << spec.description;
     if (!spec.description.empty() && spec.description.back() != '\n') io.out << '\n';
     *printed_help = true;
     return Status::Ok();

@@ -7,6 +7,7 @@
 #include "src/commands/show.h"
 #include "src/commands/hold.h"
 #include "src/commands/release.h"
+#include "src/commands/retract.h"
 #include "src/commands/replay.h"
 #include "src/commands/verify.h"
 #include "src/commands/check.h"
@@ -14,6 +15,7 @@
 #include "src/commands/backups_add.h"
 #include "src/commands/backups_import.h"
 #include "src/commands/backups_list.h"
+#include "src/commands/backups_remove.h"
 #include "src/commands/pending.h"
 #include "src/commands/receipts_list.h"
 #include "src/commands/receipts_show.h"
@@ -24,6 +26,7 @@
 #include "src/commands/store_import.h"
 #include "src/commands/scan.h"
 #include "src/commands/scrub.h"
+#include "src/commands/help.h"
 
 namespace tombstone {
 
@@ -36,6 +39,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &ShowCommand(),
       &HoldCommand(),
       &ReleaseCommand(),
+      &RetractCommand(),
       &ReplayCommand(),
       &VerifyCommand(),
       &CheckCommand(),
@@ -43,6 +47,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &BackupsAddCommand(),
       &BackupsImportCommand(),
       &BackupsListCommand(),
+      &BackupsRemoveCommand(),
       &PendingCommand(),
       &ReceiptsListCommand(),
       &ReceiptsShowCommand(),
@@ -52,7 +57,8 @@ const std::vector<const CommandSpec*>& Commands() {
       &StoreExportCommand(),
       &StoreImportCommand(),
       &ScanCommand(),
-      &ScrubCommand()};
+      &ScrubCommand(),
+      &HelpCommand()};
   return commands;
 }
 

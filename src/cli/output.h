@@ -20,6 +20,11 @@ Result<Format> GetFormat(const Context& ctx);
 std::string CsvField(std::string_view field);
 void WriteCsvRow(std::ostream& out, const std::vector<std::string>& row);
 
+// The number of terminal columns `text` (UTF-8) takes: East Asian wide and full-width
+// characters take two, combining marks and other zero-width characters none, everything else
+// one (an invalid byte counts as one). What aligns table columns.
+std::size_t DisplayWidth(std::string_view text);
+
 // Collects rows, then prints them with aligned columns (kTable) or as CSV with a header (kCsv).
 class Table {
  public:

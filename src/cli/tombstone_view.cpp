@@ -29,3 +29,25 @@ nlohmann::json TombstoneJson(const tombstones::Tombstone& t) {
 }
 
 }  // namespace tombstone
+
+namespace tombstone {
+
+std::string UserText(const tombstones::Actor& actor) {
+  return actor.user.empty() ? "unknown" : actor.user;
+}
+
+nlohmann::json HistoryEventJson(const tombstones::HistoryEvent& e) {
+  nlohmann::json j = {
+      {"request", e.request_id},
+      {"event", std::string(tombstones::HistoryKindName(e.kind))},
+      {"at", tombstones::FormatTime(e.actor.at)},
+      {"user", e.actor.user.empty() ? nlohmann::json() : nlohmann::json(e.actor.user)},
+      {"reason", e.reason}};
+  if (e.kind == tombstones::HistoryEvent::Kind::kRetract) {
+    j["erased_at"] = tombstones::FormatTime(e.erased_at);
+    j["recorded_at"] = tombstones::FormatTime(e.recorded_at);
+  }
+  return j;
+}
+
+}  // namespace tombstone

@@ -67,16 +67,19 @@ Status Run(Context& ctx) {
     if (!when.ok()) return when.status();
     t.erased_at = when.value();
   }
-  if (ctx.Has("hold")) {
-    t.hold_reason = ctx.Get<std::string>("hold");
-    t.held_at = tombstones::Now();
-  }
+  if (ctx.Has("hold")) t.hold_reason = ctx.Get<std::string>("hold");  // from when it is recorded
   if (ctx.Has("note")) t.note = ctx.Get<std::string>("note");
 
+  // Identifiers are read (--ids-from - may wait on a slow producer) and hashed with the store
+  // open for reading; the write lock is taken only to record them, so that no other writer (an
+  // erasure pipeline, a replay recording its receipt) waits on this command's input.
+  auto reading = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
+  if (!reading.ok()) return reading.status();
+  IdentifierHasher hasher(*reading->store, *reading->key);
+  if (Status s = CollectIdentifiers(ctx, hasher, &t); !s.ok()) return s;
+  reading->store.reset();
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
   if (!opened.ok()) return opened.status();
-  IdentifierHasher hasher(*opened->store, *opened->key);
-  if (Status s = CollectIdentifiers(ctx, hasher, &t); !s.ok()) return s;
   auto outcome = opened->store->Add({t});
   if (!outcome.ok()) return outcome.status();
   if (outcome->front() == tombstones::Store::AddOutcome::kAlreadyPresent)

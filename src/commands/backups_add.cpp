@@ -45,7 +45,9 @@ Status Run(Context& ctx) {
   if (!record.ok()) return record.status();
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kIfGiven);
   if (!opened.ok()) return opened.status();
-  if (Status s = opened->store->PutBackups({record.value()}); !s.ok()) return s;
+  // The catalog's coverage shows when backups were last recorded by hand, too.
+  const tombstones::SourceImport added{record->source, "", tombstones::Now()};
+  if (Status s = opened->store->ImportBackups({record.value()}, {added}); !s.ok()) return s;
   ctx.io.out << "recorded backup '" << record->id << "' taken "
              << tombstones::FormatTime(record->taken_at) << ", expires "
              << (record->expires_at ? tombstones::FormatTime(*record->expires_at) : "unknown")

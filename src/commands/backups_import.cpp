@@ -20,8 +20,8 @@ void Declare(cxxopts::Options& options) {
        cxxopts::value<std::string>(), "TOOL")
       ("retention-full", "pgbackrest: repo1-retention-full (full backups, or days with type time)",
        cxxopts::value<int>(), "N")
-      ("retention-full-type", "pgbackrest: repo1-retention-full-type, count (default) or time",
-       cxxopts::value<std::string>()->default_value("count"), "TYPE")
+      ("retention-full-type", "pgbackrest: repo1-retention-full-type, count or time (default: "
+       "count)", cxxopts::value<std::string>(), "TYPE")
       ("redundancy", "barman: retention_policy = REDUNDANCY N", cxxopts::value<int>(), "N")
       ("recovery-window", "barman: retention_policy = RECOVERY WINDOW OF N DAYS|WEEKS|MONTHS",
        cxxopts::value<std::string>(), "N")
@@ -31,7 +31,7 @@ void Declare(cxxopts::Options& options) {
        cxxopts::value<int>(), "N")
       ("full-every", "how often a full backup is taken (e.g. 7, '1 week'): lets the newest "
        "backups get a forecast", cxxopts::value<std::string>(), "DAYS")
-      ("margin", "added to every forecast, for the lag until the expire run (default 0)",
+      ("margin", "added to every forecast, for the lag until the expire run (default: 0)",
        cxxopts::value<std::string>(), "DAYS");
 }
 
@@ -70,7 +70,8 @@ Result<RetentionPolicy> ReadPolicy(const Context& ctx, const std::string& from) 
       return Status::Usage("unable to import backups from pgbackrest: --retention-full is required",
                            "copy repo1-retention-full (and -type) from pgbackrest.conf");
     const int n = ctx.Get<int>("retention-full");
-    const std::string type = ctx.Get<std::string>("retention-full-type");
+    const std::string type =
+        ctx.Has("retention-full-type") ? ctx.Get<std::string>("retention-full-type") : "count";
     if (type != "count" && type != "time")
       return Status::Usage("unable to use --retention-full-type '" + type +
                            "': expected count or time");
@@ -193,11 +194,17 @@ Status Run(Context& ctx) {
   std::vector<tombstones::BackupRecord> gone = NoLongerListed(catalog.value(), *listing, records, now);
   std::vector<tombstones::BackupRecord> all = records;
   all.insert(all.end(), gone.begin(), gone.end());
-  if (Status s = opened->store->PutBackups(all); !s.ok()) return s;
+  // When each stanza or server was imported, in the same write: 'pending' warns when a source
+  // has not been imported lately (its newest backups would be missing).
+  std::vector<tombstones::SourceImport> sources;
+  for (const std::string& scope : listing->scopes) sources.push_back({from, scope, now});
+  if (listing->scopes.empty()) sources.push_back({from, "", now});
+  if (Status s = opened->store->ImportBackups(all, sources); !s.ok()) return s;
 
   std::size_t unknown = 0;
   for (const auto& r : records) unknown += r.expires_at ? 0 : 1;
-  ctx.io.out << "imported " << records.size() << " backups from " << from << " (" << unknown
+  ctx.io.out << "imported " << records.size() << (records.size() == 1 ? " backup" : " backups")
+             << " from " << from << " (" << unknown
              << " without a forecast)";
   if (listing->skipped > 0) ctx.io.out << "; skipped " << listing->skipped << " not usable";
   if (!gone.empty()) ctx.io.out << "; " << gone.size() << " no longer listed, marked expired";

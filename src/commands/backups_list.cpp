@@ -11,10 +11,44 @@
 namespace tombstone {
 namespace {
 
-void Declare(cxxopts::Options& options) { DeclareFormatOption(options); }
+void Declare(cxxopts::Options& options) {
+  options.add_options()("removed", "the entries removed by hand ('backups remove'), not the "
+                        "catalog");
+  DeclareFormatOption(options);
+}
 
 std::string Expiry(const tombstones::BackupRecord& b) {
   return b.expires_at ? tombstones::FormatTime(*b.expires_at) : "unknown";
+}
+
+// The removal records: each entry as it was, with when, by whom and why it was removed.
+Status ListRemoved(Context& ctx, tombstones::Store& store, Format format) {
+  auto removals = store.BackupRemovals();
+  if (!removals.ok()) return removals.status();
+  if (format == Format::kJson) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : removals.value())
+      out.push_back(
+          {{"id", r.backup.id},
+           {"source", r.backup.source},
+           {"taken_at", tombstones::FormatTime(r.backup.taken_at)},
+           {"expires_at",
+            r.backup.expires_at ? nlohmann::json(Expiry(r.backup)) : nlohmann::json()},
+           {"removed_at", tombstones::FormatTime(r.actor.at)},
+           {"user", r.actor.user.empty() ? nlohmann::json() : nlohmann::json(r.actor.user)},
+           {"reason", r.reason}});
+    ctx.io.out << io::JsonText(out, 2) << '\n';
+    return Status::Ok();
+  }
+  Table table({"id", "source", "taken_at", "expires_at", "removed_at", "user", "reason"});
+  for (const auto& r : removals.value())
+    table.Add({r.backup.id, r.backup.source, tombstones::FormatTime(r.backup.taken_at),
+               Expiry(r.backup), tombstones::FormatTime(r.actor.at),
+               r.actor.user.empty() ? "unknown" : r.actor.user, r.reason});
+  table.Print(ctx.io.out, format);
+  if (format == Format::kTable)
+    ctx.io.out << removals->size() << (removals->size() == 1 ? " removal\n" : " removals\n");
+  return Status::Ok();
 }
 
 Status Run(Context& ctx) {
@@ -22,6 +56,7 @@ Status Run(Context& ctx) {
   if (!format.ok()) return format.status();
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kIfGiven);
   if (!opened.ok()) return opened.status();
+  if (ctx.Has("removed")) return ListRemoved(ctx, *opened->store, format.value());
   auto backups = opened->store->Backups();
   if (!backups.ok()) return backups.status();
   std::vector<tombstones::BackupRecord>& list = backups.value();
@@ -51,10 +86,11 @@ Status Run(Context& ctx) {
 
 const CommandSpec& BackupsListCommand() {
   static const CommandSpec spec{
-      "backups list", "", 0, 0, "list the backup catalog with forecast expiry dates",
+      "backups list", "[--removed]", 0, 0, "list the backup catalog with forecast expiry dates",
       "Lists every backup in the catalog, oldest first: id, where it came from, when it was\n"
       "taken, its forecast expiry ('unknown' when none) and how that was forecast. Backups\n"
-      "already expired stay listed, as history.\n",
+      "already expired stay listed, as history. --removed lists the entries removed by hand\n"
+      "('backups remove') with when, by whom and why.\n",
       Declare, Run};
   return spec;
 }

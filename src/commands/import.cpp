@@ -177,20 +177,27 @@ Status Run(Context& ctx) {
     return Status::Usage("unable to use --format '" + format + "': expected csv or jsonl");
   auto source = InputSource::Open(path, ctx);
   if (!source.ok()) return source.status();
-  auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
-  if (!opened.ok()) return opened.status();
+  // The whole input is read and hashed with the store open for reading; the write lock is
+  // taken only to record the batch, so that a slow standard input never blocks another writer
+  // (an add, a replay recording its receipt). Add() checks the kinds again under the lock.
+  auto reading = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
+  if (!reading.ok()) return reading.status();
 
-  IdentifierHasher hasher(*opened->store, *opened->key);
+  IdentifierHasher hasher(*reading->store, *reading->key);
   Batch batch(hasher, source.value());
   Status read = format == "csv" ? ReadCsv(source.value(), batch)
                                 : ReadJsonLines(source.value(), batch);
   if (!read.ok())
     return Status::Usage(read.message(), "nothing from this file was recorded; fix it and rerun");
+  reading->store.reset();
+  auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
+  if (!opened.ok()) return opened.status();
   auto outcomes = opened->store->Add(batch.tombstones());
   if (!outcomes.ok()) return outcomes.status();
   std::size_t added = 0;
   for (auto o : outcomes.value()) added += o == tombstones::Store::AddOutcome::kAdded;
-  ctx.io.out << "imported " << added << " tombstones from " << source->name();
+  ctx.io.out << "imported " << added << (added == 1 ? " tombstone" : " tombstones") << " from "
+             << source->name();
   if (added != outcomes->size())
     ctx.io.out << " (" << outcomes->size() - added << " already recorded)";
   ctx.io.out << '\n';

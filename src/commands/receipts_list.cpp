@@ -12,7 +12,37 @@ namespace {
 
 void Declare(cxxopts::Options& options) { DeclareFormatOption(options); }
 
-// The receipt's fields (docs/receipts.md), as text; "?" where the body lacks them.
+// What the run did, in words that never overstate it. Only a replay that committed (receipt
+// version 2: "committed": true; version 1: exit 0 and verified clean) applied anything; a run
+// that failed says so, and a version 2 receipt that did not commit says it rolled back.
+std::string Outcome(const nlohmann::json& r) {
+  if (!r.is_object()) return "?";
+  const auto exit_code = r.find("exit_code");
+  const bool exited_0 = exit_code != r.end() && *exit_code == 0;
+  const std::string exit_text = exit_code == r.end() ? std::string("?") : io::JsonText(*exit_code);
+  const auto count = [&](const char* name) {
+    const auto it = r.find(name);
+    return it != r.end() && it->is_number_unsigned() ? std::to_string(it->get<std::uint64_t>())
+                                                     : std::string("?");
+  };
+  if (r.value("command", "") == "verify")
+    return exited_0 ? "clean" : count("tombstones_present") + " present (exit " + exit_text + ")";
+  if (r.value("command", "") != "replay") return "?";
+  if (r.value("dry_run", false)) return "dry run, nothing changed";
+  const auto committed = r.find("committed");
+  if (committed != r.end() && committed->is_boolean()) {
+    if (!committed->get<bool>()) return "rolled back (exit " + exit_text + ")";
+    std::string text = "applied " + count("tombstones_applied");
+    if (!exited_0) text += " (exit " + exit_text + ")";
+    return text;
+  }
+  // Version 1 receipts: a failed run's tombstones_applied counted what it tried.
+  if (exited_0 && r.value("verification", "") == "clean")
+    return "applied " + count("tombstones_applied");
+  return "failed (exit " + exit_text + ")";
+}
+
+// The receipt's fields (docs/receipt.md), as text; "?" where the body lacks them.
 std::vector<std::string> Columns(const tombstones::ReceiptEntry& e) {
   const nlohmann::json r = nlohmann::json::parse(e.body, nullptr, /*allow_exceptions=*/false);
   const auto text = [&](const nlohmann::json& v) -> std::string {
@@ -29,7 +59,7 @@ std::vector<std::string> Columns(const tombstones::ReceiptEntry& e) {
           : "?";
   return {std::to_string(e.seq), tombstones::FormatTime(e.recorded_at), field("command"),
           field("dry_run"), field("exit_code"), field("verification"), database,
-          field("tombstones_applied")};
+          Outcome(r)};
 }
 
 Status Run(Context& ctx) {
@@ -42,6 +72,7 @@ Status Run(Context& ctx) {
     Status s = opened->store->ForEachReceipt([&](const tombstones::ReceiptEntry& e) {
       const nlohmann::json body = nlohmann::json::parse(e.body, nullptr, false);
       out.push_back({{"seq", e.seq}, {"recorded_at", tombstones::FormatTime(e.recorded_at)},
+                     {"outcome", Outcome(body)},
                      {"receipt", body.is_discarded() ? nlohmann::json(e.body) : body}});
       return true;
     });
@@ -50,7 +81,7 @@ Status Run(Context& ctx) {
     return Status::Ok();
   }
   Table table({"seq", "recorded_at", "command", "dry_run", "exit", "verification", "database",
-               "applied"});
+               "outcome"});
   std::size_t count = 0;
   Status s = opened->store->ForEachReceipt([&](const tombstones::ReceiptEntry& e) {
     table.Add(Columns(e));
@@ -70,8 +101,10 @@ const CommandSpec& ReceiptsListCommand() {
   static const CommandSpec spec{
       "receipts list", "", 0, 0, "list the receipts of past replays and verifies",
       "Lists the store's receipts log, oldest first: every 'replay' and 'verify' appends one\n"
-      "(sequence number, time, command, exit code, verification result, database name, how\n"
-      "many tombstones it applied). 'tombstone receipts show SEQ' prints one in full;\n"
+      "(sequence number, time, command, exit code, verification result, database name, and the\n"
+      "outcome: 'applied N' only for a replay that committed; 'rolled back (exit N)' or\n"
+      "'failed (exit N)' for one that did not; 'clean' or 'N present' for a verify).\n"
+      "'tombstone receipts show SEQ' prints one in full;\n"
       "'tombstone receipts verify' proves none was edited or removed.\n",
       Declare, Run};
   return spec;

@@ -12,8 +12,11 @@ Status Run(Context& ctx) {
   if (!opened.ok()) return opened.status();
   auto report = opened->store->VerifyIntegrity();  // every block, every record, the count
   if (!report.ok()) return report.status();
-  ctx.io.out << "store intact: " << report->tombstones << " tombstones in " << report->table_files
-             << " table files (" << report->table_bytes << " bytes), every block checksum verified";
+  ctx.io.out << "store intact: " << report->tombstones
+             << (report->tombstones == 1 ? " tombstone in " : " tombstones in ")
+             << report->table_files
+             << (report->table_files == 1 ? " table file (" : " table files (")
+             << report->table_bytes << " bytes), every block checksum verified";
   if (!report->count_recorded)
     ctx.io.out << "; no recorded count yet (a store made by an older version: the next "
                   "writing command records it)";

@@ -21,11 +21,23 @@ void AppendReceipt(const StoreFixture& f, const std::string& body) {
   REQUIRE(store.value()->AppendReceipt(body).ok());
 }
 
-std::string CleanReplay(const std::string& finished_at) {
+// A replay receipt as replay writes it: committed, and the kinds its map could match.
+std::string CleanReplay(const std::string& finished_at,
+                        const std::vector<std::string>& kinds = {"email"}) {
   return nlohmann::json{{"receipt_version", 1}, {"command", "replay"}, {"dry_run", false},
-                        {"exit_code", 0}, {"verification", "clean"},
+                        {"exit_code", 0}, {"verification", "clean"}, {"committed", true},
+                        {"kinds_matched", kinds},
                         {"started_at", finished_at}, {"finished_at", finished_at}}
       .dump();
+}
+
+// A receipt of a version that did not say which kinds its map could match, nor whether it
+// committed.
+std::string OldCleanReplay(const std::string& finished_at) {
+  nlohmann::json body = nlohmann::json::parse(CleanReplay(finished_at));
+  body.erase("committed");
+  body.erase("kinds_matched");
+  return body.dump();
 }
 
 // Three tombstones (one held), two backups: one with a forecast, one without.
@@ -90,9 +102,9 @@ TEST_CASE("pending lists held subjects, their backups and age-out dates", "[comp
   SECTION("csv") {
     const RunResult r = f.Run({"pending", "--at", "2026-04-01", "--format", "csv"});
     REQUIRE(r.code == 0);
-    CHECK(r.out.rfind("request,erased_at,backups,newest_backup,ages_out,hold,reapplied_seq,reapplied_at\n", 0) == 0);
-    CHECK(r.out.find("REQ-2,2026-03-01T00:00:00Z,2,feb,unknown,,,\n") !=
-          std::string::npos);
+    CHECK(r.out.rfind("request,erased_at,backups,newest_backup,ages_out,hold,reapplied_seq,"
+                      "reapplied_at,kinds_not_covered,not_covered_seq\n", 0) == 0);
+    CHECK(r.out.find("REQ-2,2026-03-01T00:00:00Z,2,feb,unknown,,,,,\n") != std::string::npos);
   }
   SECTION("html report with the timeline") {
     const RunResult r = f.Run({"pending", "--at", "2026-04-01", "--format", "html"});
@@ -138,6 +150,10 @@ TEST_CASE("pending names the last clean replay that re-applied each tombstone", 
   nlohmann::json dry = nlohmann::json::parse(CleanReplay(tombstones::FormatTime(tombstones::Now())));
   dry["dry_run"] = true;
   AppendReceipt(f, dry.dump());  // a dry run re-applies nothing
+  nlohmann::json rolled_back =
+      nlohmann::json::parse(CleanReplay(tombstones::FormatTime(tombstones::Now())));
+  rolled_back["committed"] = false;
+  AppendReceipt(f, rolled_back.dump());  // a run that did not commit re-applies nothing
   const RunResult r = f.Run({"pending", "--format", "json"});  // now: 'jan' has expired
   REQUIRE(r.code == 0);
   const auto doc = nlohmann::json::parse(r.out);
@@ -146,19 +162,59 @@ TEST_CASE("pending names the last clean replay that re-applied each tombstone", 
   CHECK(doc["pending"][0]["reapplied"]["seq"] == 1);
   CHECK(doc["pending"][1]["request"] == "REQ-3");
   CHECK(doc["pending"][1]["reapplied"].is_null());  // held: replay skipped it
+  CHECK(doc["receipts"]["crediting"] == 1);
 }
 
-TEST_CASE("Nothing is pending without backups or holds", "[compliance]") {
+// Issue 18: with an email-only map, a phone-only tombstone can never match; it was shown as
+// "reapplied" all the same.
+TEST_CASE("pending never credits a replay whose map could match none of a tombstone's kinds",
+          "[compliance]") {
   TempDir dir;
   StoreFixture f(dir.path());
-  REQUIRE(f.Run({"add", "--request", "REQ-1", "--ids-from", "-"}, "user_id:1\n").code == 0);
-  const RunResult r = f.Run({"pending", "--fail-if-pending"});
-  CHECK(r.code == 0);
-  CHECK(r.out == "0 pending (0 held, 0 with an unknown age-out date) of 1 tombstones; next "
-                 "age-out none\n");
-  const RunResult listed = f.Run({"list", "--pending"});
-  CHECK(listed.code == 0);
-  CHECK(listed.out.find("0 pending tombstones") != std::string::npos);
+  REQUIRE(f.Run({"add", "--request", "PHONE-1", "--ids-from", "-", "--erased-at", "2026-02-01"},
+                "phone:+44 20 7946 0958\n").code == 0);
+  REQUIRE(f.Run({"add", "--request", "BOTH-1", "--ids-from", "-", "--erased-at", "2026-02-01"},
+                "phone:+44 20 7946 0959\nemail:both@example.com\n").code == 0);
+  REQUIRE(f.Run({"backups", "add", "--id", "jan", "--taken-at", "2026-01-15"}).code == 0);
+  AppendReceipt(f, CleanReplay(tombstones::FormatTime(tombstones::Now()), {"email"}));
+
+  const RunResult r = f.Run({"pending", "--format", "json"});
+  REQUIRE(r.code == 0);
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["pending"].size() == 2);
+  CHECK(doc["pending"][0]["request"] == "BOTH-1");
+  CHECK(doc["pending"][0]["reapplied"]["seq"] == 1);
+  CHECK(doc["pending"][0]["reapplied"]["kinds_not_covered"] == nlohmann::json{"phone"});
+  CHECK(doc["pending"][1]["request"] == "PHONE-1");
+  CHECK(doc["pending"][1]["reapplied"].is_null());
+  CHECK(doc["pending"][1]["not_covered_by"] == 1);
+  CHECK(doc["summary"]["not_covered"] == 1);
+
+  const RunResult table = f.Run({"pending"});
+  CHECK_THAT(table.out, Catch::Contains("except phone"));
+  CHECK_THAT(table.out, Catch::Contains("not covered (#1)"));
+  CHECK_THAT(table.out,
+             Catch::Contains("; 1 not covered: the last replay's map could match none of "
+                             "their kinds"));
+}
+
+TEST_CASE("pending credits nothing to receipts that do not say which kinds their map matched",
+          "[compliance]") {
+  TempDir dir;
+  StoreFixture f(dir.path());
+  Populate(f);
+  AppendReceipt(f, OldCleanReplay(tombstones::FormatTime(tombstones::Now())));
+  const RunResult r = f.Run({"pending", "--format", "json"});
+  REQUIRE(r.code == 0);
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["pending"].size() == 2);
+  CHECK(doc["pending"][0]["reapplied"].is_null());
+  CHECK(doc["pending"][0]["not_covered_by"].is_null());
+  CHECK(doc["receipts"]["crediting"] == 0);
+  CHECK(doc["receipts"]["without_kinds"] == 1);
+  const RunResult table = f.Run({"pending"});
+  CHECK_THAT(table.out, Catch::Contains("1 replay receipt does not say which kinds its map could "
+                                        "match: credited with nothing"));
 }
 
 }  // namespace
