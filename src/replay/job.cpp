@@ -1,6 +1,5 @@
 #include "src/replay/job.h"
 
-#include <pwd.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -48,11 +47,6 @@ std::string Digest(const std::string& bytes) {
 std::string HostName() {
   char name[256] = {};
   return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
-}
-
-std::string OsUser() {
-  const passwd* pw = ::getpwuid(::geteuid());
-  return pw != nullptr ? std::string(pw->pw_name) : "uid " + std::to_string(::geteuid());
 }
 
 }  // namespace
@@ -108,7 +102,7 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   job.record.map_path = map_path;
   job.record.map_digest = Digest(map_bytes.str());
   job.record.host = HostName();
-  job.record.os_user = OsUser();
+  job.record.os_user = tombstones::OsUser();
   job.record.backup_source = ctx.Get<std::string>("backup-source");
   job.record.backup_id = ctx.Get<std::string>("backup-id");
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);

@@ -1,7 +1,7 @@
 # Run by catch_test_cases (CatchTests.cmake) after a test program is built: asks it for its test
 # case names and writes a ctest file with one add_test per case. Names are kept whole, ';' too.
 #   cmake -D TEST_EXECUTABLE=... -D TEST_WORKING_DIR=... -D TEST_ARGS=a|b -D TEST_PROPERTIES=p|v
-#         -D CTEST_FILE=... -P CatchTestList.cmake
+#         [-D TEST_LABEL_TAGS=tag|tag] -D CTEST_FILE=... -P CatchTestList.cmake
 execute_process(
   COMMAND "${TEST_EXECUTABLE}" --list-test-names-only
   OUTPUT_VARIABLE output
@@ -20,15 +20,36 @@ function(bracket text out)
   set(${out} "[==[${text}]==]" PARENT_SCOPE)
 endfunction()
 
+# The test cases of each tag in TEST_LABEL_TAGS, as "<tag>:<name>" lines.
+set(tagged "")
+string(REPLACE "|" ";" label_tag_list "${TEST_LABEL_TAGS}")
+foreach(tag IN LISTS label_tag_list)
+  execute_process(COMMAND "${TEST_EXECUTABLE}" --list-test-names-only "[${tag}]"
+    OUTPUT_VARIABLE names WORKING_DIRECTORY "${TEST_WORKING_DIR}")
+  string(REGEX REPLACE "([^\n]+)" "${tag}:\\1" names "${names}")
+  string(APPEND tagged "\n${names}")
+endforeach()
+
 set(args "")
 string(REPLACE "|" ";" arg_list "${TEST_ARGS}")
 foreach(a IN LISTS arg_list)
   bracket("${a}" q)
   string(APPEND args " ${q}")
 endforeach()
+# Properties, but LABELS apart: a test case may get more labels from its tags.
 set(props "")
+set(labels "")
+set(next_is_labels FALSE)
 string(REPLACE "|" ";" prop_list "${TEST_PROPERTIES}")
 foreach(p IN LISTS prop_list)
+  if(next_is_labels)
+    set(labels "${p}")
+    set(next_is_labels FALSE)
+    continue()
+  elseif(p STREQUAL "LABELS")
+    set(next_is_labels TRUE)
+    continue()
+  endif()
   bracket("${p}" q)
   string(APPEND props " ${q}")
 endforeach()
@@ -60,9 +81,20 @@ foreach(line IN LISTS lines)
   endif()
   bracket("${name}" qname)
   bracket("${spec}" qspec)
+  set(test_labels "${labels}")
+  foreach(tag IN LISTS label_tag_list)
+    string(FIND "${tagged}" "\n${tag}:${line}\n" at)
+    if(at GREATER -1)
+      list(APPEND test_labels "${tag}")
+    endif()
+  endforeach()
+  set(label_prop "")
+  if(NOT test_labels STREQUAL "")
+    set(label_prop " LABELS [==[${test_labels}]==]")
+  endif()
   string(APPEND script
     "add_test(${qname} [==[${TEST_EXECUTABLE}]==] ${qspec}${args})\n"
-    "set_tests_properties(${qname} PROPERTIES WORKING_DIRECTORY [==[${TEST_WORKING_DIR}]==]${props})\n")
+    "set_tests_properties(${qname} PROPERTIES WORKING_DIRECTORY [==[${TEST_WORKING_DIR}]==]${props}${label_prop})\n")
   math(EXPR count "${count} + 1")
 endforeach()
 math(EXPR listed "${count} % 256")
