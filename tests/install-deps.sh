@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, the Debian 12 packages tombstone needs to build and test. Only what is
 # missing is installed; running it again is quick. Needs root (or sudo) when anything is missing.
+# Usage: tests/install-deps.sh [--fuzz]    --fuzz: also clang-15 and libFuzzer, for tests/fuzz/run.sh
+# only (the normal build and its tests need neither).
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15 pgbackrest barman python3 shellcheck
 )
+if [ "${1:-}" = "--fuzz" ]; then packages+=(clang-15 libfuzzer-15-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do
