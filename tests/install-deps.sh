@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, the Debian 12 packages tombstone needs to build and test. Only what is
 # missing is installed; running it again is quick. Needs root (or sudo) when anything is missing.
+# Usage: tests/install-deps.sh [--fuzz]    --fuzz: also clang-15 and libFuzzer, for tests/fuzz/run.sh
+# only (the normal build and its tests need neither).
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,7 @@ packages=(
   help2man man-db file dpkg-dev
   chromium  # headless: a screenshot of the pending HTML report (tests/src/commands/pending_html_test.cpp)
 )
+if [ "${1:-}" = "--fuzz" ]; then packages+=(clang-15 libfuzzer-15-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do

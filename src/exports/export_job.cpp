@@ -104,10 +104,12 @@ CsvSpec ExportJob::SpecFor(FileType type) const {
   spec.delimiter = type == FileType::kTsv ? '\t' : ',';
   spec.columns = options_.columns;
   if (map_ && map_->csv)
-    for (const auto& [header, kind] : map_->csv->columns) {
+    for (const auto& column : map_->csv->columns) {
+      // Not a structured binding: clang 15 (the fuzz build) cannot capture one in a lambda.
+      const std::string& header = column.first;
       const bool named = std::any_of(options_.columns.begin(), options_.columns.end(),
                                      [&](const CsvColumn& c) { return c.header == header; });
-      if (!named) spec.columns.push_back({header, kind, false});
+      if (!named) spec.columns.push_back({header, column.second, false});
     }
   return spec;
 }

@@ -352,7 +352,7 @@ class DumpProcessor {
     Counts& table = report_->tables[a.report].counts;
     ++report_->counts.rows;
     ++table.rows;
-    if (a.has_unevaluable) ++report_->not_evaluable;
+    bool unevaluable = a.has_unevaluable;
     Split(WithoutNewline(line));
     if (a.columns != 0 && fields_.size() != a.columns)
       return Status::Usage("unable to read '" + report_->path + "': line " +
@@ -364,12 +364,20 @@ class DumpProcessor {
       if (s.field >= fields_.size() || s.matcher == nullptr) continue;
       if (!Value(fields_[s.field], &value_)) continue;
       if (s.json_key) {
-        const auto inner = JsonKeyText(value_, *s.json_key);
+        bool too_deep = false;
+        const auto inner = JsonKeyText(value_, *s.json_key, &too_deep);
         if (inner) s.matcher->Find(*inner, &hits_);
+        if (too_deep) {
+          unevaluable = true;
+          Warn("table " + a.name + ": a json value nested deeper than " +
+               std::to_string(kMaxJsonKeyDepth) + " levels cannot be evaluated; its row is counted "
+               "as not evaluable");
+        }
       } else {
         s.matcher->Find(value_, &hits_);
       }
     }
+    if (unevaluable) ++report_->not_evaluable;
     if (hits_.empty()) return cascade_block_ ? FollowKeys(line, nullptr) : Write(line);
     match::Guard guard;
     if (a.guard && *a.guard < fields_.size()) {

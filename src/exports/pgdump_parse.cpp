@@ -3,6 +3,7 @@
 #include <cctype>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace tombstone::exports {
 namespace {
@@ -51,6 +52,20 @@ bool ReadQualifiedName(std::string_view s, std::size_t* i, std::string* schema,
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+// Whether `value` has more than `limit` levels of arrays and objects, found without recursion
+// (parsing and destroying are iterative in nlohmann-json; dump() is not).
+bool NestedDeeperThan(const nlohmann::json& value, std::size_t limit) {
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> stack{{&value, 1}};
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    if (depth > limit) return true;
+    for (const nlohmann::json& child : *node) stack.push_back({&child, depth + 1});
+  }
+  return false;
 }
 
 }  // namespace
@@ -174,12 +189,18 @@ std::optional<JsonKeyExpr> ParseJsonKeyExpr(std::string_view expr) {
   return out;
 }
 
-std::optional<std::string> JsonKeyText(std::string_view json, const std::string& key) {
+std::optional<std::string> JsonKeyText(std::string_view json, const std::string& key,
+                                       bool* too_deep) {
+  if (too_deep != nullptr) *too_deep = false;
   const nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return std::nullopt;
   const auto it = doc.find(key);
   if (it == doc.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
+  if (NestedDeeperThan(*it, kMaxJsonKeyDepth)) {
+    if (too_deep != nullptr) *too_deep = true;
+    return std::nullopt;
+  }
   return it->dump();
 }
 

@@ -46,8 +46,12 @@ struct JsonKeyExpr {
 };
 std::optional<JsonKeyExpr> ParseJsonKeyExpr(std::string_view expr);
 // `json ->> key` on the text of a json/jsonb value: nullopt when not an object, no such key,
-// or JSON null. Strings unquoted, other values as JSON text.
-std::optional<std::string> JsonKeyText(std::string_view json, const std::string& key);
+// or JSON null. Strings unquoted, other values as JSON text. An array or object value nested
+// deeper than kMaxJsonKeyDepth is not printed (printing recurses once per level: a deep enough
+// value in a small line would exhaust the stack): nullopt, and *too_deep set when given.
+inline constexpr std::size_t kMaxJsonKeyDepth = 1000;
+std::optional<std::string> JsonKeyText(std::string_view json, const std::string& key,
+                                       bool* too_deep = nullptr);
 
 // RFC 3339 and PostgreSQL's text forms: "2026-01-31 12:00:00+00", "...12:00:00.5+05:30",
 // without an offset (timestamp without time zone: read as UTC), "infinity", "-infinity".

@@ -18,7 +18,13 @@ std::optional<tombstones::Micros> GuardTime(pg::Wire wire, std::string_view raw)
     const std::int32_t days = pg::ReadInt32(raw.data());
     if (days == std::numeric_limits<std::int32_t>::max()) return kMax;
     if (days == std::numeric_limits<std::int32_t>::min()) return kMin;
-    return (days + kUnixToPostgresDays) * kMicrosPerDay;  // dates end in 5874897 AD: no overflow
+    // Dates run to 5874897 AD, microseconds since 1970 only to about 294,000 AD: saturate as
+    // timestamps do, never wrap (found by fuzzing).
+    constexpr std::int64_t kLastDay = kMax / kMicrosPerDay - kUnixToPostgresDays;
+    constexpr std::int64_t kFirstDay = kMin / kMicrosPerDay - kUnixToPostgresDays;
+    if (days > kLastDay) return kMax;
+    if (days < kFirstDay) return kMin;
+    return (days + kUnixToPostgresDays) * kMicrosPerDay;
   }
   if (wire == pg::Wire::kTimestamp && raw.size() == 8) {
     const std::int64_t micros = pg::ReadInt64(raw.data());

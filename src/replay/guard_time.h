@@ -12,8 +12,9 @@
 namespace tombstone::replay {
 
 // Microseconds since the Unix epoch (UTC); a timestamp without time zone counts as UTC.
-// 'infinity' is the largest value, '-infinity' the smallest. nullopt when `wire` is not kDate or
-// kTimestamp or `raw` has the wrong size.
+// 'infinity' is the largest value, '-infinity' the smallest; a date past what microseconds since
+// 1970 can hold (beyond about 294,000 AD either way) saturates to them. nullopt when `wire` is
+// not kDate or kTimestamp or `raw` has the wrong size.
 std::optional<tombstones::Micros> GuardTime(pg::Wire wire, std::string_view raw);
 
 }  // namespace tombstone::replay

@@ -90,6 +90,25 @@ TEST_CASE("only column->>'key' expressions can be evaluated in a dump") {
   CHECK_FALSE(JsonKeyText("not json", "email"));
 }
 
+// Found by fuzzing (tests/fuzz/regressions/pgdump/json-nested-a-million-deep.zst): printing a
+// deeply nested value recursed once per level and overflowed the stack on a 2 MB line.
+TEST_CASE("a json value nested too deep to print is reported, not printed") {
+  const auto nested = [](std::size_t depth) {
+    return R"({"email": )" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  };
+  bool too_deep = true;
+  CHECK(JsonKeyText(nested(kMaxJsonKeyDepth), "email", &too_deep) ==
+        std::string(kMaxJsonKeyDepth, '[') + std::string(kMaxJsonKeyDepth, ']'));
+  CHECK_FALSE(too_deep);
+  CHECK_FALSE(JsonKeyText(nested(kMaxJsonKeyDepth + 1), "email", &too_deep));
+  CHECK(too_deep);
+  CHECK_FALSE(JsonKeyText(nested(1000000), "email", &too_deep));
+  CHECK(too_deep);
+  CHECK(JsonKeyText(R"({"email": "a@b", "x": )" + nested(1000000).substr(10), "email",
+                    &too_deep) == "a@b");
+  CHECK_FALSE(too_deep);
+}
+
 TEST_CASE("PostgreSQL timestamps are read in their dump forms") {
   CHECK(ParsePgTimestamp("2026-01-31 12:00:00+00") ==
         tombstones::ParseTime("2026-01-31T12:00:00Z").value());

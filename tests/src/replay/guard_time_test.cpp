@@ -38,6 +38,15 @@ TEST_CASE("guard times are read from binary dates and timestamps", "[replay]") {
     CHECK(GuardTime(Wire::kTimestamp, BigEndian(kMin, 8)) == kMin);
     CHECK(GuardTime(Wire::kTimestamp, BigEndian(kMax - 1, 8)) == kMax);  // saturates, never wraps
   }
+  // Found by fuzzing (tests/fuzz/regressions/copy_binary/date-beyond-micros): dates run to
+  // 5874897 AD, far past what microseconds since 1970 hold (about 294,000 AD).
+  SECTION("a date beyond the microsecond range saturates, never wraps") {
+    CHECK(GuardTime(Wire::kDate, BigEndian(2145031948, 4)) == kMax);  // 5874897-12-31
+    CHECK(GuardTime(Wire::kDate, BigEndian(2000000000, 4)) == kMax);
+    CHECK(GuardTime(Wire::kDate, BigEndian(-2000000000, 4)) == kMin);
+    CHECK(GuardTime(Wire::kDate, BigEndian(106741000, 4)) == at("2000-01-01T00:00:00Z") +
+                                                                 106741000LL * 86400000000LL);
+  }
   SECTION("a value of the wrong size or kind cannot be read") {
     CHECK_FALSE(GuardTime(Wire::kDate, BigEndian(0, 8)));
     CHECK_FALSE(GuardTime(Wire::kTimestamp, BigEndian(0, 4)));
