@@ -70,13 +70,14 @@ foreach(line IN LISTS lines)
     string(REGEX REPLACE "^\"(.*)\"$" "\\1" name "${name}")
   endif()
   # The name as a Catch2 test spec: '\', ',' and '[' ']' escaped with '\'; a leading '~' or
-  # '"' too. A leading or trailing '*' would be a wildcard (no test case name has one).
+  # '"' or '-' (an option to Catch's command line) too. A leading or trailing '*' would be a
+  # wildcard (no test case name has one).
   set(spec "${name}")
   string(REPLACE "\\" "\\\\" spec "${spec}")
   foreach(c , [ ])
     string(REPLACE "${c}" "\\${c}" spec "${spec}")
   endforeach()
-  if(spec MATCHES "^[~\"]")
+  if(spec MATCHES "^[~\"-]")
     set(spec "\\${spec}")
   endif()
   bracket("${name}" qname)
