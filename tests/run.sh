@@ -33,7 +33,8 @@ fi
 # Only what ctest runs: the benchmarks are left out of this build.
 step "building with AddressSanitizer and UndefinedBehaviorSanitizer into $sanitize_build"
 cmake -S "$top" -B "$sanitize_build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOMBSTONE_SANITIZE=ON >/dev/null
-cmake --build "$sanitize_build" -j "$jobs" --target tombstone unit_tests pg_tests pg_cluster_fixture
+cmake --build "$sanitize_build" -j "$jobs" --target tombstone unit_tests pg_tests pg_cluster_fixture \
+  fuzz_replay_all  # the fuzz targets' corpora and regression inputs, replayed under the sanitizers
 
 # Every instrumented process (the test programs, and every tombstone they start, also as the
 # postgres user from the restore hooks) writes its reports to a file of its own here: a report
