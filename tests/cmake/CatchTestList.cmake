@@ -20,12 +20,15 @@ function(bracket text out)
   set(${out} "[==[${text}]==]" PARENT_SCOPE)
 endfunction()
 
-# The test cases of each tag in TEST_LABEL_TAGS, as "<tag>:<name>" lines.
+# The test cases of each tag in TEST_LABEL_TAGS, as "<tag>:<name>" lines, ';' swapped for a byte
+# that cannot occur in the text, as in the names read below.
+string(ASCII 1 semicolon)
 set(tagged "")
 string(REPLACE "|" ";" label_tag_list "${TEST_LABEL_TAGS}")
 foreach(tag IN LISTS label_tag_list)
   execute_process(COMMAND "${TEST_EXECUTABLE}" --list-test-names-only "[${tag}]"
     OUTPUT_VARIABLE names WORKING_DIRECTORY "${TEST_WORKING_DIR}")
+  string(REPLACE ";" "${semicolon}" names "${names}")
   string(REGEX REPLACE "([^\n]+)" "${tag}:\\1" names "${names}")
   string(APPEND tagged "\n${names}")
 endforeach()
@@ -54,8 +57,7 @@ foreach(p IN LISTS prop_list)
   string(APPEND props " ${q}")
 endforeach()
 
-# One name a line. Swap ';' for a byte that cannot occur in the text before making a list.
-string(ASCII 1 semicolon)
+# One name a line. Swap ';' for that byte before making a list.
 string(REPLACE ";" "${semicolon}" output "${output}")
 string(REPLACE "\n" ";" lines "${output}")
 set(script "")
