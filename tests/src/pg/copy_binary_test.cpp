@@ -103,16 +103,19 @@ TEST_CASE("binary text arrays give their elements, NULLs skipped, malformed ones
     CHECK(seen == std::vector<std::string>{"w", "x", "y", "z"});
   }
   SECTION("an empty array has no dimension and no element") {
-    REQUIRE(array.Open(Int32(0) + Int32(0) + Int32(25)));
+    const std::string empty = Int32(0) + Int32(0) + Int32(25);  // Open keeps a view of it
+    REQUIRE(array.Open(empty));
     CHECK_FALSE(array.Next(&element));
     CHECK(array.ok());
   }
   SECTION("cut short, or with bytes left over") {
-    REQUIRE(array.Open(one.substr(0, one.size() - 1)));
+    const std::string cut = one.substr(0, one.size() - 1);  // Open keeps a view of it
+    REQUIRE(array.Open(cut));
     while (array.Next(&element)) {
     }
     CHECK_FALSE(array.ok());
-    REQUIRE(array.Open(one + "x"));
+    const std::string longer = one + "x";
+    REQUIRE(array.Open(longer));
     while (array.Next(&element)) {
     }
     CHECK_FALSE(array.ok());
