@@ -52,8 +52,12 @@ else
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq "$deb" >/dev/null
   check "installed tombstone --version" test "$(/usr/bin/tombstone --version)" = "tombstone $version"
-  check "man -w tombstone" man -w tombstone
-  check "man -w tombstone-replay" man -w tombstone-replay
+  if grep -rqs 'path-exclude.*/usr/share/man' /etc/dpkg/dpkg.cfg.d/; then
+    echo "package: skipped man -w: dpkg here is told not to install man pages (/etc/dpkg/dpkg.cfg.d)"
+  else
+    check "man -w tombstone" man -w tombstone
+    check "man -w tombstone-replay" man -w tombstone-replay
+  fi
   check "installed hook runs" /usr/libexec/tombstone/restore-hooks/lift-fence.sh --help
   apt-get remove -y -qq tombstone >/dev/null
   check "package removed" test ! -e /usr/bin/tombstone
