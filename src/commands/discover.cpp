@@ -219,7 +219,7 @@ Status Run(Context& ctx) {
         !s.ok())
       return s;
     for (const Status& problem : plan.problems)
-      ctx.io.err << "warning: " << problem.message() << " (that entry covers nothing here)\n";
+      ctx.io.err << "tombstone: warning: " << problem.message() << " (that entry covers nothing here)\n";
     coverage = CoverageOf(plan);
   }
   if (Status s = db.Begin(/*repeatable_read=*/true, /*read_only=*/true); !s.ok()) return s;

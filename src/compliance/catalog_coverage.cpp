@@ -97,7 +97,7 @@ CatalogCoverage AssessCatalog(const std::vector<tombstones::BackupRecord>& catal
 }
 
 void PrintWarnings(std::ostream& err, const CatalogCoverage& c) {
-  for (const std::string& w : c.warnings) err << "warning: " << w << '\n';
+  for (const std::string& w : c.warnings) err << "tombstone: warning: " << w << '\n';
 }
 
 tombstones::Result<CatalogCoverage> AssessStoreCatalog(tombstones::Store& store, Micros at,

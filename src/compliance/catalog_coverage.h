@@ -60,7 +60,7 @@ CatalogCoverage AssessCatalog(const std::vector<tombstones::BackupRecord>& catal
 tombstones::Result<CatalogCoverage> AssessStoreCatalog(tombstones::Store& store, Micros at,
                                                        Micros stale_after);
 
-// Each warning as "warning: <sentence>" on its own line.
+// Each warning as "tombstone: warning: <sentence>" on its own line.
 void PrintWarnings(std::ostream& err, const CatalogCoverage& c);
 
 // "3 days", "1 day", "5 hours": a duration for people, rounded down.

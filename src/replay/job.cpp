@@ -217,7 +217,7 @@ Status Finish(Context& ctx, Job& job, Status outcome, bool file_only, bool store
   if (!file_only) {
     recorded = AppendToStore(ctx, job, ReceiptJson(r, *job.tombstones));
     if (!recorded.ok() && store_best_effort) {
-      ctx.io.err << "warning: " << recorded.message() << "\n";
+      ctx.io.err << "tombstone: warning: " << recorded.message() << "\n";
       recorded = Status::Ok();
     }
     if (!recorded.ok() && outcome.ok()) {
@@ -229,11 +229,11 @@ Status Finish(Context& ctx, Job& job, Status outcome, bool file_only, bool store
     if (Status written = WriteReceiptFile(ctx.Get<std::string>("receipt"),
                                           ReceiptJson(r, *job.tombstones));
         !written.ok()) {
-      if (!outcome.ok()) ctx.io.err << "warning: " << written.message() << "\n";
+      if (!outcome.ok()) ctx.io.err << "tombstone: warning: " << written.message() << "\n";
       else outcome = written;
     }
   if (!outcome.ok() && !recorded.ok() && outcome.message() != recorded.message())
-    ctx.io.err << "warning: " << recorded.message() << "\n";
+    ctx.io.err << "tombstone: warning: " << recorded.message() << "\n";
   return outcome;
 }
 

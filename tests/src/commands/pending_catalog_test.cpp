@@ -38,9 +38,9 @@ TEST_CASE("an empty backup catalog is a warning, never an all clear", "[complian
   StoreFixture f(dir.path());
   AddOldErasure(f);
   const std::string warning =
-      "warning: the backup catalog is empty: no backup is known to hold an erased subject, so "
-      "none shows as pending because of a backup; record them with 'tombstone backups import' or "
-      "'backups add'\n";
+      "tombstone: warning: the backup catalog is empty: no backup is known to hold an erased "
+      "subject, so none shows as pending because of a backup; record them with 'tombstone "
+      "backups import' or 'backups add'\n";
 
   SECTION("the table says so, and stderr warns") {
     const RunResult r = f.Run({"pending"});
@@ -110,7 +110,7 @@ TEST_CASE("a source not imported within --stale-after makes the catalog stale", 
     const tombstones::Micros three_days_ago = tombstones::Now() - 3 * kDay;
     REQUIRE(
         Writer(f, key.value())->ImportBackups({}, {{"pgbackrest", "demo", three_days_ago}}).ok());
-    const std::string warning = "warning: pgbackrest 'demo' was last imported " +
+    const std::string warning = "tombstone: warning: pgbackrest 'demo' was last imported " +
                                 tombstones::FormatTime(three_days_ago) +
                                 ", 3 days ago (more than 2 days): backups taken since are not "
                                 "in the catalog\n";
@@ -147,8 +147,9 @@ TEST_CASE("backups recorded before import times were kept have an unknown import
   REQUIRE(Writer(f, key.value())->PutBackups({b}).ok());  // what an older version wrote
   const RunResult r = f.Run({"pending", "--fail-if-pending"});
   CHECK(r.code == 3);
-  CHECK_THAT(r.err, Catch::StartsWith("warning: pgbackrest 'main' has no recorded import time "
-                                      "(imported before tombstone kept one): import it again"));
+  CHECK_THAT(r.err, Catch::StartsWith("tombstone: warning: pgbackrest 'main' has no recorded "
+                                      "import time (imported before tombstone kept one): "
+                                      "import it again"));
   CHECK_THAT(r.out, Catch::Contains("unknown      unknown"));
 }
 
