@@ -30,6 +30,10 @@ struct BoundSource {
   std::size_t field = 0;
   std::optional<std::string> json_key;  // "column->>'key'"
   KindMatcher* matcher = nullptr;
+  // An array column (its type in the dump ends in "[]"): each element is an identifier, as
+  // replay reads it. Without the dump's CREATE TABLE the type is unknown: a value written as an
+  // array literal is then read both whole and element by element.
+  enum class Shape { kScalar, kArray, kUnknown } shape = Shape::kScalar;
 };
 
 // An anonymize assignment bound to a field; `target` is the COPY text it writes (not for hash).
@@ -151,6 +155,7 @@ class DumpProcessor {
       complete_ = false;
     if (!create_table_.empty()) {
       if (StartsWith(line, ")")) {
+        last_created_ = create_table_;  // INHERITS (...) follows on the next line
         create_table_.clear();
         return Write(line);
       }
@@ -170,6 +175,10 @@ class DumpProcessor {
       if (WithoutNewline(line).ends_with("(")) create_table_ = a + "." + b;
     } else if (ParseAttachPartition(line, &a, &b, &c, &d)) {
       parent_[c + "." + d] = a + "." + b;
+    } else if (std::vector<std::string> parents; ParseInherits(text, &parents)) {
+      // The old way of partitioning: a mapped parent covers its children, as in replay (their
+      // rows are the parent's rows to the server). Foreign keys are not inherited.
+      if (!last_created_.empty()) inherits_[last_created_] = std::move(parents);
     } else if (StartsWith(line, "COPY ")) {
       CopyHeader header;
       const bool parsed = ParseCopyHeader(line, &header);
@@ -198,29 +207,35 @@ class DumpProcessor {
     return Write(line);
   }
 
-  // The map's table for a dump table, through partition parents.
-  const TableMap* FindTable(std::string name) const {
-    for (int depth = 0; depth < 16; ++depth) {
-      for (const TableMap& t : map_.tables)
-        if (t.schema + "." + t.name == name) return &t;
-      const auto up = parent_.find(name);
-      if (up == parent_.end()) return nullptr;
-      name = up->second;
+  // The dump tables `name` is part of: its partition parents and the tables it inherits from
+  // (breadth first, so the nearest comes first).
+  std::vector<std::string> Lineage(const std::string& name) const {
+    std::vector<std::string> names{name};
+    for (std::size_t i = 0; i < names.size() && names.size() < 64; ++i) {
+      if (const auto up = parent_.find(names[i]); up != parent_.end())
+        names.push_back(up->second);
+      if (const auto up = inherits_.find(names[i]); up != inherits_.end())
+        names.insert(names.end(), up->second.begin(), up->second.end());
     }
+    return names;
+  }
+
+  // The map's table for a dump table, through partition parents and inheritance.
+  const TableMap* FindTable(const std::string& name) const {
+    for (const std::string& n : Lineage(name))
+      for (const TableMap& t : map_.tables)
+        if (t.schema + "." + t.name == n) return &t;
     return nullptr;
   }
 
   std::optional<std::string> TypeOf(const std::string& table, const std::string& column) const {
-    for (std::string name = table;;) {
+    for (const std::string& name : Lineage(table)) {
       const auto t = types_.find(name);
-      if (t != types_.end()) {
-        const auto c = t->second.find(column);
-        if (c != t->second.end()) return c->second;
-      }
-      const auto up = parent_.find(name);
-      if (up == parent_.end()) return std::nullopt;
-      name = up->second;
+      if (t == types_.end()) continue;
+      const auto c = t->second.find(column);
+      if (c != t->second.end()) return c->second;
     }
+    return std::nullopt;
   }
 
   Status Bind(const TableMap& t, const CopyHeader& header) {
@@ -249,7 +264,14 @@ class DumpProcessor {
       }
       const auto field = field_of(column);
       if (!field) return Fail(t, "its COPY block has no column '" + column + "'", m.line);
-      a.sources.push_back({*field, json_key, index_.ForKind(m.kind)});
+      BoundSource source{*field, json_key, index_.ForKind(m.kind)};
+      if (!json_key) {
+        const auto type = TypeOf(dump_table, column);
+        source.shape = !type                ? BoundSource::Shape::kUnknown
+                       : type->ends_with("]") ? BoundSource::Shape::kArray
+                                              : BoundSource::Shape::kScalar;
+      }
+      a.sources.push_back(std::move(source));
     }
     if (!t.created_at.empty()) {
       a.guard = field_of(t.created_at);
@@ -373,8 +395,18 @@ class DumpProcessor {
                std::to_string(kMaxJsonKeyDepth) + " levels cannot be evaluated; its row is counted "
                "as not evaluable");
         }
-      } else {
+      } else if (s.shape == BoundSource::Shape::kScalar) {
         s.matcher->Find(value_, &hits_);
+      } else {
+        const bool literal = ForEachArrayElement(
+            value_, [&](std::string_view element) { s.matcher->Find(element, &hits_); });
+        if (s.shape == BoundSource::Shape::kUnknown) {
+          s.matcher->Find(value_, &hits_);
+        } else if (!literal) {  // the server wrote it: a dump edited by hand?
+          unevaluable = true;
+          Warn("table " + a.name + ": an array value that is not an array literal cannot be "
+               "evaluated; its row is counted as not evaluable");
+        }
       }
     }
     if (unevaluable) ++report_->not_evaluable;
@@ -407,8 +439,21 @@ class DumpProcessor {
       if (cascade_block_) cascade_->Removed(fields_);
       return Status::Ok();
     }
-    if (cascade_block_)
-      if (Status s = FollowKeys(line, &o); !s.ok()) return s;
+    if (cascade_block_) {
+      Status s;
+      if (o == Outcome::kChanged) {
+        // As in replay, the anonymize comes first: the keys see the row as it will be written,
+        // so a reference that the anonymize clears no longer ties the row to its parent.
+        changed_ = Anonymized(a, false);
+        const std::vector<std::string_view> original = fields_;
+        Split(changed_);
+        s = FollowKeys(line, &o);
+        fields_ = original;
+      } else {
+        s = FollowKeys(line, &o);
+      }
+      if (!s.ok()) return s;
+    }
     if (o != Outcome::kChanged || out_ == nullptr) return Write(line);
     return Write(Anonymized(a, line.back() == '\n'));
   }
@@ -527,6 +572,9 @@ class DumpProcessor {
   bool table_data_ = false;  // after a "-- Data for Name: ...; Type: TABLE DATA" comment
   std::optional<ActiveTable> active_;
   std::string create_table_;
+  std::string last_created_;  // the table of the last CREATE TABLE, for its INHERITS line
+  std::map<std::string, std::vector<std::string>> inherits_;  // child -> the tables it inherits
+  std::string changed_;       // an anonymized row, for the foreign keys to look at
   std::map<std::string, std::map<std::string, std::string>> types_;  // table -> column -> type
   std::map<std::string, std::string> parent_;                        // partition -> parent
   std::vector<std::string_view> fields_;

@@ -152,6 +152,96 @@ bool ParseAttachPartition(std::string_view line, std::string* parent_schema, std
 }
 
 
+bool ParseInherits(std::string_view line, std::vector<std::string>* parents) {
+  if (!StartsWith(line, "INHERITS (")) return false;
+  std::size_t i = 10;
+  std::vector<std::string> found;
+  for (;;) {
+    std::string schema, table;
+    if (!ReadQualifiedName(line, &i, &schema, &table)) return false;
+    found.push_back(schema + "." + table);
+    SkipSpaces(line, &i);
+    if (i < line.size() && line[i] == ',') {
+      ++i;
+      SkipSpaces(line, &i);
+      continue;
+    }
+    if (i < line.size() && line[i] == ')') break;
+    return false;
+  }
+  *parents = std::move(found);
+  return true;
+}
+
+bool ForEachArrayElement(std::string_view text,
+                         const std::function<void(std::string_view)>& each) {
+  std::size_t i = 0;
+  if (!text.empty() && text[0] == '[') {  // "[1:2]={...}": bounds other than the default
+    i = text.find('=');
+    if (i == std::string_view::npos) return false;
+    ++i;
+  }
+  if (i >= text.size() || text[i] != '{') return false;
+  // Elements are collected first, so that a malformed literal passes none of them on.
+  std::vector<std::string> elements;
+  std::string element;
+  std::size_t kept = 0;       // the element's length without unquoted trailing spaces
+  bool started = false;       // the element has a character or a quote
+  bool quoted_part = false;   // part of it was quoted: "NULL" in quotes is a string
+  bool in_quotes = false;
+  int depth = 0;
+  const auto finish = [&] {
+    if (started) {
+      element.resize(kept);
+      const bool null = !quoted_part && element.size() == 4 &&
+                        std::toupper(static_cast<unsigned char>(element[0])) == 'N' &&
+                        std::toupper(static_cast<unsigned char>(element[1])) == 'U' &&
+                        std::toupper(static_cast<unsigned char>(element[2])) == 'L' &&
+                        std::toupper(static_cast<unsigned char>(element[3])) == 'L';
+      if (!null) elements.push_back(element);
+    }
+    element.clear();
+    kept = 0;
+    started = quoted_part = false;
+  };
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\\') {  // the next character as it is, quoted or not
+      if (++i >= text.size()) return false;
+      element.push_back(text[i]);
+      kept = element.size();
+      started = true;
+    } else if (in_quotes) {
+      if (c == '"') {
+        in_quotes = false;
+      } else {
+        element.push_back(c);
+        kept = element.size();
+      }
+    } else if (c == '"') {
+      in_quotes = started = quoted_part = true;
+    } else if (c == '{') {
+      if (started) return false;
+      ++depth;
+    } else if (c == '}' || c == ',') {
+      if (depth == 0) return false;
+      finish();
+      if (c == '}' && --depth == 0) break;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      if (started) element.push_back(c);  // kept only if more follows
+    } else {
+      element.push_back(c);
+      kept = element.size();
+      started = true;
+    }
+  }
+  if (depth != 0 || in_quotes || i >= text.size()) return false;
+  for (++i; i < text.size(); ++i)
+    if (!std::isspace(static_cast<unsigned char>(text[i]))) return false;
+  for (const std::string& e : elements) each(e);
+  return true;
+}
+
 std::optional<JsonKeyExpr> ParseJsonKeyExpr(std::string_view expr) {
   std::size_t i = 0;
   SkipSpaces(expr, &i);

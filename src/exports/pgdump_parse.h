@@ -4,6 +4,7 @@
 
 #include "src/pg/copy_text.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,16 @@ bool ParseColumnLine(std::string_view line, std::string* name, std::string* type
 // parent and the partition. False for other lines.
 bool ParseAttachPartition(std::string_view line, std::string* parent_schema, std::string* parent,
                           std::string* child_schema, std::string* child);
+// "INHERITS (public.reviews);", the line pg_dump writes after the closing parenthesis of a
+// CREATE TABLE whose table inherits (the old way of partitioning) -> the parents as
+// schema.table, in order. False for other lines.
+bool ParseInherits(std::string_view line, std::vector<std::string>* parents);
+
+// The elements of a PostgreSQL array literal in text form ("{a,\"b c\",NULL}", with an optional
+// "[1:2]=" bounds prefix; nested arrays are flattened), unquoted and unescaped, NULL elements
+// left out. False when `text` is not a well-formed array literal: then `each` is never called.
+bool ForEachArrayElement(std::string_view text,
+                         const std::function<void(std::string_view)>& each);
 
 // COPY's text format (src/pg/copy_text.h).
 using pg::AppendCopyEscaped;

@@ -145,3 +145,46 @@ TEST_CASE("redact writes a marker of the column's type") {
   CHECK(IsTextType("character varying(80)"));
   CHECK_FALSE(IsTextType("bigint"));
 }
+
+TEST_CASE("INHERITS lines name the parents of a table partitioned the old way") {
+  std::vector<std::string> parents;
+  REQUIRE(ParseInherits("INHERITS (public.reviews);", &parents));
+  CHECK(parents == std::vector<std::string>{"public.reviews"});
+  REQUIRE(ParseInherits("INHERITS (public.a, \"Other\".\"B c\");", &parents));
+  CHECK(parents == std::vector<std::string>{"public.a", "Other.B c"});
+  CHECK_FALSE(ParseInherits("INHERITS public.a;", &parents));
+  CHECK_FALSE(ParseInherits("-- INHERITS (public.a);", &parents));
+}
+
+TEST_CASE("array literals give their elements, unquoted, without NULLs") {
+  struct Case {
+    std::string literal;
+    bool ok;
+    std::vector<std::string> elements;
+  };
+  const std::vector<Case> cases = {
+      {"{}", true, {}},
+      {"{a@example.com}", true, {"a@example.com"}},
+      {"{a,B@Example.com}", true, {"a", "B@Example.com"}},
+      {"{\"a b\",\"c,d\",\"e\\\"f\",\"g\\\\h\"}", true, {"a b", "c,d", "e\"f", "g\\h"}},
+      {"{NULL,null,\"NULL\",x}", true, {"NULL", "x"}},
+      {"{  padded  , \" kept \" }", true, {"padded", " kept "}},
+      {"{{a,b},{c,NULL}}", true, {"a", "b", "c"}},
+      {"[0:1]={a,b}", true, {"a", "b"}},
+      {"{a\\,b}", true, {"a,b"}},
+      {"a@example.com", false, {}},
+      {"{a,b", false, {}},
+      {"{\"a}", false, {}},
+      {"{a}x", false, {}},
+      {"{a}}", false, {}},
+      {"[0:1]{a}", false, {}},
+      {"", false, {}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.literal);
+    std::vector<std::string> got;
+    CHECK(ForEachArrayElement(c.literal, [&](std::string_view e) { got.emplace_back(e); }) ==
+          c.ok);
+    CHECK(got == c.elements);
+  }
+}
