@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/src/exports/export_fixture.h"
+#include "tests/support/pgdump_test_map.h"
 
 using namespace tombstone::exports;
 using tombstone::testing::ExportFixture;
@@ -13,33 +14,7 @@ using tombstone::testing::WriteFile;
 
 namespace {
 
-const char* kMap = R"MAP([kinds]
-email = "email"
-user_id = "exact"
-
-[[table]]
-name = "public.users"
-match = [ { column = "id", kind = "user_id" }, { column = "email", kind = "email" } ]
-action = "delete"
-created_at = "created_at"
-
-[[table]]
-name = "public.events"
-match = [ { column = "user_id", kind = "user_id" }, { expr = "payload->>'email'", kind = "email" } ]
-action = "delete"
-
-[[table]]
-name = "public.invoices"
-match = [ { column = "customer_id", kind = "user_id" } ]
-action = "anonymize"
-set = { billing_name = "null", billing_email = "redact", vat_number = "hash", note = "'gone'" }
-
-[[table]]
-name = "public.audit_log"
-match = [ { column = "actor_id", kind = "user_id" }, { expr = "lower(detail)", kind = "email" } ]
-action = "retain"
-reason = "security log"
-)MAP";
+const char* const kMap = tombstone::testing::kPgDumpTestMap;
 
 // The head of a pg_dump 15 plain dump, shortened, with the parts scrub must keep.
 const std::string kHead =
