@@ -93,9 +93,11 @@ Result<std::unique_ptr<ExportJob>> ExportJob::Prepare(const ExportOptions& optio
       job->notes_.push_back("no tombstone holds an identifier of kind '" + kind +
                             "': its columns cannot match");
   }
-  auto index = TombstoneIndex::Load(store, key, kinds);
-  if (!index.ok()) return index.status();
-  job->index_ = std::move(index.value());
+  auto tombstones =
+      match::TombstoneMatcher::Load(store, key, kinds, job->map_ ? &job->map_->kinds : nullptr,
+                                    options.map_path);
+  if (!tombstones.ok()) return tombstones.status();
+  job->tombstones_ = std::move(tombstones.value());
   return job;
 }
 
@@ -141,7 +143,8 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
     // failing shows at the end of its output, before the reader's own checks.)
     DumpCascade cascade;
     if (out != nullptr) s = FollowForeignKeys(path, d, &cascade, report);
-    if (s.ok()) s = ProcessDump(lines, *map_, *index_, key_, out, report, out ? &cascade : nullptr);
+    if (s.ok())
+      s = ProcessDump(lines, *map_, *tombstones_, key_, out, report, out ? &cascade : nullptr);
     if (s.ok() && report->cascade_removed + report->cascade_set_null > 0)
       report->warnings.push_back(
           "the dump's foreign keys (" + std::to_string(cascade.keys()) + ", followed in " +
@@ -154,7 +157,7 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
     if (spec.columns.empty())
       return Status::Usage("unable to read '" + path + "': no CSV columns to match",
                            "pass --column HEADER=KIND, or give the map a [csv] section");
-    s = ProcessCsv(lines, spec, *index_, out, report);
+    s = ProcessCsv(lines, spec, *tombstones_, out, report);
   }
   if (progress_ != nullptr) *progress_ << "\r\033[K" << std::flush;
   return s;
@@ -176,7 +179,8 @@ Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
     FileReport scratch;
     scratch.path = report->path;
     scratch.max_matches = 1;
-    if (Status s = ProcessDump(lines, *map_, *index_, key_, nullptr, &scratch, cascade); !s.ok())
+    if (Status s = ProcessDump(lines, *map_, *tombstones_, key_, nullptr, &scratch, cascade);
+        !s.ok())
       return s;
     if (!cascade->EndPass()) return Status::Ok();
   }

@@ -12,7 +12,6 @@
 #include "src/exports/detect.h"
 #include "src/exports/dump_cascade.h"
 #include "src/exports/export_report.h"
-#include "src/exports/tombstone_index.h"
 #include "src/map/data_map.h"
 
 namespace tombstone::exports {
@@ -31,8 +30,10 @@ Result<ExportOptions> ReadExportOptions(const Context& ctx);
 // The map and the tombstones, loaded once and used for every file. Not thread-safe.
 class ExportJob {
  public:
-  // Loads the map (when given) and every tombstone holding a kind that the columns or the map
-  // use. kUsage for a bad map, or when neither --column nor --map says where identifiers are.
+  // Loads the map (when given), the store's tombstones and a matcher for each kind the columns
+  // or the map use (src/match/kind_matcher.h). kUsage for a bad map, a map that normalizes a
+  // kind otherwise than the store, or when neither --column nor --map says where identifiers
+  // are.
   // `key` must outlive the job. Notes for people (a kind the store never recorded) go to
   // notes().
   static Result<std::unique_ptr<ExportJob>> Prepare(const ExportOptions& options,
@@ -52,7 +53,6 @@ class ExportJob {
   void ShowProgress(std::ostream* terminal) { progress_ = terminal; }
 
   const std::vector<std::string>& notes() const { return notes_; }
-  std::size_t tombstones() const { return index_->size(); }
 
  private:
   ExportJob(const ExportOptions& options, const tombstones::Key& key)
@@ -65,7 +65,7 @@ class ExportJob {
   ExportOptions options_;
   const tombstones::Key& key_;
   std::optional<DataMap> map_;
-  std::unique_ptr<TombstoneIndex> index_;
+  std::unique_ptr<match::TombstoneMatcher> tombstones_;
   std::vector<std::string> notes_;
   std::ostream* progress_ = nullptr;
 };

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "src/cli/output.h"
-#include "src/exports/tombstone_index.h"
 #include "src/match/row_decision.h"
 
 namespace tombstone::exports {
@@ -26,18 +25,6 @@ enum class Outcome {
                      // value (an earlier scrub or replay): kept as is
 };
 std::string_view OutcomeName(Outcome o, bool scrubbed);
-
-// Which tombstone decides a row's fate, by the rule replay follows (src/match/row_decision.h): a
-// legal hold on any matching tombstone keeps the row; otherwise the latest matching erasure
-// decides, against the row's created_at guard when the table has one. `ref`: the tombstone named
-// in the report (the held one, or the latest erasure).
-struct Verdict {
-  match::RowFate fate = match::RowFate::kApply;
-  std::uint32_t ref = 0;
-};
-// REQUIRES: `hits` not empty.
-Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<TombstoneRef>& refs,
-               match::Guard guard);
 
 struct MatchRecord {
   long line = 0;      // 1-based line of the row in the (decompressed) file

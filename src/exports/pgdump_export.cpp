@@ -11,6 +11,7 @@ namespace tombstone::exports {
 namespace {
 
 using Strategy = AnonymizeSet::Strategy;
+using tombstones::Micros;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -29,7 +30,7 @@ std::string_view WithoutNewline(std::string_view line) {
 struct BoundSource {
   std::size_t field = 0;
   std::optional<std::string> json_key;  // "column->>'key'"
-  KindMatcher* matcher = nullptr;
+  match::KindMatcher* matcher = nullptr;
 };
 
 // An anonymize assignment bound to a field; `target` is the COPY text it writes (not for hash).
@@ -86,12 +87,12 @@ struct ActiveTable {
 
 class DumpProcessor {
  public:
-  DumpProcessor(LineReader& lines, const DataMap& map, TombstoneIndex& index,
+  DumpProcessor(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
                 const tombstones::Key& key, OutputFile* out, FileReport* report,
                 DumpCascade* cascade)
       : lines_(lines),
         map_(map),
-        index_(index),
+        tombstones_(tombstones),
         key_(key),
         out_(out),
         report_(report),
@@ -249,7 +250,7 @@ class DumpProcessor {
       }
       const auto field = field_of(column);
       if (!field) return Fail(t, "its COPY block has no column '" + column + "'", m.line);
-      a.sources.push_back({*field, json_key, index_.ForKind(m.kind)});
+      a.sources.push_back({*field, json_key, tombstones_.ForKind(m.kind)});
     }
     if (!t.created_at.empty()) {
       a.guard = field_of(t.created_at);
@@ -275,7 +276,7 @@ class DumpProcessor {
         if (s.strategy == Strategy::kHash && m.expr.empty() && m.column == s.column &&
             b.pseudonym_kind.empty()) {
           b.pseudonym_kind = m.kind;
-          const KindMatcher* km = index_.ForKind(m.kind);
+          const match::KindMatcher* km = tombstones_.ForKind(m.kind);
           b.pseudonym_normalizer =
               km ? km->normalizer() : tombstones::DefaultNormalizerFor(m.kind);
         }
@@ -359,14 +360,14 @@ class DumpProcessor {
                            std::to_string(line_no_) + ": a row of " + a.name + " with " +
                            std::to_string(fields_.size()) + " fields, not " +
                            std::to_string(a.columns));
-    hits_.clear();
+    hits_.Clear();
     for (const BoundSource& s : a.sources) {
       if (s.field >= fields_.size() || s.matcher == nullptr) continue;
       if (!Value(fields_[s.field], &value_)) continue;
       if (s.json_key) {
         bool too_deep = false;
         const auto inner = JsonKeyText(value_, *s.json_key, &too_deep);
-        if (inner) s.matcher->Find(*inner, &hits_);
+        if (inner) Hit(s.matcher->Find(*inner));
         if (too_deep) {
           unevaluable = true;
           Warn("table " + a.name + ": a json value nested deeper than " +
@@ -374,7 +375,7 @@ class DumpProcessor {
                "as not evaluable");
         }
       } else {
-        s.matcher->Find(value_, &hits_);
+        Hit(s.matcher->Find(value_));
       }
     }
     if (unevaluable) ++report_->not_evaluable;
@@ -384,11 +385,11 @@ class DumpProcessor {
       const bool null = !Value(fields_[*a.guard], &value_);
       guard = ReadGuard(null, value_);
     }
-    const Verdict v = Decide(hits_, index_.refs(), guard);
-    Outcome o = v.fate == match::RowFate::kHeld              ? Outcome::kHeld
-                : v.fate == match::RowFate::kGuardUnreadable ? Outcome::kGuardUnreadable
-                                                              : Outcome::kKeptByGuard;
-    if (v.fate == match::RowFate::kApply) {
+    const match::RowFate fate = hits_.Decide(guard);
+    Outcome o = fate == match::RowFate::kHeld              ? Outcome::kHeld
+                : fate == match::RowFate::kGuardUnreadable ? Outcome::kGuardUnreadable
+                                                            : Outcome::kKeptByGuard;
+    if (fate == match::RowFate::kApply) {
       switch (a.map->action) {
         case Action::kDelete:
           o = Outcome::kRemoved;
@@ -402,7 +403,8 @@ class DumpProcessor {
           break;
       }
     }
-    report_->Record(line_no_, a.name, index_.refs()[v.ref].request_id, o, &table);
+    report_->Record(line_no_, a.name,
+                    std::string(tombstones_.table().request_id(hits_.decisive())), o, &table);
     if (o == Outcome::kRemoved) {
       if (cascade_block_) cascade_->Removed(fields_);
       return Status::Ok();
@@ -473,6 +475,12 @@ class DumpProcessor {
     }
   }
 
+  // Gathers the tombstone a value matched (kNone: none).
+  void Hit(std::uint32_t t) {
+    const match::TombstoneTable& table = tombstones_.table();
+    if (t != match::TombstoneTable::kNone) hits_.Add(t, table.held(t), table.erased_at(t));
+  }
+
   bool LooksLikePseudonym(std::string_view raw) const {
     return raw == "\\N" || key_.IsPseudonym(raw);
   }
@@ -512,7 +520,7 @@ class DumpProcessor {
 
   LineReader& lines_;
   const DataMap& map_;
-  TombstoneIndex& index_;
+  match::TombstoneMatcher& tombstones_;
   const tombstones::Key& key_;
   OutputFile* out_;
   FileReport* report_;
@@ -530,7 +538,7 @@ class DumpProcessor {
   std::map<std::string, std::map<std::string, std::string>> types_;  // table -> column -> type
   std::map<std::string, std::string> parent_;                        // partition -> parent
   std::vector<std::string_view> fields_;
-  std::vector<std::uint32_t> hits_;
+  match::RowMatch hits_;
   std::string value_, row_, normalized_;
 };
 
@@ -556,11 +564,11 @@ std::optional<std::string> RedactMarker(std::string_view type) {
   return marker;
 }
 
-Status ProcessDump(LineReader& lines, const DataMap& map, TombstoneIndex& index,
+Status ProcessDump(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
                    const tombstones::Key& key, OutputFile* out, FileReport* report,
                    DumpCascade* cascade) {
   report->format = "pg_dump";
-  return DumpProcessor(lines, map, index, key, out, report, cascade).Run();
+  return DumpProcessor(lines, map, tombstones, key, out, report, cascade).Run();
 }
 
 }  // namespace tombstone::exports
