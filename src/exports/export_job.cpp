@@ -139,18 +139,21 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
                                "it with psql -v ON_ERROR_STOP=1 -f, not pg_restore");
   Status s;
   if (d.type == FileType::kPgDump || d.type == FileType::kPgArchive) {
-    // scrub reads the file first to follow its foreign keys, then writes the copy. (pg_restore
-    // failing shows at the end of its output, before the reader's own checks.)
-    DumpCascade cascade;
-    if (out != nullptr) s = FollowForeignKeys(path, d, &cascade, report);
-    if (s.ok())
-      s = ProcessDump(lines, *map_, *tombstones_, key_, out, report, out ? &cascade : nullptr);
+    // Both read the file first to follow its foreign keys: scrub then writes the copy, scan
+    // counts what the copy would lose (a scan that ignored them would report fewer rows than
+    // scrub removes). (pg_restore failing shows at the end of its output, before the reader's
+    // own checks.)
+    DumpCascade cascade(out != nullptr ? "scrub" : "scan");
+    s = FollowForeignKeys(path, d, &cascade, report);
+    if (s.ok()) s = ProcessDump(lines, *map_, *tombstones_, key_, out, report, &cascade);
     if (s.ok() && report->cascade_removed + report->cascade_set_null > 0)
       report->warnings.push_back(
           "the dump's foreign keys (" + std::to_string(cascade.keys()) + ", followed in " +
           std::to_string(cascade.passes()) + " passes over the file): " +
-          std::to_string(report->cascade_removed) + " rows removed by ON DELETE CASCADE, " +
-          std::to_string(report->cascade_set_null) + " rows whose keys ON DELETE SET NULL cleared");
+          std::to_string(report->cascade_removed) + " rows " +
+          (out != nullptr ? "removed" : "that scrub would remove") + " by ON DELETE CASCADE, " +
+          std::to_string(report->cascade_set_null) + " rows whose keys ON DELETE SET NULL " +
+          (out != nullptr ? "cleared" : "would clear"));
     if (d.type == FileType::kPgArchive) report->format = "pg_dump (" + d.archive + ")";
   } else {
     const CsvSpec spec = SpecFor(d.type);
@@ -163,15 +166,17 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
   return s;
 }
 
-// The passes before scrub writes anything: the first collects the dump's foreign keys, each next
-// one removes what the rows removed before it cascade to, until nothing new is removed. A key
-// that would make the copy fail to restore, or touch a row the map keeps, stops here: no output.
+// The passes before scrub writes anything (or scan reports): the first collects the dump's
+// foreign keys, each next one removes what the rows removed before it cascade to, until nothing
+// new is removed. A key that would make the copy fail to restore, or touch a row the map keeps,
+// stops here: no output.
 Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
                                     DumpCascade* cascade, const FileReport* report) {
   constexpr int kMaxPasses = 64;
   for (int pass = 0;; ++pass) {
     if (pass == kMaxPasses)
-      return Status::Usage("unable to scrub '" + path + "': its foreign keys cascade more than " +
+      return Status::Usage("unable to " + cascade->command() + " '" + path +
+                           "': its foreign keys cascade more than " +
                            std::to_string(kMaxPasses - 2) + " levels deep");
     auto in = Open(path, d);
     if (!in.ok()) return in.status();

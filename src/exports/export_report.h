@@ -63,8 +63,10 @@ struct FileReport {
   // Counts the row's outcome (in the table's counts too, when given) and lists it.
   void Record(long line, const std::string& where, const std::string& request_id, Outcome o,
               Counts* table);
-  // Rows a scrub removes or changes: what makes 'scan' exit 3.
-  std::uint64_t residue() const { return counts.removed + counts.changed; }
+  // Rows a scrub removes or changes, the dump's foreign keys' too: what makes 'scan' exit 3.
+  std::uint64_t residue() const {
+    return counts.removed + counts.changed + cascade_removed + cascade_set_null;
+  }
 };
 
 // Per file: a summary table, then the matches; or one JSON document (format json). `scrubbed`

@@ -433,7 +433,8 @@ class DumpProcessor {
     const std::string key = "foreign key '" + e.key->name + "' (ON DELETE " +
                             std::string(OnDeleteName(e.key->on_delete)) + ") from " +
                             e.key->child + " to " + e.key->parent;
-    const std::string where = "unable to scrub '" + report_->path + "': line " +
+    const std::string where = "unable to " + cascade_->command() + " '" + report_->path +
+                              "': line " +
                               std::to_string(line_no_) + ": ";
     if (e.refused)
       return Status::Usage(where + "a row of " + copy_table_ + " references a row that scrub "

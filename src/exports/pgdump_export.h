@@ -31,7 +31,7 @@ namespace tombstone::exports {
 //
 // `cascade`, when given, follows the dump's foreign keys (src/exports/dump_cascade.h: call once
 // per pass, the same object each time); kUsage ("unable to scrub ...") when a key would make the
-// copy fail to restore or touch a row the map keeps.
+// copy fail to restore or touch a row the map keeps ("unable to scan ..." for a scan).
 Status ProcessDump(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
                    const tombstones::Key& key, OutputFile* out, FileReport* report,
                    DumpCascade* cascade = nullptr);
