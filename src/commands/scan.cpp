@@ -70,6 +70,7 @@ Status Run(Context& ctx) {
   if (!job.ok()) return job.status();
   PrintNotes(ctx, job.value()->notes());
   if (ctx.io.err_is_terminal) job.value()->ShowProgress(&ctx.io.err);
+  job.value()->ReadStandardInputFrom(ctx.io.in);
   std::vector<FileReport> reports;
   const Status error = ScanFiles(ctx, *job.value(), &reports);
   exports::PrintReports(ctx.io.out, reports, format.value(), /*scrubbed=*/false);
@@ -104,6 +105,7 @@ const CommandSpec& ScanCommand() {
       "    foreign keys are followed as scrub follows them: the rows ON DELETE CASCADE or SET\n"
       "    NULL would change count too, and a key scrub would refuse is refused.\n"
       "  Any file may be zstd-compressed (.zst, or the zstd magic number): it is streamed.\n"
+      "  FILE '-' is standard input, read as scrub reads it (tombstone scrub --help).\n"
       "The type comes from the content (archive magic, pg_dump's header), else the name (.csv,\n"
       ".tsv, .sql, before .zst) or the first line; --type overrides it for text files. Values are normalized with the store's normalizer for their kind, so\n"
       "' Alice@Example.COM' matches a tombstone of alice@example.com.\n"

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 
 #include "src/exports/pgdump_export.h"
+#include "src/io/scratch_dir.h"
 
 namespace tombstone::exports {
 namespace {
@@ -119,20 +121,83 @@ CsvSpec ExportJob::SpecFor(FileType type) const {
 Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* report) {
   report->path = path;
   report->max_matches = options_.all_matches ? 0 : 1000;
+  if (path == "-") return ProcessStandardInput(out, report);
   auto detected = DetectType(path, options_.type);
   if (!detected.ok()) return detected.status();
-  const Detected& d = detected.value();
+  if (Status s = CheckReadable(detected.value(), report); !s.ok()) return s;
+  auto in = Open(path, detected.value());
+  if (!in.ok()) return in.status();
+  return ProcessOpened(path, detected.value(), *in.value(), out, report);
+}
+
+// A pipe is read once: its head, read to detect the format, is put back in front of the rest. A
+// CSV/TSV file is then streamed; a dump, read several times (its foreign keys come after its
+// data), is spooled first, zstd-compressed, to a private directory removed at the end.
+Status ExportJob::ProcessStandardInput(OutputFile* out, FileReport* report) {
+  if (standard_input_ == nullptr)
+    return Status::Usage("unable to read '-': no standard input is given to this command");
+  auto in = InputFile::OpenStream(*standard_input_, "-");
+  if (!in.ok()) return in.status();
+  auto head = ReadHead(*in.value());
+  if (!head.ok()) return head.status();
+  const bool compressed = in.value()->compressed();
+  auto detected = DetectHead(head.value(), "-", options_.type, compressed);
+  if (!detected.ok()) return detected.status();
+  Detected d = detected.value();
+  if (Status s = CheckReadable(d, report); !s.ok()) return s;
+  in.value()->Unread(std::move(head.value()));
+  if (d.type == FileType::kCsv || d.type == FileType::kTsv)
+    return ProcessOpened("-", d, *in.value(), out, report);
+  const char* tmp = std::getenv("TMPDIR");
+  auto dir = io::ScratchDir::Create(std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+                                        "/tombstone-stdin-",
+                                    "spool standard input");
+  if (!dir.ok()) return dir.status();
+  const std::string spool = dir.value()->path() + "/stdin.zst";
+  if (Status s = Spool(*in.value(), spool); !s.ok()) return s;
+  d.compressed = true;
+  auto file = Open(spool, d);
+  if (!file.ok()) return file.status();
+  Status s = ProcessOpened(spool, d, *file.value(), out, report);
+  report->compressed = compressed;
+  return s;
+}
+
+Status ExportJob::Spool(InputFile& in, const std::string& path) {
+  auto out = OutputFile::Create(path);
+  if (!out.ok()) return out.status();
+  std::string buf(std::size_t{1} << 17, '\0');
+  for (;;) {
+    std::size_t got = 0;
+    if (Status s = in.Read(buf.data(), buf.size(), &got); !s.ok()) return s;
+    if (got == 0) break;
+    if (Status s = out.value()->Write(std::string_view(buf.data(), got)); !s.ok()) return s;
+  }
+  return out.value()->Commit();
+}
+
+// What a file of type `d` needs that was not given.
+Status ExportJob::CheckReadable(const Detected& d, FileReport* report) const {
   report->format = std::string(TypeName(d.type));
+  const std::string& path = report->path;
   if ((d.type == FileType::kPgDump || d.type == FileType::kPgArchive) && !map_)
     return Status::Usage("unable to read '" + path + "': a pg_dump file needs --map",
                          "the map's [[table]] sections say which COPY columns hold identifiers");
-  auto in = Open(path, d);
-  if (!in.ok()) return in.status();
+  if ((d.type == FileType::kCsv || d.type == FileType::kTsv) && SpecFor(d.type).columns.empty())
+    return Status::Usage("unable to read '" + path + "': no CSV columns to match",
+                         "pass --column HEADER=KIND, or give the map a [csv] section");
+  return Status::Ok();
+}
+
+// `source`: where to read the file again (a dump's foreign keys); report->path names it.
+Status ExportJob::ProcessOpened(const std::string& source, const Detected& d, InputFile& in,
+                                OutputFile* out, FileReport* report) {
+  const std::string& path = report->path;
   report->compressed = d.compressed;
-  LineReader lines(*in.value());
+  LineReader lines(in);
   // An archive's size says nothing of the SQL pg_restore makes of it: no percentage.
   if (progress_ != nullptr && d.type != FileType::kPgArchive)
-    lines.OnChunk(Progress(path, *progress_));
+    lines.OnChunk(Progress(source, *progress_));
   if (d.type == FileType::kPgArchive && out != nullptr)
     report->warnings.push_back("'" + path + "' is a pg_dump " + d.archive +
                                "-format archive: the scrubbed copy is a plain SQL dump; restore "
@@ -144,7 +209,7 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
     // scrub removes). (pg_restore failing shows at the end of its output, before the reader's
     // own checks.)
     DumpCascade cascade(out != nullptr ? "scrub" : "scan");
-    s = FollowForeignKeys(path, d, &cascade, report);
+    s = FollowForeignKeys(source, d, &cascade, report);
     if (s.ok()) s = ProcessDump(lines, *map_, *tombstones_, key_, out, report, &cascade);
     if (s.ok() && report->cascade_removed + report->cascade_set_null > 0)
       report->warnings.push_back(
@@ -156,11 +221,7 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
           (out != nullptr ? "cleared" : "would clear"));
     if (d.type == FileType::kPgArchive) report->format = "pg_dump (" + d.archive + ")";
   } else {
-    const CsvSpec spec = SpecFor(d.type);
-    if (spec.columns.empty())
-      return Status::Usage("unable to read '" + path + "': no CSV columns to match",
-                           "pass --column HEADER=KIND, or give the map a [csv] section");
-    s = ProcessCsv(lines, spec, *tombstones_, out, report);
+    s = ProcessCsv(lines, SpecFor(d.type), *tombstones_, out, report);
   }
   if (progress_ != nullptr) *progress_ << "\r\033[K" << std::flush;
   return s;
@@ -175,7 +236,7 @@ Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
   constexpr int kMaxPasses = 64;
   for (int pass = 0;; ++pass) {
     if (pass == kMaxPasses)
-      return Status::Usage("unable to " + cascade->command() + " '" + path +
+      return Status::Usage("unable to " + cascade->command() + " '" + report->path +
                            "': its foreign keys cascade more than " +
                            std::to_string(kMaxPasses - 2) + " levels deep");
     auto in = Open(path, d);

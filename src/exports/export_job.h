@@ -2,6 +2,7 @@
 // tombstones loaded once for every file, and the choice between the CSV/TSV and pg_dump readers.
 #pragma once
 
+#include <istream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,10 +41,10 @@ class ExportJob {
                                                     tombstones::Store& store,
                                                     const tombstones::Key& key);
 
-  // Reads `path` (plain or zstd) to the end; `out`, when not null, receives the scrubbed copy
-  // (not committed here). A custom, directory or tar pg_dump archive is read through
-  // `pg_restore -f -`: its scrubbed copy is a plain SQL dump (a note in report->warnings says
-  // so). kUsage when the file needs what was not given (a CSV without column kinds, a dump
+  // Reads `path` (plain or zstd; "-": the standard input given to ReadStandardInputFrom) to the
+  // end; `out`, when not null, receives the scrubbed copy (not committed here). A custom,
+  // directory or tar pg_dump archive is read through `pg_restore -f -`: its scrubbed copy is a
+  // plain SQL dump (a note in report->warnings says so). kUsage when the file needs what was not given (a CSV without column kinds, a dump
   // without --map), when it is malformed, truncated or of no known kind, or pg_restore fails;
   // *report holds what was read up to then.
   Status Process(const std::string& path, OutputFile* out, FileReport* report);
@@ -51,6 +52,9 @@ class ExportJob {
   // When set, Process() reports progress there: "\r<file>: NN% of M MB", at most twice a
   // second, cleared at the end (for a terminal).
   void ShowProgress(std::ostream* terminal) { progress_ = terminal; }
+  // Where "-" reads from (a CSV/TSV file is streamed; a dump is spooled to $TMPDIR, compressed,
+  // because it is read several times). `in` must outlive the job.
+  void ReadStandardInputFrom(std::istream& in) { standard_input_ = &in; }
 
   const std::vector<std::string>& notes() const { return notes_; }
 
@@ -59,6 +63,11 @@ class ExportJob {
       : options_(options), key_(key) {}
   CsvSpec SpecFor(FileType type) const;
   static Result<std::unique_ptr<InputFile>> Open(const std::string& path, const Detected& d);
+  static Status Spool(InputFile& in, const std::string& path);
+  Status ProcessStandardInput(OutputFile* out, FileReport* report);
+  Status CheckReadable(const Detected& d, FileReport* report) const;
+  Status ProcessOpened(const std::string& source, const Detected& d, InputFile& in,
+                       OutputFile* out, FileReport* report);
   Status FollowForeignKeys(const std::string& path, const Detected& d, DumpCascade* cascade,
                            const FileReport* report);
 
@@ -68,6 +77,7 @@ class ExportJob {
   std::unique_ptr<match::TombstoneMatcher> tombstones_;
   std::vector<std::string> notes_;
   std::ostream* progress_ = nullptr;
+  std::istream* standard_input_ = nullptr;
 };
 
 }  // namespace tombstone::exports
