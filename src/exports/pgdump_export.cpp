@@ -73,6 +73,13 @@ match::Guard ReadGuard(bool null, const std::string& text) {
   return g;
 }
 
+// Whether a guard value says its instant: timestamptz text has an offset ("+00", "-05:30"); a
+// timestamp without time zone or a date does not.
+bool HasOffset(std::string_view text) {
+  if (text == "infinity" || text == "-infinity") return true;
+  return text.size() > 10 && text.find_first_of("+-Z", 10) != std::string_view::npos;
+}
+
 // The mapped table whose COPY block is being read.
 struct ActiveTable {
   const TableMap* map = nullptr;
@@ -80,6 +87,7 @@ struct ActiveTable {
   std::size_t report = 0;
   std::vector<BoundSource> sources;
   std::optional<std::size_t> guard;
+  bool guard_needs_offset = false;  // a guard value without an offset cannot be read
   std::vector<BoundSet> sets;
   std::size_t columns = 0;  // in the COPY column list
   bool has_unevaluable = false;
@@ -261,11 +269,24 @@ class DumpProcessor {
       if (type && !IsGuardType(*type))
         return Fail(t, "guard column '" + t.created_at + "' is '" + *type +
                            "', not a date or timestamp", t.line);
+      // A timestamp without time zone or a date is wall-clock time: replay reads it in
+      // created_at_zone, else in the database's TimeZone, which a dump does not carry. Read as
+      // UTC in another zone's stead, a guard hours off could keep a row that must go.
       const bool local = type && type->find("with time zone") == std::string::npos;
-      if (local && !t.created_at_zone.empty() && t.created_at_zone != "UTC" &&
-          t.created_at_zone != "Etc/UTC")
+      const bool utc = t.created_at_zone == "UTC" || t.created_at_zone == "Etc/UTC";
+      if (local && !t.created_at_zone.empty() && !utc)
         return Fail(t, "guard column '" + t.created_at + "' is read as UTC in a dump, not in "
                        "created_at_zone '" + t.created_at_zone + "'", t.line);
+      if (local && t.created_at_zone.empty())
+        return Status::Usage(
+            "unable to read '" + report_->path + "': table " + t.schema + "." + t.name + " (" +
+                map_.path + ":" + std::to_string(t.line) + "): guard column '" + t.created_at +
+                "' is '" + *type + "', a wall-clock time in a zone the dump does not say (replay "
+                "reads it in the database's TimeZone)",
+            "if the application writes it in UTC, add created_at_zone = \"UTC\" to the table's "
+            "entry; a dump's guard can be read in UTC only");
+      // No CREATE TABLE (a data-only dump): the values say it, timestamptz text has an offset.
+      a.guard_needs_offset = !type && !utc;
     }
     a.columns = header.columns.size();
     for (const AnonymizeSet& s : t.set) {
@@ -384,6 +405,13 @@ class DumpProcessor {
     if (a.guard && *a.guard < fields_.size()) {
       const bool null = !Value(fields_[*a.guard], &value_);
       guard = ReadGuard(null, value_);
+      if (guard.state == match::Guard::kTime && a.guard_needs_offset && !HasOffset(value_))
+        return Status::Usage(
+            "unable to read '" + report_->path + "': line " + std::to_string(line_no_) +
+                ": a guard value of " + a.name + " without a time zone offset, in a dump "
+                "without its CREATE TABLE: wall-clock time in a zone the dump does not say",
+            "if the application writes it in UTC, add created_at_zone = \"UTC\" to the "
+            "table's entry in " + map_.path);
     }
     const match::RowFate fate = hits_.Decide(guard);
     Outcome o = fate == match::RowFate::kHeld              ? Outcome::kHeld
