@@ -4,6 +4,7 @@
 
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
+#include "src/commands/export_options.h"
 #include "src/exports/export_job.h"
 
 namespace tombstone {
@@ -13,7 +14,7 @@ using exports::ExportJob;
 using exports::FileReport;
 
 void Declare(cxxopts::Options& options) {
-  exports::DeclareExportOptions(options);
+  DeclareExportOptions(options);
   DeclareFormatOption(options);
 }
 
@@ -62,7 +63,7 @@ Status Outcome(const std::vector<FileReport>& reports, const Status& error, std:
 Status Run(Context& ctx) {
   auto format = GetFormat(ctx);
   if (!format.ok()) return format.status();
-  auto options = exports::ReadExportOptions(ctx);
+  auto options = ReadExportOptions(ctx);
   if (!options.ok()) return options.status();
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
   if (!opened.ok()) return opened.status();

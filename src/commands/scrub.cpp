@@ -7,6 +7,7 @@
 
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
+#include "src/commands/export_options.h"
 #include "src/exports/export_job.h"
 
 namespace tombstone {
@@ -18,7 +19,7 @@ using exports::FileReport;
 using exports::OutputFile;
 
 void Declare(cxxopts::Options& options) {
-  exports::DeclareExportOptions(options);
+  DeclareExportOptions(options);
   options.add_options()("force", "replace OUT when it exists");
   DeclareFormatOption(options);
 }
@@ -52,7 +53,7 @@ Status Run(Context& ctx) {
   const std::string in = ctx.args[0], out = ctx.args[1];
   auto format = GetFormat(ctx);
   if (!format.ok()) return format.status();
-  auto options = exports::ReadExportOptions(ctx);
+  auto options = ReadExportOptions(ctx);
   if (!options.ok()) return options.status();
   if (Status s = CheckTarget(ctx, in, out); !s.ok()) return s;
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);

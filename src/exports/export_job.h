@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "src/cli/command.h"
 #include "src/exports/byte_stream.h"
 #include "src/exports/csv_export.h"
 #include "src/exports/detect.h"
@@ -17,16 +16,13 @@
 
 namespace tombstone::exports {
 
-void DeclareExportOptions(cxxopts::Options& options);
-
+// Where identifiers are in an export, as the command line said (src/commands/export_options.h).
 struct ExportOptions {
   std::string map_path;               // --map FILE ("" when not given)
   std::vector<CsvColumn> columns;     // --column HEADER=KIND
   FileType type = FileType::kDetect;  // --type csv|tsv|pg_dump
   bool all_matches = false;           // --all-matches
 };
-// kUsage for a malformed --column (no '=', an invalid kind name) or an unknown --type.
-Result<ExportOptions> ReadExportOptions(const Context& ctx);
 
 // The map and the tombstones, loaded once and used for every file. Not thread-safe.
 class ExportJob {
