@@ -40,9 +40,9 @@ class ExportJob {
   // Reads `path` (plain or zstd; "-": the standard input given to ReadStandardInputFrom) to the
   // end; `out`, when not null, receives the scrubbed copy (not committed here). A custom,
   // directory or tar pg_dump archive is read through `pg_restore -f -`: its scrubbed copy is a
-  // plain SQL dump (a note in report->warnings says so). kUsage when the file needs what was not given (a CSV without column kinds, a dump
-  // without --map), when it is malformed, truncated or of no known kind, or pg_restore fails;
-  // *report holds what was read up to then.
+  // plain SQL dump (a note in report->warnings says so). kUsage when the file needs what was
+  // not given (a CSV without column kinds, a dump without --map), when it is malformed,
+  // truncated or of no known kind, or pg_restore fails; *report holds what was read up to then.
   Status Process(const std::string& path, OutputFile* out, FileReport* report);
 
   // When set, Process() reports progress there: "\r<file>: NN% of M MB", at most twice a

@@ -17,20 +17,19 @@ Result<tombstones::Normalizer> KindNormalizer(
     const TombstoneTable& table, const std::string& kind,
     const std::map<std::string, tombstones::Normalizer>* declared, const std::string& where) {
   const auto stored = table.kinds().find(kind);
-  const auto mapped = declared ? declared->find(kind) : std::map<std::string, tombstones::Normalizer>::const_iterator();
-  const bool in_map = declared != nullptr && mapped != declared->end();
+  const bool in_map = declared != nullptr && declared->count(kind) > 0;
   if (stored != table.kinds().end()) {
-    if (in_map && mapped->second != stored->second)
+    if (in_map && declared->at(kind) != stored->second)
       return Status::Usage("unable to read map '" + where + "': kind '" + kind +
                                "' is normalized as '" +
-                               std::string(tombstones::NormalizerName(mapped->second)) +
+                               std::string(tombstones::NormalizerName(declared->at(kind))) +
                                "' by the map but as '" +
                                std::string(tombstones::NormalizerName(stored->second)) +
                                "' by the store",
                            "declare the kind as the store records it (tombstone list shows it)");
     return stored->second;
   }
-  if (in_map) return mapped->second;
+  if (in_map) return declared->at(kind);
   return tombstones::DefaultNormalizerFor(kind);
 }
 

@@ -1,7 +1,7 @@
 // The tombstones that replay, verify, discover and the exports (scan/scrub) match against: every
-// identifier hash of the store in one flat open-addressing table (16-byte hash and a tombstone number: 20 bytes a slot, packed; at most 70%
-// full, linear probing), loaded once per run. Memory grows with the number of tombstones, never
-// with the tables scanned.
+// identifier hash of the store in one flat open-addressing table (16-byte hash and a tombstone
+// number: 20 bytes a slot, packed; at most 70% full, linear probing), loaded once per run.
+// Memory grows with the number of tombstones, never with the tables scanned.
 #pragma once
 
 #include <cstdint>

@@ -185,8 +185,10 @@ action = "delete"
 )MAP";
     auto dump = [](bool scrubbed) {
       return std::string("--\n-- PostgreSQL database dump\n--\n\n") +
-             "CREATE TABLE public.users (\n    id bigint NOT NULL,\n    email text NOT NULL\n);\n\n" +
-             "CREATE TABLE public.sessions (\n    id integer NOT NULL,\n    user_id bigint\n);\n\n" +
+             "CREATE TABLE public.users (\n    id bigint NOT NULL,\n    email text NOT NULL\n"
+             ");\n\n" +
+             "CREATE TABLE public.sessions (\n    id integer NOT NULL,\n    user_id bigint\n"
+             ");\n\n" +
              "COPY public.sessions (id, user_id) FROM stdin;\n" + (scrubbed ? "" : "1\t1\n") +
              "2\t2\n\\.\n\n" + "COPY public.users (id, email) FROM stdin;\n" +
              (scrubbed ? "" : "1\tAlice@example.com\n") + "2\tbob@example.com\n\\.\n\n" +
