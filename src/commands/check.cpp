@@ -52,7 +52,7 @@ Status Run(Context& ctx) {
   if (!map.ok()) return map.status();
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);  // the store
   if (!opened.ok()) return opened.status();
-  auto tombstones = replay::TombstoneSet::Load(*opened->store);
+  auto tombstones = match::TombstoneTable::Load(*opened->store);
   if (!tombstones.ok()) return tombstones.status();
   opened->store.reset();
   auto session = pg::Session::Connect(ctx.Get<std::string>("dsn"), "tombstone check");  // connect

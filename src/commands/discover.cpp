@@ -115,7 +115,7 @@ std::string Quoted(const std::string& s) {
 // Map entries covering the uncovered places found: a whole map without --map, else entries to
 // add to it (and, for tables it already has, the match sources to add to their entries).
 void SuggestMap(std::ostream& out, const discover::Report& report,
-                const replay::TombstoneSet& tombstones, const DataMap* map,
+                const match::TombstoneTable& tombstones, const DataMap* map,
                 const std::map<std::uint32_t, char>& kinds_of_relation) {
   struct Suggestion {
     std::string name;
@@ -201,7 +201,7 @@ Status Run(Context& ctx) {
   }
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);  // the store
   if (!opened.ok()) return opened.status();
-  auto tombstones = replay::TombstoneSet::Load(*opened->store);
+  auto tombstones = match::TombstoneTable::Load(*opened->store);
   if (!tombstones.ok()) return tombstones.status();
   opened->store.reset();
   auto session = pg::Session::Connect(ctx.Get<std::string>("dsn"), "tombstone discover");

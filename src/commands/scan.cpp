@@ -4,6 +4,7 @@
 
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
+#include "src/commands/export_options.h"
 #include "src/exports/export_job.h"
 
 namespace tombstone {
@@ -13,7 +14,7 @@ using exports::ExportJob;
 using exports::FileReport;
 
 void Declare(cxxopts::Options& options) {
-  exports::DeclareExportOptions(options);
+  DeclareExportOptions(options);
   DeclareFormatOption(options);
 }
 
@@ -62,7 +63,7 @@ Status Outcome(const std::vector<FileReport>& reports, const Status& error, std:
 Status Run(Context& ctx) {
   auto format = GetFormat(ctx);
   if (!format.ok()) return format.status();
-  auto options = exports::ReadExportOptions(ctx);
+  auto options = ReadExportOptions(ctx);
   if (!options.ok()) return options.status();
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
   if (!opened.ok()) return opened.status();
@@ -70,6 +71,7 @@ Status Run(Context& ctx) {
   if (!job.ok()) return job.status();
   PrintNotes(ctx, job.value()->notes());
   if (ctx.io.err_is_terminal) job.value()->ShowProgress(&ctx.io.err);
+  job.value()->ReadStandardInputFrom(ctx.io.in);
   std::vector<FileReport> reports;
   const Status error = ScanFiles(ctx, *job.value(), &reports);
   exports::PrintReports(ctx.io.out, reports, format.value(), /*scrubbed=*/false);
@@ -100,8 +102,11 @@ const CommandSpec& ScanCommand() {
       "    --inserts.\n"
       "    The COPY blocks of the map's [[table]]s are matched on their 'column' sources and\n"
       "    on \"column->>'key'\" expressions; other expressions cannot be evaluated in a file\n"
-      "    and are skipped with a note. Partitions count as their parent table.\n"
+      "    and are skipped with a note. Partitions count as their parent table. The dump's\n"
+      "    foreign keys are followed as scrub follows them: the rows ON DELETE CASCADE or SET\n"
+      "    NULL would change count too, and a key scrub would refuse is refused.\n"
       "  Any file may be zstd-compressed (.zst, or the zstd magic number): it is streamed.\n"
+      "  FILE '-' is standard input, read as scrub reads it (tombstone scrub --help).\n"
       "The type comes from the content (archive magic, pg_dump's header), else the name (.csv,\n"
       ".tsv, .sql, before .zst) or the first line; --type overrides it for text files. Values are normalized with the store's normalizer for their kind, so\n"
       "' Alice@Example.COM' matches a tombstone of alice@example.com.\n"

@@ -7,6 +7,7 @@
 
 #include "src/cli/output.h"
 #include "src/cli/store_access.h"
+#include "src/commands/export_options.h"
 #include "src/exports/export_job.h"
 
 namespace tombstone {
@@ -18,7 +19,7 @@ using exports::FileReport;
 using exports::OutputFile;
 
 void Declare(cxxopts::Options& options) {
-  exports::DeclareExportOptions(options);
+  DeclareExportOptions(options);
   options.add_options()("force", "replace OUT when it exists");
   DeclareFormatOption(options);
 }
@@ -26,7 +27,7 @@ void Declare(cxxopts::Options& options) {
 // OUT must not be IN, and must not exist unless --force.
 Status CheckTarget(const Context& ctx, const std::string& in, const std::string& out) {
   std::error_code ec;
-  if (fs::exists(out, ec) && fs::equivalent(in, out, ec))
+  if (in != "-" && fs::exists(out, ec) && fs::equivalent(in, out, ec))
     return Status::Usage("unable to scrub '" + in + "': OUT is the same file as IN",
                          "write the copy elsewhere, check it, then replace the original");
   if (fs::exists(out, ec) && !ctx.Has("force"))
@@ -52,7 +53,7 @@ Status Run(Context& ctx) {
   const std::string in = ctx.args[0], out = ctx.args[1];
   auto format = GetFormat(ctx);
   if (!format.ok()) return format.status();
-  auto options = exports::ReadExportOptions(ctx);
+  auto options = ReadExportOptions(ctx);
   if (!options.ok()) return options.status();
   if (Status s = CheckTarget(ctx, in, out); !s.ok()) return s;
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
@@ -61,6 +62,7 @@ Status Run(Context& ctx) {
   if (!job.ok()) return job.status();
   PrintNotes(ctx, job.value()->notes());
   if (ctx.io.err_is_terminal) job.value()->ShowProgress(&ctx.io.err);
+  job.value()->ReadStandardInputFrom(ctx.io.in);
   std::vector<FileReport> reports(1);
   const Status s = WriteCopy(*job.value(), in, out, ctx.Has("force"), &reports[0]);
   PrintNotes(ctx, reports[0].warnings);
@@ -96,6 +98,11 @@ const CommandSpec& ScrubCommand() {
       "that would block the restore or touch a row the map keeps is exit 2, no OUT). IN is\n"
       "read several times for this before OUT is written.\n"
       "\n"
+      "IN may be '-': standard input (plain or zstd; the format is told from its first bytes,\n"
+      "so --type or the content must say it). A CSV/TSV stream is scrubbed as it arrives; a\n"
+      "dump is first copied, zstd-compressed, to a private directory in $TMPDIR (it is read\n"
+      "several times), removed at the end.\n"
+      "\n"
       "A custom, directory or tar pg_dump archive gives a plain SQL OUT (a note says so):\n"
       "restore it with psql -v ON_ERROR_STOP=1 -f OUT.\n"
       "\n"
@@ -110,6 +117,7 @@ const CommandSpec& ScrubCommand() {
       "Examples:\n"
       "  tombstone scrub --column Email=email finance.csv finance.scrubbed.csv\n"
       "  tombstone scrub --map map.toml nightly.sql.zst nightly.scrubbed.sql.zst\n"
+      "  pg_dump -Fc app | tombstone scrub --map map.toml - app.scrubbed.sql\n"
       "docs/exports.md has the details and the limits.\n",
       Declare,
       Run};

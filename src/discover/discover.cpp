@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "src/discover/json_leaves.h"
+#include "src/match/kind_matcher.h"
 #include "src/match/value_types.h"
 #include "src/pg/catalog.h"
 #include "src/pg/copy_binary.h"
@@ -11,7 +12,7 @@
 namespace tombstone::discover {
 namespace {
 
-using replay::TombstoneSet;
+using match::TombstoneTable;
 using tombstones::Normalizer;
 
 constexpr std::uint32_t kInt8 = 20, kInt4 = 23;
@@ -55,7 +56,7 @@ void ForEachEmailToken(std::string_view text, F&& token) {
 
 class RelationScan {
  public:
-  RelationScan(const TombstoneSet& tombstones, std::vector<Probe>& probes,
+  RelationScan(const TombstoneTable& tombstones, std::vector<Probe>& probes,
                std::vector<Candidate> candidates, const Options& options, Place base)
       : tombstones_(tombstones),
         probes_(probes),
@@ -159,16 +160,10 @@ class RelationScan {
              const std::vector<std::size_t>& probes) {
     for (std::size_t p : probes) {
       Probe& probe = probes_[p];
-      tombstones::Hash128 hash;
-      if (probe.normalizer == Normalizer::kExact) {
-        if (value.empty()) continue;
-        hash = probe.hasher.Hash(value);
-      } else {
-        if (!tombstones::Normalize(probe.normalizer, value, &normalized_)) continue;
-        hash = probe.hasher.Hash(normalized_);
-      }
-      const std::uint32_t t = tombstones_.Find(hash);
-      if (t == TombstoneSet::kNone) continue;
+      const auto hash = match::ProbeHash(probe.normalizer, probe.hasher, value, &normalized_);
+      if (!hash) continue;
+      const std::uint32_t t = tombstones_.Find(*hash);
+      if (t == TombstoneTable::kNone) continue;
       Found& found = found_[Where{column, path, tokens}];
       found.kinds.insert(probe.kind);
       if (tombstones_.held(t)) {
@@ -183,7 +178,7 @@ class RelationScan {
     }
   }
 
-  const TombstoneSet& tombstones_;
+  const TombstoneTable& tombstones_;
   std::vector<Probe>& probes_;
   std::vector<Candidate> candidates_;
   const Options& options_;
@@ -222,7 +217,7 @@ std::string Place::Display() const {
   return text;
 }
 
-Result<Report> Discover(pg::Session& session, const TombstoneSet& tombstones,
+Result<Report> Discover(pg::Session& session, const TombstoneTable& tombstones,
                         const tombstones::Key& key, const Coverage* coverage,
                         const Options& options, replay::Progress& progress) {
   std::vector<Probe> probes;

@@ -15,7 +15,7 @@
 
 #include "src/pg/session.h"
 #include "src/replay/scan.h"
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 namespace tombstone::discover {
 
@@ -61,7 +61,7 @@ struct Report {
 
 // Reads every relation of the session's database (in the schemas of `options`). `coverage` may be
 // null (no map: nothing is covered).
-Result<Report> Discover(pg::Session& session, const replay::TombstoneSet& tombstones,
+Result<Report> Discover(pg::Session& session, const match::TombstoneTable& tombstones,
                         const tombstones::Key& key, const Coverage* coverage,
                         const Options& options, replay::Progress& progress);
 

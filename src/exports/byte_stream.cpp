@@ -32,18 +32,32 @@ Result<std::unique_ptr<InputFile>> InputFile::Open(const std::string& path) {
   in->path_ = path;
   in->file_ = std::fopen(path.c_str(), "rb");
   if (in->file_ == nullptr) return Status::Usage("unable to open '" + path + "': " + Errno());
-  // Compressed when named so or when it starts with the zstd magic number.
-  in->raw_.resize(ZSTD_DStreamInSize());
-  std::size_t got = 0;
-  if (Status s = in->ReadRaw(in->raw_.data(), in->raw_.size(), &got); !s.ok()) return s;
-  in->in_ = {in->raw_.data(), got, 0};
-  const bool magic = got >= 4 && std::memcmp(in->raw_.data(), kZstdMagic, 4) == 0;
-  if (magic || EndsWith(path, ".zst")) {
-    in->dstream_ = ZSTD_createDStream();
-    if (in->dstream_ == nullptr) return in->Error("out of memory for the zstd decoder");
-    ZSTD_initDStream(in->dstream_);
-  }
+  if (Status s = in->Sniff(); !s.ok()) return s;
   return in;
+}
+
+Result<std::unique_ptr<InputFile>> InputFile::OpenStream(std::istream& stream,
+                                                         const std::string& name) {
+  std::unique_ptr<InputFile> in(new InputFile());
+  in->path_ = name;
+  in->stream_ = &stream;
+  if (Status s = in->Sniff(); !s.ok()) return s;
+  return in;
+}
+
+// Compressed when named so or when it starts with the zstd magic number.
+Status InputFile::Sniff() {
+  raw_.resize(ZSTD_DStreamInSize());
+  std::size_t got = 0;
+  if (Status s = ReadRaw(raw_.data(), raw_.size(), &got); !s.ok()) return s;
+  in_ = {raw_.data(), got, 0};
+  const bool magic = got >= 4 && std::memcmp(raw_.data(), kZstdMagic, 4) == 0;
+  if (magic || EndsWith(path_, ".zst")) {
+    dstream_ = ZSTD_createDStream();
+    if (dstream_ == nullptr) return Error("out of memory for the zstd decoder");
+    ZSTD_initDStream(dstream_);
+  }
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<InputFile>> InputFile::OpenProcess(const std::vector<std::string>& argv,
@@ -115,9 +129,15 @@ Status InputFile::Error(const std::string& cause) const {
 }
 
 Status InputFile::ReadRaw(char* buf, std::size_t capacity, std::size_t* got) {
-  *got = std::fread(buf, 1, capacity, file_);
+  if (stream_ != nullptr) {
+    stream_->read(buf, static_cast<std::streamsize>(capacity));
+    *got = static_cast<std::size_t>(stream_->gcount());
+    if (*got < capacity && stream_->bad()) return Error("read failed");
+  } else {
+    *got = std::fread(buf, 1, capacity, file_);
+  }
   if (*got < capacity) {
-    if (std::ferror(file_)) return Error(Errno());
+    if (file_ != nullptr && std::ferror(file_)) return Error(Errno());
     raw_eof_ = true;
     if (child_ != nullptr)
       if (Status s = FinishProcess(); !s.ok()) return s;
@@ -129,6 +149,14 @@ Status InputFile::ReadRaw(char* buf, std::size_t capacity, std::size_t* got) {
 
 Status InputFile::Read(char* buf, std::size_t capacity, std::size_t* got) {
   *got = 0;
+  if (unread_pos_ < unread_.size()) {
+    const std::size_t n = std::min(capacity, unread_.size() - unread_pos_);
+    std::memcpy(buf, unread_.data() + unread_pos_, n);
+    unread_pos_ += n;
+    *got = n;
+    if (unread_pos_ == unread_.size()) std::string().swap(unread_);
+    return Status::Ok();
+  }
   if (dstream_ == nullptr) {
     // Plain: first hand out what Open() read to sniff the format.
     if (in_.pos < in_.size) {

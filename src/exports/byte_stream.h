@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ class InputFile {
  public:
   // kUsage when the file cannot be opened.
   static Result<std::unique_ptr<InputFile>> Open(const std::string& path);
+  // Reads `in` (standard input), named `name` in messages; decompressed when it starts with the
+  // zstd magic number. `in` must outlive the InputFile.
+  static Result<std::unique_ptr<InputFile>> OpenStream(std::istream& in, const std::string& name);
   // Reads the standard output of `argv` (pg_restore -f - DUMP), named `path` in messages. When
   // `feed` is given, a thread writes its bytes to the program's standard input (a .zst archive
   // decompressed on the way). The end of the output is an error (kUsage, with the program's last
@@ -41,6 +45,13 @@ class InputFile {
   // inside a frame, or when the file is unreadable or not valid zstd.
   Status Read(char* buf, std::size_t capacity, std::size_t* got);
 
+  // Hands `bytes` out again before anything else: the head read to detect the format, put back
+  // so that a pipe, which cannot be read twice, is still read whole. REQUIRES: nothing unread.
+  void Unread(std::string bytes) {
+    unread_ = std::move(bytes);
+    unread_pos_ = 0;
+  }
+
   bool compressed() const { return dstream_ != nullptr; }
   const std::string& path() const { return path_; }
   // Bytes read from the file itself so far (compressed size when compressed).
@@ -48,6 +59,7 @@ class InputFile {
 
  private:
   InputFile() = default;
+  Status Sniff();  // reads the first chunk: zstd or not
   Status ReadRaw(char* buf, std::size_t capacity, std::size_t* got);
   Status Error(const std::string& cause) const;
   Status FinishProcess();
@@ -55,6 +67,9 @@ class InputFile {
 
   std::string path_;
   std::FILE* file_ = nullptr;
+  std::istream* stream_ = nullptr;  // OpenStream: read instead of file_
+  std::string unread_;              // Unread(): handed out first
+  std::size_t unread_pos_ = 0;
   ZSTD_DStream* dstream_ = nullptr;
   std::string raw_;  // compressed input buffer
   ZSTD_inBuffer in_{nullptr, 0, 0};

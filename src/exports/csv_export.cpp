@@ -116,12 +116,13 @@ bool SameIgnoringCase(std::string_view a, std::string_view b) {
 struct BoundColumn {
   std::size_t index;
   std::string header;
-  KindMatcher* matcher;
+  match::KindMatcher* matcher;
 };
 
 // Finds each mapped column in the header: exactly, else ignoring case.
 Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const CsvSpec& spec,
-                                             TombstoneIndex& index, const std::string& path) {
+                                             match::TombstoneMatcher& tombstones,
+                                             const std::string& path) {
   std::vector<BoundColumn> bound;
   for (const CsvColumn& c : spec.columns) {
     std::optional<std::size_t> at;
@@ -137,7 +138,7 @@ Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const C
           "unable to read '" + path + "': no column '" + c.header + "' in its header",
           "name the columns with --column HEADER=KIND");
     }
-    bound.push_back({*at, c.header, index.ForKind(c.kind)});
+    bound.push_back({*at, c.header, tombstones.ForKind(c.kind)});
   }
   if (bound.empty())
     return Status::Usage("unable to read '" + path +
@@ -149,8 +150,8 @@ Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const C
 
 }  // namespace
 
-Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index, OutputFile* out,
-                  FileReport* report) {
+Status ProcessCsv(LineReader& lines, const CsvSpec& spec, match::TombstoneMatcher& tombstones,
+                  OutputFile* out, FileReport* report) {
   const std::string& path = report->path;
   RecordParser parser(spec.delimiter);
   std::string record;  // the raw bytes of a record spanning several lines
@@ -159,7 +160,8 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
   bool have_header = false;
   std::size_t header_fields = 0;
   std::vector<BoundColumn> columns;
-  std::vector<std::uint32_t> hits;
+  const match::TombstoneTable& table = tombstones.table();
+  match::RowMatch hits;
   for (;;) {
     std::string_view line;
     if (Status s = lines.Next(&line); !s.ok()) return s;
@@ -187,7 +189,7 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
     }
     const std::string_view raw = multi ? std::string_view(record) : line;
     if (!have_header) {
-      auto bound = BindColumns(parser, spec, index, path);
+      auto bound = BindColumns(parser, spec, tombstones, path);
       if (!bound.ok()) return bound.status();
       columns = std::move(bound.value());
       std::vector<bool> keep;
@@ -211,18 +213,21 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index,
                                std::to_string(parser.size()),
                            "a field holding the delimiter, a quote or a newline must be quoted");
     if (!blank) ++report->counts.rows;
-    hits.clear();
+    hits.Clear();
     const BoundColumn* where = nullptr;
     for (const BoundColumn& c : columns) {
       if (c.index >= parser.size() || c.matcher == nullptr) continue;
-      const std::size_t before = hits.size();
-      c.matcher->Find(parser[c.index], &hits);
-      if (where == nullptr && hits.size() > before) where = &c;
+      const std::uint32_t t = c.matcher->Find(parser[c.index]);
+      if (t == match::TombstoneTable::kNone) continue;
+      hits.Add(t, table.held(t), table.erased_at(t));
+      if (where == nullptr) where = &c;
     }
     if (!hits.empty()) {
-      const Verdict v = Decide(hits, index.refs(), match::Guard{});  // CSV has no guard
-      const Outcome o = v.fate == match::RowFate::kHeld ? Outcome::kHeld : Outcome::kRemoved;
-      report->Record(first_line, where->header, index.refs()[v.ref].request_id, o, nullptr);
+      // CSV has no guard
+      const Outcome o =
+          hits.Decide(match::Guard{}) == match::RowFate::kHeld ? Outcome::kHeld : Outcome::kRemoved;
+      report->Record(first_line, where->header, std::string(table.request_id(hits.decisive())), o,
+                     nullptr);
       if (o == Outcome::kRemoved) continue;
     }
     if (out != nullptr)

@@ -8,7 +8,7 @@
 
 #include "src/exports/byte_stream.h"
 #include "src/exports/export_report.h"
-#include "src/exports/tombstone_index.h"
+#include "src/match/kind_matcher.h"
 
 namespace tombstone::exports {
 
@@ -28,7 +28,7 @@ struct CsvSpec {
 // Reads `lines` to the end. `out`, when not null, receives every record that stays (scrub).
 // kUsage naming the file and line for malformed quoting, a missing header, or mapped columns
 // absent from the header.
-Status ProcessCsv(LineReader& lines, const CsvSpec& spec, TombstoneIndex& index, OutputFile* out,
-                  FileReport* report);
+Status ProcessCsv(LineReader& lines, const CsvSpec& spec, match::TombstoneMatcher& tombstones,
+                  OutputFile* out, FileReport* report);
 
 }  // namespace tombstone::exports

@@ -21,11 +21,17 @@ Result<std::string> Head(const std::string& path, bool* compressed) {
   auto in = InputFile::Open(path);
   if (!in.ok()) return in.status();
   *compressed = in.value()->compressed();
+  return ReadHead(*in.value());
+}
+
+}  // namespace
+
+Result<std::string> ReadHead(InputFile& in) {
   std::string head(64 * 1024, '\0');
   std::size_t filled = 0;
   while (filled < head.size()) {
     std::size_t got = 0;
-    if (Status s = in.value()->Read(head.data() + filled, head.size() - filled, &got); !s.ok()) {
+    if (Status s = in.Read(head.data() + filled, head.size() - filled, &got); !s.ok()) {
       // A short file cut inside its zstd frame: the reader says so when it reads it whole.
       if (filled > 0) break;
       return s;
@@ -36,6 +42,8 @@ Result<std::string> Head(const std::string& path, bool* compressed) {
   head.resize(filled);
   return head;
 }
+
+namespace {
 
 // pg_dump and pg_dumpall begin a plain dump with this comment (after "--" and maybe \restrict).
 bool HasDumpHeader(std::string_view head) {
@@ -94,10 +102,17 @@ Result<Detected> DetectType(const std::string& path, FileType given) {
     if (text_given) return NotText(path, "a pg_dump directory-format archive", given);
     return Detected{FileType::kPgArchive, "directory", false};
   }
-  Detected d;
-  auto head = Head(path, &d.compressed);
+  bool compressed = false;
+  auto head = Head(path, &compressed);
   if (!head.ok()) return head.status();
-  const std::string& h = head.value();
+  return DetectHead(head.value(), path, given, compressed);
+}
+
+Result<Detected> DetectHead(std::string_view h, const std::string& path, FileType given,
+                            bool compressed) {
+  const bool text_given = given == FileType::kCsv || given == FileType::kTsv;
+  Detected d;
+  d.compressed = compressed;
   if (h.compare(0, 5, "PGDMP") == 0) d.archive = "custom";
   else if (h.size() >= 262 && h.compare(257, 5, "ustar") == 0) d.archive = "tar";
   if (!d.archive.empty()) {
@@ -115,7 +130,7 @@ Result<Detected> DetectType(const std::string& path, FileType given) {
   }
   // NUL bytes: an archive of another kind, or a UTF-16 export. Read as CSV, it would match
   // nothing and pass as clean.
-  if (h.find('\0') != std::string::npos)
+  if (h.find('\0') != std::string_view::npos)
     return Status::Usage("unable to read '" + path +
                              "': binary data that is neither CSV/TSV nor a pg_dump file",
                          "scan and scrub read CSV/TSV exports (UTF-8) and pg_dump files (plain, "
@@ -125,7 +140,7 @@ Result<Detected> DetectType(const std::string& path, FileType given) {
   else if (EndsWith(name, ".csv")) d.type = FileType::kCsv;
   else if (EndsWith(name, ".tsv") || EndsWith(name, ".tab")) d.type = FileType::kTsv;
   if (d.type != FileType::kDetect) return d;
-  const std::string_view line = std::string_view(h).substr(0, h.find('\n'));
+  const std::string_view line = h.substr(0, h.find('\n'));
   if (line.starts_with("--") || line.starts_with("\\restrict") || line.starts_with("SET "))
     d.type = FileType::kPgDump;
   else if (line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos)

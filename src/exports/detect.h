@@ -25,6 +25,13 @@ struct Detected {
 // --type says, and --type csv or tsv on one is refused. kUsage when the file cannot be read, is a
 // directory without toc.dat, or is binary data of no known kind.
 Result<Detected> DetectType(const std::string& path, FileType given);
+// The same for a stream that cannot be read twice (standard input, `name` "-"): `head` is its
+// first bytes, decompressed (ReadHead), `compressed` whether it was zstd.
+Result<Detected> DetectHead(std::string_view head, const std::string& name, FileType given,
+                            bool compressed);
+class InputFile;
+// The first 64 KiB of `in` (decompressed), or less when it is shorter: what detection reads.
+Result<std::string> ReadHead(InputFile& in);
 std::string_view TypeName(FileType t);
 
 // The pg_restore this program runs: $PG_BINDIR/pg_restore, else PostgreSQL 15's

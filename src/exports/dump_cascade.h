@@ -35,6 +35,11 @@ bool ParseForeignKey(std::string_view alter, std::string_view add, DumpForeignKe
 
 class DumpCascade {
  public:
+  // `command`: "scrub", or "scan" (which follows the keys to report what scrub would remove, and
+  // refuses what scrub would refuse), for messages.
+  explicit DumpCascade(std::string command = "scrub") : command_(std::move(command)) {}
+  const std::string& command() const { return command_; }
+
   // Every line outside COPY blocks, in order (collects the foreign keys in the first pass).
   void OnStatement(std::string_view line);
 
@@ -62,6 +67,7 @@ class DumpCascade {
   std::size_t keys() const { return keys_.size(); }
 
  private:
+  std::string command_;
   std::vector<DumpForeignKey> keys_;
   std::string pending_alter_;  // "ALTER TABLE ..." waiting for its "ADD CONSTRAINT" line
   int passes_ = 0;

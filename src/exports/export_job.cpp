@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 
 #include "src/exports/pgdump_export.h"
+#include "src/io/scratch_dir.h"
 
 namespace tombstone::exports {
 namespace {
@@ -25,44 +27,6 @@ std::function<void(std::uint64_t)> Progress(const std::string& path, std::ostrea
 }
 
 }  // namespace
-
-void DeclareExportOptions(cxxopts::Options& options) {
-  options.add_options()(
-      "map", "the data map: its [[table]]s for pg_dump files, its [csv] columns for CSV/TSV",
-      cxxopts::value<std::string>(), "FILE")(
-      "column", "a CSV/TSV column holding identifiers of KIND (repeatable), e.g. Email=email",
-      cxxopts::value<std::vector<std::string>>(),
-      "HEADER=KIND")("type", "csv, tsv or pg_dump (default: from the name, else the first line)",
-                     cxxopts::value<std::string>(), "TYPE")(
-      "all-matches", "list every matching row (default: the first 1000 per file)");
-}
-
-Result<ExportOptions> ReadExportOptions(const Context& ctx) {
-  ExportOptions o;
-  if (ctx.Has("map")) o.map_path = ctx.Get<std::string>("map");
-  o.all_matches = ctx.Has("all-matches");
-  if (ctx.Has("column")) {
-    for (const std::string& spec : ctx.Get<std::vector<std::string>>("column")) {
-      const std::size_t eq = spec.rfind('=');
-      if (eq == std::string::npos || eq == 0 || !tombstones::IsValidKindName(spec.substr(eq + 1)))
-        return Status::Usage("unable to parse --column '" + spec + "': expected HEADER=KIND",
-                             "KIND is 1..64 of a-z 0-9 _ -, e.g. --column 'E-mail=email'");
-      o.columns.push_back({spec.substr(0, eq), spec.substr(eq + 1), true});
-    }
-  }
-  if (ctx.Has("type")) {
-    const std::string t = ctx.Get<std::string>("type");
-    if (t == "csv")
-      o.type = FileType::kCsv;
-    else if (t == "tsv")
-      o.type = FileType::kTsv;
-    else if (t == "pg_dump" || t == "pgdump" || t == "sql")
-      o.type = FileType::kPgDump;
-    else
-      return Status::Usage("unable to parse --type '" + t + "': expected csv, tsv or pg_dump");
-  }
-  return o;
-}
 
 Result<std::unique_ptr<ExportJob>> ExportJob::Prepare(const ExportOptions& options,
                                                       tombstones::Store& store,
@@ -93,9 +57,11 @@ Result<std::unique_ptr<ExportJob>> ExportJob::Prepare(const ExportOptions& optio
       job->notes_.push_back("no tombstone holds an identifier of kind '" + kind +
                             "': its columns cannot match");
   }
-  auto index = TombstoneIndex::Load(store, key, kinds);
-  if (!index.ok()) return index.status();
-  job->index_ = std::move(index.value());
+  auto tombstones =
+      match::TombstoneMatcher::Load(store, key, kinds, job->map_ ? &job->map_->kinds : nullptr,
+                                    options.map_path);
+  if (!tombstones.ok()) return tombstones.status();
+  job->tombstones_ = std::move(tombstones.value());
   return job;
 }
 
@@ -117,58 +83,123 @@ CsvSpec ExportJob::SpecFor(FileType type) const {
 Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* report) {
   report->path = path;
   report->max_matches = options_.all_matches ? 0 : 1000;
+  if (path == "-") return ProcessStandardInput(out, report);
   auto detected = DetectType(path, options_.type);
   if (!detected.ok()) return detected.status();
-  const Detected& d = detected.value();
+  if (Status s = CheckReadable(detected.value(), report); !s.ok()) return s;
+  auto in = Open(path, detected.value());
+  if (!in.ok()) return in.status();
+  return ProcessOpened(path, detected.value(), *in.value(), out, report);
+}
+
+// A pipe is read once: its head, read to detect the format, is put back in front of the rest. A
+// CSV/TSV file is then streamed; a dump, read several times (its foreign keys come after its
+// data), is spooled first, zstd-compressed, to a private directory removed at the end.
+Status ExportJob::ProcessStandardInput(OutputFile* out, FileReport* report) {
+  if (standard_input_ == nullptr)
+    return Status::Usage("unable to read '-': no standard input is given to this command");
+  auto in = InputFile::OpenStream(*standard_input_, "-");
+  if (!in.ok()) return in.status();
+  auto head = ReadHead(*in.value());
+  if (!head.ok()) return head.status();
+  const bool compressed = in.value()->compressed();
+  auto detected = DetectHead(head.value(), "-", options_.type, compressed);
+  if (!detected.ok()) return detected.status();
+  Detected d = detected.value();
+  if (Status s = CheckReadable(d, report); !s.ok()) return s;
+  in.value()->Unread(std::move(head.value()));
+  if (d.type == FileType::kCsv || d.type == FileType::kTsv)
+    return ProcessOpened("-", d, *in.value(), out, report);
+  const char* tmp = std::getenv("TMPDIR");
+  auto dir = io::ScratchDir::Create(std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+                                        "/tombstone-stdin-",
+                                    "spool standard input");
+  if (!dir.ok()) return dir.status();
+  const std::string spool = dir.value()->path() + "/stdin.zst";
+  if (Status s = Spool(*in.value(), spool); !s.ok()) return s;
+  d.compressed = true;
+  auto file = Open(spool, d);
+  if (!file.ok()) return file.status();
+  Status s = ProcessOpened(spool, d, *file.value(), out, report);
+  report->compressed = compressed;
+  return s;
+}
+
+Status ExportJob::Spool(InputFile& in, const std::string& path) {
+  auto out = OutputFile::Create(path);
+  if (!out.ok()) return out.status();
+  std::string buf(std::size_t{1} << 17, '\0');
+  for (;;) {
+    std::size_t got = 0;
+    if (Status s = in.Read(buf.data(), buf.size(), &got); !s.ok()) return s;
+    if (got == 0) break;
+    if (Status s = out.value()->Write(std::string_view(buf.data(), got)); !s.ok()) return s;
+  }
+  return out.value()->Commit();
+}
+
+// What a file of type `d` needs that was not given.
+Status ExportJob::CheckReadable(const Detected& d, FileReport* report) const {
   report->format = std::string(TypeName(d.type));
+  const std::string& path = report->path;
   if ((d.type == FileType::kPgDump || d.type == FileType::kPgArchive) && !map_)
     return Status::Usage("unable to read '" + path + "': a pg_dump file needs --map",
                          "the map's [[table]] sections say which COPY columns hold identifiers");
-  auto in = Open(path, d);
-  if (!in.ok()) return in.status();
+  if ((d.type == FileType::kCsv || d.type == FileType::kTsv) && SpecFor(d.type).columns.empty())
+    return Status::Usage("unable to read '" + path + "': no CSV columns to match",
+                         "pass --column HEADER=KIND, or give the map a [csv] section");
+  return Status::Ok();
+}
+
+// `source`: where to read the file again (a dump's foreign keys); report->path names it.
+Status ExportJob::ProcessOpened(const std::string& source, const Detected& d, InputFile& in,
+                                OutputFile* out, FileReport* report) {
+  const std::string& path = report->path;
   report->compressed = d.compressed;
-  LineReader lines(*in.value());
+  LineReader lines(in);
   // An archive's size says nothing of the SQL pg_restore makes of it: no percentage.
   if (progress_ != nullptr && d.type != FileType::kPgArchive)
-    lines.OnChunk(Progress(path, *progress_));
+    lines.OnChunk(Progress(source, *progress_));
   if (d.type == FileType::kPgArchive && out != nullptr)
     report->warnings.push_back("'" + path + "' is a pg_dump " + d.archive +
                                "-format archive: the scrubbed copy is a plain SQL dump; restore "
                                "it with psql -v ON_ERROR_STOP=1 -f, not pg_restore");
   Status s;
   if (d.type == FileType::kPgDump || d.type == FileType::kPgArchive) {
-    // scrub reads the file first to follow its foreign keys, then writes the copy. (pg_restore
-    // failing shows at the end of its output, before the reader's own checks.)
-    DumpCascade cascade;
-    if (out != nullptr) s = FollowForeignKeys(path, d, &cascade, report);
-    if (s.ok()) s = ProcessDump(lines, *map_, *index_, key_, out, report, out ? &cascade : nullptr);
+    // Both read the file first to follow its foreign keys: scrub then writes the copy, scan
+    // counts what the copy would lose (a scan that ignored them would report fewer rows than
+    // scrub removes). (pg_restore failing shows at the end of its output, before the reader's
+    // own checks.)
+    DumpCascade cascade(out != nullptr ? "scrub" : "scan");
+    s = FollowForeignKeys(source, d, &cascade, report);
+    if (s.ok()) s = ProcessDump(lines, *map_, *tombstones_, key_, out, report, &cascade);
     if (s.ok() && report->cascade_removed + report->cascade_set_null > 0)
       report->warnings.push_back(
           "the dump's foreign keys (" + std::to_string(cascade.keys()) + ", followed in " +
           std::to_string(cascade.passes()) + " passes over the file): " +
-          std::to_string(report->cascade_removed) + " rows removed by ON DELETE CASCADE, " +
-          std::to_string(report->cascade_set_null) + " rows whose keys ON DELETE SET NULL cleared");
+          std::to_string(report->cascade_removed) + " rows " +
+          (out != nullptr ? "removed" : "that scrub would remove") + " by ON DELETE CASCADE, " +
+          std::to_string(report->cascade_set_null) + " rows whose keys ON DELETE SET NULL " +
+          (out != nullptr ? "cleared" : "would clear"));
     if (d.type == FileType::kPgArchive) report->format = "pg_dump (" + d.archive + ")";
   } else {
-    const CsvSpec spec = SpecFor(d.type);
-    if (spec.columns.empty())
-      return Status::Usage("unable to read '" + path + "': no CSV columns to match",
-                           "pass --column HEADER=KIND, or give the map a [csv] section");
-    s = ProcessCsv(lines, spec, *index_, out, report);
+    s = ProcessCsv(lines, SpecFor(d.type), *tombstones_, out, report);
   }
   if (progress_ != nullptr) *progress_ << "\r\033[K" << std::flush;
   return s;
 }
 
-// The passes before scrub writes anything: the first collects the dump's foreign keys, each next
-// one removes what the rows removed before it cascade to, until nothing new is removed. A key
-// that would make the copy fail to restore, or touch a row the map keeps, stops here: no output.
+// The passes before scrub writes anything (or scan reports): the first collects the dump's
+// foreign keys, each next one removes what the rows removed before it cascade to, until nothing
+// new is removed. A key that would make the copy fail to restore, or touch a row the map keeps,
+// stops here: no output.
 Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
                                     DumpCascade* cascade, const FileReport* report) {
   constexpr int kMaxPasses = 64;
   for (int pass = 0;; ++pass) {
     if (pass == kMaxPasses)
-      return Status::Usage("unable to scrub '" + path + "': its foreign keys cascade more than " +
+      return Status::Usage("unable to " + cascade->command() + " '" + report->path +
+                           "': its foreign keys cascade more than " +
                            std::to_string(kMaxPasses - 2) + " levels deep");
     auto in = Open(path, d);
     if (!in.ok()) return in.status();
@@ -176,7 +207,8 @@ Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
     FileReport scratch;
     scratch.path = report->path;
     scratch.max_matches = 1;
-    if (Status s = ProcessDump(lines, *map_, *index_, key_, nullptr, &scratch, cascade); !s.ok())
+    if (Status s = ProcessDump(lines, *map_, *tombstones_, key_, nullptr, &scratch, cascade);
+        !s.ok())
       return s;
     if (!cascade->EndPass()) return Status::Ok();
   }

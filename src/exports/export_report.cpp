@@ -26,22 +26,6 @@ std::string_view OutcomeName(Outcome o, bool scrubbed) {
   return "?";
 }
 
-Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<TombstoneRef>& refs,
-               match::Guard guard) {
-  std::optional<std::uint32_t> held, latest;
-  for (std::uint32_t h : hits) {
-    const TombstoneRef& t = refs[h];
-    if (t.held) {
-      if (!held) held = h;
-    } else if (!latest || t.erased_at > refs[*latest].erased_at) {
-      latest = h;
-    }
-  }
-  const match::RowFate fate =
-      match::DecideRow(held.has_value(), held ? 0 : refs[*latest].erased_at, guard);
-  return {fate, held ? *held : *latest};
-}
-
 void Counts::Add(Outcome o) {
   ++matched;
   switch (o) {

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "src/cli/output.h"
-#include "src/exports/tombstone_index.h"
 #include "src/match/row_decision.h"
 
 namespace tombstone::exports {
@@ -26,18 +25,6 @@ enum class Outcome {
                      // value (an earlier scrub or replay): kept as is
 };
 std::string_view OutcomeName(Outcome o, bool scrubbed);
-
-// Which tombstone decides a row's fate, by the rule replay follows (src/match/row_decision.h): a
-// legal hold on any matching tombstone keeps the row; otherwise the latest matching erasure
-// decides, against the row's created_at guard when the table has one. `ref`: the tombstone named
-// in the report (the held one, or the latest erasure).
-struct Verdict {
-  match::RowFate fate = match::RowFate::kApply;
-  std::uint32_t ref = 0;
-};
-// REQUIRES: `hits` not empty.
-Verdict Decide(const std::vector<std::uint32_t>& hits, const std::vector<TombstoneRef>& refs,
-               match::Guard guard);
 
 struct MatchRecord {
   long line = 0;      // 1-based line of the row in the (decompressed) file
@@ -76,8 +63,10 @@ struct FileReport {
   // Counts the row's outcome (in the table's counts too, when given) and lists it.
   void Record(long line, const std::string& where, const std::string& request_id, Outcome o,
               Counts* table);
-  // Rows a scrub removes or changes: what makes 'scan' exit 3.
-  std::uint64_t residue() const { return counts.removed + counts.changed; }
+  // Rows a scrub removes or changes, the dump's foreign keys' too: what makes 'scan' exit 3.
+  std::uint64_t residue() const {
+    return counts.removed + counts.changed + cascade_removed + cascade_set_null;
+  }
 };
 
 // Per file: a summary table, then the matches; or one JSON document (format json). `scrubbed`

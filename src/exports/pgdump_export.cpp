@@ -11,6 +11,7 @@ namespace tombstone::exports {
 namespace {
 
 using Strategy = AnonymizeSet::Strategy;
+using tombstones::Micros;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -29,7 +30,7 @@ std::string_view WithoutNewline(std::string_view line) {
 struct BoundSource {
   std::size_t field = 0;
   std::optional<std::string> json_key;  // "column->>'key'"
-  KindMatcher* matcher = nullptr;
+  match::KindMatcher* matcher = nullptr;
   // An array column (its type in the dump ends in "[]"): each element is an identifier, as
   // replay reads it. Without the dump's CREATE TABLE the type is unknown: a value written as an
   // array literal is then read both whole and element by element.
@@ -76,6 +77,13 @@ match::Guard ReadGuard(bool null, const std::string& text) {
   return g;
 }
 
+// Whether a guard value says its instant: timestamptz text has an offset ("+00", "-05:30"); a
+// timestamp without time zone or a date does not.
+bool HasOffset(std::string_view text) {
+  if (text == "infinity" || text == "-infinity") return true;
+  return text.size() > 10 && text.find_first_of("+-Z", 10) != std::string_view::npos;
+}
+
 // The mapped table whose COPY block is being read.
 struct ActiveTable {
   const TableMap* map = nullptr;
@@ -83,6 +91,7 @@ struct ActiveTable {
   std::size_t report = 0;
   std::vector<BoundSource> sources;
   std::optional<std::size_t> guard;
+  bool guard_needs_offset = false;  // a guard value without an offset cannot be read
   std::vector<BoundSet> sets;
   std::size_t columns = 0;  // in the COPY column list
   bool has_unevaluable = false;
@@ -90,12 +99,12 @@ struct ActiveTable {
 
 class DumpProcessor {
  public:
-  DumpProcessor(LineReader& lines, const DataMap& map, TombstoneIndex& index,
+  DumpProcessor(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
                 const tombstones::Key& key, OutputFile* out, FileReport* report,
                 DumpCascade* cascade)
       : lines_(lines),
         map_(map),
-        index_(index),
+        tombstones_(tombstones),
         key_(key),
         out_(out),
         report_(report),
@@ -264,7 +273,7 @@ class DumpProcessor {
       }
       const auto field = field_of(column);
       if (!field) return Fail(t, "its COPY block has no column '" + column + "'", m.line);
-      BoundSource source{*field, json_key, index_.ForKind(m.kind)};
+      BoundSource source{*field, json_key, tombstones_.ForKind(m.kind)};
       if (!json_key) {
         const auto type = TypeOf(dump_table, column);
         source.shape = !type                ? BoundSource::Shape::kUnknown
@@ -282,11 +291,24 @@ class DumpProcessor {
       if (type && !IsGuardType(*type))
         return Fail(t, "guard column '" + t.created_at + "' is '" + *type +
                            "', not a date or timestamp", t.line);
+      // A timestamp without time zone or a date is wall-clock time: replay reads it in
+      // created_at_zone, else in the database's TimeZone, which a dump does not carry. Read as
+      // UTC in another zone's stead, a guard hours off could keep a row that must go.
       const bool local = type && type->find("with time zone") == std::string::npos;
-      if (local && !t.created_at_zone.empty() && t.created_at_zone != "UTC" &&
-          t.created_at_zone != "Etc/UTC")
+      const bool utc = t.created_at_zone == "UTC" || t.created_at_zone == "Etc/UTC";
+      if (local && !t.created_at_zone.empty() && !utc)
         return Fail(t, "guard column '" + t.created_at + "' is read as UTC in a dump, not in "
                        "created_at_zone '" + t.created_at_zone + "'", t.line);
+      if (local && t.created_at_zone.empty())
+        return Status::Usage(
+            "unable to read '" + report_->path + "': table " + t.schema + "." + t.name + " (" +
+                map_.path + ":" + std::to_string(t.line) + "): guard column '" + t.created_at +
+                "' is '" + *type + "', a wall-clock time in a zone the dump does not say (replay "
+                "reads it in the database's TimeZone)",
+            "if the application writes it in UTC, add created_at_zone = \"UTC\" to the table's "
+            "entry; a dump's guard can be read in UTC only");
+      // No CREATE TABLE (a data-only dump): the values say it, timestamptz text has an offset.
+      a.guard_needs_offset = !type && !utc;
     }
     a.columns = header.columns.size();
     for (const AnonymizeSet& s : t.set) {
@@ -297,7 +319,7 @@ class DumpProcessor {
         if (s.strategy == Strategy::kHash && m.expr.empty() && m.column == s.column &&
             b.pseudonym_kind.empty()) {
           b.pseudonym_kind = m.kind;
-          const KindMatcher* km = index_.ForKind(m.kind);
+          const match::KindMatcher* km = tombstones_.ForKind(m.kind);
           b.pseudonym_normalizer =
               km ? km->normalizer() : tombstones::DefaultNormalizerFor(m.kind);
         }
@@ -381,14 +403,14 @@ class DumpProcessor {
                            std::to_string(line_no_) + ": a row of " + a.name + " with " +
                            std::to_string(fields_.size()) + " fields, not " +
                            std::to_string(a.columns));
-    hits_.clear();
+    hits_.Clear();
     for (const BoundSource& s : a.sources) {
       if (s.field >= fields_.size() || s.matcher == nullptr) continue;
       if (!Value(fields_[s.field], &value_)) continue;
       if (s.json_key) {
         bool too_deep = false;
         const auto inner = JsonKeyText(value_, *s.json_key, &too_deep);
-        if (inner) s.matcher->Find(*inner, &hits_);
+        if (inner) Hit(s.matcher->Find(*inner));
         if (too_deep) {
           unevaluable = true;
           Warn("table " + a.name + ": a json value nested deeper than " +
@@ -396,12 +418,12 @@ class DumpProcessor {
                "as not evaluable");
         }
       } else if (s.shape == BoundSource::Shape::kScalar) {
-        s.matcher->Find(value_, &hits_);
+        Hit(s.matcher->Find(value_));
       } else {
         const bool literal = ForEachArrayElement(
-            value_, [&](std::string_view element) { s.matcher->Find(element, &hits_); });
+            value_, [&](std::string_view element) { Hit(s.matcher->Find(element)); });
         if (s.shape == BoundSource::Shape::kUnknown) {
-          s.matcher->Find(value_, &hits_);
+          Hit(s.matcher->Find(value_));
         } else if (!literal) {  // the server wrote it: a dump edited by hand?
           unevaluable = true;
           Warn("table " + a.name + ": an array value that is not an array literal cannot be "
@@ -415,12 +437,19 @@ class DumpProcessor {
     if (a.guard && *a.guard < fields_.size()) {
       const bool null = !Value(fields_[*a.guard], &value_);
       guard = ReadGuard(null, value_);
+      if (guard.state == match::Guard::kTime && a.guard_needs_offset && !HasOffset(value_))
+        return Status::Usage(
+            "unable to read '" + report_->path + "': line " + std::to_string(line_no_) +
+                ": a guard value of " + a.name + " without a time zone offset, in a dump "
+                "without its CREATE TABLE: wall-clock time in a zone the dump does not say",
+            "if the application writes it in UTC, add created_at_zone = \"UTC\" to the "
+            "table's entry in " + map_.path);
     }
-    const Verdict v = Decide(hits_, index_.refs(), guard);
-    Outcome o = v.fate == match::RowFate::kHeld              ? Outcome::kHeld
-                : v.fate == match::RowFate::kGuardUnreadable ? Outcome::kGuardUnreadable
-                                                              : Outcome::kKeptByGuard;
-    if (v.fate == match::RowFate::kApply) {
+    const match::RowFate fate = hits_.Decide(guard);
+    Outcome o = fate == match::RowFate::kHeld              ? Outcome::kHeld
+                : fate == match::RowFate::kGuardUnreadable ? Outcome::kGuardUnreadable
+                                                            : Outcome::kKeptByGuard;
+    if (fate == match::RowFate::kApply) {
       switch (a.map->action) {
         case Action::kDelete:
           o = Outcome::kRemoved;
@@ -434,7 +463,8 @@ class DumpProcessor {
           break;
       }
     }
-    report_->Record(line_no_, a.name, index_.refs()[v.ref].request_id, o, &table);
+    report_->Record(line_no_, a.name,
+                    std::string(tombstones_.table().request_id(hits_.decisive())), o, &table);
     if (o == Outcome::kRemoved) {
       if (cascade_block_) cascade_->Removed(fields_);
       return Status::Ok();
@@ -476,7 +506,8 @@ class DumpProcessor {
     const std::string key = "foreign key '" + e.key->name + "' (ON DELETE " +
                             std::string(OnDeleteName(e.key->on_delete)) + ") from " +
                             e.key->child + " to " + e.key->parent;
-    const std::string where = "unable to scrub '" + report_->path + "': line " +
+    const std::string where = "unable to " + cascade_->command() + " '" + report_->path +
+                              "': line " +
                               std::to_string(line_no_) + ": ";
     if (e.refused)
       return Status::Usage(where + "a row of " + copy_table_ + " references a row that scrub "
@@ -518,6 +549,12 @@ class DumpProcessor {
     }
   }
 
+  // Gathers the tombstone a value matched (kNone: none).
+  void Hit(std::uint32_t t) {
+    const match::TombstoneTable& table = tombstones_.table();
+    if (t != match::TombstoneTable::kNone) hits_.Add(t, table.held(t), table.erased_at(t));
+  }
+
   bool LooksLikePseudonym(std::string_view raw) const {
     return raw == "\\N" || key_.IsPseudonym(raw);
   }
@@ -557,7 +594,7 @@ class DumpProcessor {
 
   LineReader& lines_;
   const DataMap& map_;
-  TombstoneIndex& index_;
+  match::TombstoneMatcher& tombstones_;
   const tombstones::Key& key_;
   OutputFile* out_;
   FileReport* report_;
@@ -578,7 +615,7 @@ class DumpProcessor {
   std::map<std::string, std::map<std::string, std::string>> types_;  // table -> column -> type
   std::map<std::string, std::string> parent_;                        // partition -> parent
   std::vector<std::string_view> fields_;
-  std::vector<std::uint32_t> hits_;
+  match::RowMatch hits_;
   std::string value_, row_, normalized_;
 };
 
@@ -604,11 +641,11 @@ std::optional<std::string> RedactMarker(std::string_view type) {
   return marker;
 }
 
-Status ProcessDump(LineReader& lines, const DataMap& map, TombstoneIndex& index,
+Status ProcessDump(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
                    const tombstones::Key& key, OutputFile* out, FileReport* report,
                    DumpCascade* cascade) {
   report->format = "pg_dump";
-  return DumpProcessor(lines, map, index, key, out, report, cascade).Run();
+  return DumpProcessor(lines, map, tombstones, key, out, report, cascade).Run();
 }
 
 }  // namespace tombstone::exports

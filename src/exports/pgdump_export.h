@@ -13,7 +13,7 @@
 #include "src/exports/byte_stream.h"
 #include "src/exports/dump_cascade.h"
 #include "src/exports/export_report.h"
-#include "src/exports/tombstone_index.h"
+#include "src/match/kind_matcher.h"
 #include "src/map/data_map.h"
 
 namespace tombstone::exports {
@@ -31,8 +31,8 @@ namespace tombstone::exports {
 //
 // `cascade`, when given, follows the dump's foreign keys (src/exports/dump_cascade.h: call once
 // per pass, the same object each time); kUsage ("unable to scrub ...") when a key would make the
-// copy fail to restore or touch a row the map keeps.
-Status ProcessDump(LineReader& lines, const DataMap& map, TombstoneIndex& index,
+// copy fail to restore or touch a row the map keeps ("unable to scan ..." for a scan).
+Status ProcessDump(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
                    const tombstones::Key& key, OutputFile* out, FileReport* report,
                    DumpCascade* cascade = nullptr);
 

@@ -108,7 +108,7 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
   if (!opened.ok()) return opened.status();
   job.store = std::move(opened.value());
-  auto set = TombstoneSet::Load(*job.store.store);
+  auto set = TombstoneTable::Load(*job.store.store);
   if (!set.ok()) return set.status();
   job.tombstones.emplace(std::move(set.value()));
   job.record.key_fingerprint = job.store.key->Fingerprint();

@@ -16,9 +16,13 @@
 #include "src/replay/receipt.h"
 #include "src/replay/scan.h"
 #include "src/replay/table_plan.h"
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 namespace tombstone::replay {
+
+using match::TombstoneTable;
+using tombstones::Hash128;
+using tombstones::Micros;
 
 struct Job {
   DataMap map;
@@ -26,7 +30,7 @@ struct Job {
   // replay: the store opened for writing before the fence goes up, held until the receipt is
   // recorded, so that a run never commits and then fails to record its receipt.
   OpenedStore writer;
-  std::optional<TombstoneSet> tombstones;
+  std::optional<TombstoneTable> tombstones;
   std::unique_ptr<pg::Session> session;
   Plan plan;
   std::vector<TableScan> scans;  // one per plan.tables entry, in the same order

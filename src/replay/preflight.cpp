@@ -57,7 +57,7 @@ std::string_view LevelName(Finding::Level level) {
 }
 
 Result<std::vector<Finding>> Preflight(pg::Session& session, const DataMap& map,
-                                       const TombstoneSet& tombstones,
+                                       const TombstoneTable& tombstones,
                                        const tombstones::Key& key) {
   std::vector<Finding> found;
   // The server: replay needs a superuser and a promoted server.

@@ -8,9 +8,13 @@
 
 #include "src/map/data_map.h"
 #include "src/pg/session.h"
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 namespace tombstone::replay {
+
+using match::TombstoneTable;
+using tombstones::Hash128;
+using tombstones::Micros;
 
 struct Finding {
   // kRefused: replay would refuse (exit 2); kFails: replay would fail (exit 1); the others do not
@@ -26,6 +30,6 @@ std::string_view LevelName(Finding::Level level);
 // Every finding, in a stable order (refusals first). The store's tombstones and the key are
 // loaded by the caller. Errors that are not findings (the server, the catalog) are returned.
 Result<std::vector<Finding>> Preflight(pg::Session& session, const DataMap& map,
-                                       const TombstoneSet& tombstones, const tombstones::Key& key);
+                                       const TombstoneTable& tombstones, const tombstones::Key& key);
 
 }  // namespace tombstone::replay

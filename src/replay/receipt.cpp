@@ -60,7 +60,7 @@ std::vector<std::uint32_t> TombstonesBehind(const RunRecord& run) {
   return all;
 }
 
-KindCoverage CoverageOf(const Plan& plan, const TombstoneSet& tombstones) {
+KindCoverage CoverageOf(const Plan& plan, const TombstoneTable& tombstones) {
   KindCoverage coverage;
   std::set<std::string> matched;
   for (const TablePlan& p : plan.tables)
@@ -82,7 +82,7 @@ KindCoverage CoverageOf(const Plan& plan, const TombstoneSet& tombstones) {
   return coverage;
 }
 
-std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones) {
+std::string ReceiptJson(const RunRecord& run, const TombstoneTable& tombstones) {
   // Rows count as deleted or anonymized only when the run committed them.
   const bool committed = run.committed;
   json tables = json::array();

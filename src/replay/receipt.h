@@ -14,9 +14,13 @@
 #include "src/replay/fence.h"
 #include "src/replay/side_effects.h"
 #include "src/replay/scan.h"
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 namespace tombstone::replay {
+
+using match::TombstoneTable;
+using tombstones::Hash128;
+using tombstones::Micros;
 
 // Which restored state the run saw. Fields the server no longer knows (or that the role may not
 // read) are empty.
@@ -62,7 +66,7 @@ struct KindCoverage {
   std::map<std::string, std::uint64_t> not_covered;  // kind -> tombstones with no matched kind
   std::uint64_t not_covered_total = 0;
 };
-KindCoverage CoverageOf(const Plan& plan, const TombstoneSet& tombstones);
+KindCoverage CoverageOf(const Plan& plan, const TombstoneTable& tombstones);
 
 // A verify receipt lists the request ids still present up to this many (tombstones_present has
 // the count): enough for any real residue, bounded when a whole unreplayed backup is verified.
@@ -71,7 +75,7 @@ inline constexpr std::size_t kReceiptRequestIds = 10000;
 // Distinct tombstones behind the rows changed (replay) or still present (verify).
 std::vector<std::uint32_t> TombstonesBehind(const RunRecord& run);
 
-std::string ReceiptJson(const RunRecord& run, const TombstoneSet& tombstones);
+std::string ReceiptJson(const RunRecord& run, const TombstoneTable& tombstones);
 
 // The per-table table for people (stdout).
 void PrintTables(std::ostream& out, const RunRecord& run);

@@ -7,6 +7,7 @@
 #include <limits>
 #include <ostream>
 
+#include "src/match/kind_matcher.h"
 #include "src/match/row_decision.h"
 #include "src/pg/copy_binary.h"
 #include "src/replay/guard_time.h"
@@ -92,7 +93,7 @@ class Scanner {
  public:
   static constexpr std::size_t kBatch = 32;
 
-  Scanner(const TablePlan& plan, const TombstoneSet& tombstones, const tombstones::Key& key,
+  Scanner(const TablePlan& plan, const TombstoneTable& tombstones, const tombstones::Key& key,
           TableScan& scan)
       : plan_(plan),
         tombstones_(tombstones),
@@ -172,36 +173,26 @@ class Scanner {
   };
 
   void Probe(const KeySource& source, std::size_t s, std::string_view value) {
-    Hash128 hash;
-    if (source.normalizer == tombstones::Normalizer::kExact) {
-      if (value.empty()) return;  // Normalize(kExact) is the value itself
-      hash = source.hasher->Hash(value);
-    } else {
-      if (!tombstones::Normalize(source.normalizer, value, &normalized_)) return;
-      hash = source.hasher->Hash(normalized_);
-    }
-    tombstones_.Prefetch(hash);
-    probes_.push_back({hash, static_cast<std::uint32_t>(s)});
+    const auto hash = match::ProbeHash(source.normalizer, *source.hasher, value, &normalized_);
+    if (!hash) return;
+    tombstones_.Prefetch(*hash);
+    probes_.push_back({*hash, static_cast<std::uint32_t>(s)});
   }
 
   void Decide(std::size_t r) {
     const std::size_t end = r + 1 < rows_.size() ? rows_[r + 1].probes : probes_.size();
-    std::uint32_t applicable = TombstoneSet::kNone;
-    bool held = false;
+    match_.Clear();
     bool through_changed_source = false;  // a match through a source the action changes
     for (std::size_t p = rows_[r].probes; p < end; ++p) {
       const std::uint32_t t = tombstones_.Find(probes_[p].hash);
-      if (t == TombstoneSet::kNone) continue;
-      if (tombstones_.held(t)) {
-        held = true;
-        continue;
-      }
-      if (!plan_.sources[probes_[p].source].kept()) through_changed_source = true;
-      if (applicable == TombstoneSet::kNone ||
-          tombstones_.erased_at(t) > tombstones_.erased_at(applicable))
-        applicable = t;
+      if (t == TombstoneTable::kNone) continue;
+      match_.Add(t, tombstones_.held(t), tombstones_.erased_at(t));
+      if (!tombstones_.held(t) && !plan_.sources[probes_[p].source].kept())
+        through_changed_source = true;
     }
-    if (!held && applicable == TombstoneSet::kNone) return;
+    if (match_.empty()) return;
+    const bool held = match_.held();
+    const std::uint32_t applicable = match_.latest();
     ++counts_.matched;
     // The rule the exports follow too (src/match/row_decision.h): a hold wins, then the guard
     // against the latest erasure; an unreadable guard keeps the row and is counted.
@@ -218,7 +209,7 @@ class Scanner {
         if (created) guard.time = *created;
       }
     }
-    switch (match::DecideRow(held, held ? 0 : tombstones_.erased_at(applicable), guard)) {
+    switch (match_.Decide(guard)) {
       case match::RowFate::kHeld:
         ++counts_.held;
         return;
@@ -263,7 +254,8 @@ class Scanner {
   }
 
   const TablePlan& plan_;
-  const TombstoneSet& tombstones_;
+  const TombstoneTable& tombstones_;
+  match::RowMatch match_;
   const tombstones::Key& key_;
   TableScan& scan_;
   TableCounts& counts_;
@@ -302,7 +294,7 @@ void Progress::Finish(std::uint64_t rows) {
 namespace {
 
 // One pass with rows from `feed` (which hands each binary row message to its argument).
-Result<TableScan> Scan(const TablePlan& plan, const TombstoneSet& tombstones,
+Result<TableScan> Scan(const TablePlan& plan, const TombstoneTable& tombstones,
                        const tombstones::Key& key, const std::string& what,
                        const std::function<Status(const std::function<void(std::string_view)>&)>&
                            feed,
@@ -331,7 +323,7 @@ Result<TableScan> Scan(const TablePlan& plan, const TombstoneSet& tombstones,
 }  // namespace
 
 Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
-                            const TombstoneSet& tombstones, const tombstones::Key& key,
+                            const TombstoneTable& tombstones, const tombstones::Key& key,
                             Progress& progress) {
   const std::string what = "scan table '" + plan.Display() + "'";
   return Scan(
@@ -343,7 +335,7 @@ Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
 }
 
 Result<TableScan> ScanRows(pg::Session& session, const TablePlan& plan,
-                           const TombstoneSet& tombstones, const tombstones::Key& key,
+                           const TombstoneTable& tombstones, const tombstones::Key& key,
                            const std::string& condition, const std::vector<std::string>& params) {
   const std::string what = "read again the changed rows of '" + plan.Display() + "'";
   return Scan(

@@ -16,9 +16,13 @@
 #include "src/pg/session.h"
 #include "src/replay/rows_to_change.h"
 #include "src/replay/table_plan.h"
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 namespace tombstone::replay {
+
+using match::TombstoneTable;
+using tombstones::Hash128;
+using tombstones::Micros;
 
 struct TableCounts {
   std::uint64_t scanned = 0;
@@ -66,13 +70,13 @@ class Progress {
 // Scans `plan`'s table on `session` (inside its transaction when one is open). `key` tells the
 // pseudonyms this store made (a 'hash' column already anonymized) from lookalikes.
 Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
-                            const TombstoneSet& tombstones, const tombstones::Key& key,
+                            const TombstoneTable& tombstones, const tombstones::Key& key,
                             Progress& progress);
 
 // The same decisions for the rows of `plan`'s relation (alias p) that satisfy `condition` (with
 // `params`), read in the open transaction: how replay reads again the rows it changed.
 Result<TableScan> ScanRows(pg::Session& session, const TablePlan& plan,
-                           const TombstoneSet& tombstones, const tombstones::Key& key,
+                           const TombstoneTable& tombstones, const tombstones::Key& key,
                            const std::string& condition, const std::vector<std::string>& params);
 
 }  // namespace tombstone::replay

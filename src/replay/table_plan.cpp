@@ -71,7 +71,7 @@ int AddSource(Fields& fields, const std::string& value, std::uint32_t base_oid,
 
 class Planner {
  public:
-  Planner(pg::Session& session, const DataMap& map, const TombstoneSet& tombstones,
+  Planner(pg::Session& session, const DataMap& map, const TombstoneTable& tombstones,
           const tombstones::Key& key, PlanFor plan_for)
       : session_(session), map_(map), tombstones_(tombstones), key_(key), plan_for_(plan_for) {}
 
@@ -381,7 +381,7 @@ class Planner {
 
   pg::Session& session_;
   const DataMap& map_;
-  const TombstoneSet& tombstones_;
+  const TombstoneTable& tombstones_;
   const tombstones::Key& key_;
   const PlanFor plan_for_;
   Plan plan_;
@@ -397,13 +397,13 @@ std::string KeySource::Describe() const {
   return "the expression on line " + std::to_string(map->line);
 }
 
-Result<Plan> PlanTables(pg::Session& session, const DataMap& map, const TombstoneSet& tombstones,
+Result<Plan> PlanTables(pg::Session& session, const DataMap& map, const TombstoneTable& tombstones,
                         const tombstones::Key& key, PlanFor plan_for) {
   return Planner(session, map, tombstones, key, plan_for).Run();
 }
 
 Status PlanTablesCollecting(pg::Session& session, const DataMap& map,
-                            const TombstoneSet& tombstones, const tombstones::Key& key, Plan* plan) {
+                            const TombstoneTable& tombstones, const tombstones::Key& key, Plan* plan) {
   Planner planner(session, map, tombstones, key, PlanFor::kChanges);
   Status done = planner.RunCollecting(plan);
   if (!done.ok() && done.code() != tombstones::ExitCode::kUsage) return done;

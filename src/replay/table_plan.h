@@ -14,9 +14,13 @@
 #include "src/pg/catalog.h"
 #include "src/pg/copy_binary.h"
 #include "src/pg/session.h"
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 namespace tombstone::replay {
+
+using match::TombstoneTable;
+using tombstones::Hash128;
+using tombstones::Micros;
 
 // One identifier source of the relation (a column or an expression) and where it sits in a row.
 struct KeySource {
@@ -102,13 +106,13 @@ enum class PlanFor { kChanges, kCounting };
 // unknown guard zone; a 'set' on a generated, identity or primary-key column, a constant
 // ('redact', a literal) on a column under a unique index, a value the column cannot hold; an
 // anonymize that leaves a match source as it is without 'keep'; a SQL_ASCII database.
-Result<Plan> PlanTables(pg::Session& session, const DataMap& map, const TombstoneSet& tombstones,
+Result<Plan> PlanTables(pg::Session& session, const DataMap& map, const TombstoneTable& tombstones,
                         const tombstones::Key& key, PlanFor plan_for);
 
 // For 'tombstone check': plans every entry that can be planned, and leaves every refusal (exit 2,
 // one per refused entry) in plan->problems instead of stopping at the first. The error of
 // anything else (the server, the catalog) is returned.
 Status PlanTablesCollecting(pg::Session& session, const DataMap& map,
-                            const TombstoneSet& tombstones, const tombstones::Key& key, Plan* plan);
+                            const TombstoneTable& tombstones, const tombstones::Key& key, Plan* plan);
 
 }  // namespace tombstone::replay

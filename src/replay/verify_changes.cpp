@@ -5,7 +5,7 @@
 namespace tombstone::replay {
 
 Status VerifyByReading(pg::Session& session, const std::vector<TablePlan>& plans,
-                       const std::vector<TableScan>& scans, const TombstoneSet& tombstones,
+                       const std::vector<TableScan>& scans, const TombstoneTable& tombstones,
                        const tombstones::Key& key) {
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const TablePlan& plan = plans[i];

@@ -9,13 +9,17 @@
 #include "src/pg/session.h"
 #include "src/replay/scan.h"
 #include "src/replay/table_plan.h"
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 namespace tombstone::replay {
 
+using match::TombstoneTable;
+using tombstones::Hash128;
+using tombstones::Micros;
+
 // kResidue (exit 3) naming the table and the number of rows that are back or still match.
 Status VerifyByReading(pg::Session& session, const std::vector<TablePlan>& plans,
-                       const std::vector<TableScan>& scans, const TombstoneSet& tombstones,
+                       const std::vector<TableScan>& scans, const TombstoneTable& tombstones,
                        const tombstones::Key& key);
 
 }  // namespace tombstone::replay

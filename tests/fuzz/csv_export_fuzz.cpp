@@ -6,9 +6,9 @@
 using namespace tombstone;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static exports::TombstoneIndex* index = [] {
+  static match::TombstoneMatcher* index = [] {
     fuzz::FixtureStore& f = fuzz::Reader();
-    auto loaded = exports::TombstoneIndex::Load(*f.store, *f.key, {"email", "user_id"});
+    auto loaded = match::TombstoneMatcher::Load(*f.store, *f.key, {"email", "user_id"});
     fuzz::Require(loaded.ok(), "unable to load the fixture index", loaded.status().message());
     return loaded.value().release();
   }();

@@ -70,6 +70,7 @@ name = "public.p_date"
 match = [ { column = "email", kind = "email" } ]
 action = "delete"
 created_at = "created_at"
+created_at_zone = "UTC"  # a dump does not say the database's TimeZone: scrub refuses without
 
 [[table]]
 name = "public.p_anon"

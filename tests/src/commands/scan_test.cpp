@@ -283,3 +283,18 @@ TEST_CASE("scan recognizes files by content, and never reports clean what it can
                                         "': line 2: expected 2 fields, found 3\n"));
   }
 }
+
+TEST_CASE("scan refuses a map that normalizes a kind otherwise than the store, as replay does") {
+  // Issue 16 (one match engine): replay refused such a map (table_plan.cpp) where scan and scrub
+  // used the store's normalizer and went on; the same map now means the same everywhere.
+  ExportFixture f;
+  AddCustomers(f);
+  WriteFile(f.Path("map.toml"), "[kinds]\nemail = \"exact\"\n\n[csv]\ncolumns = { \"E-Mail\" = "
+                                "\"email\" }\n");
+  const RunResult r = f.fx.Run({"scan", "--map", f.Path("map.toml"), Data("customers.csv")});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("unable to read map '" + f.Path("map.toml") +
+                                    "': kind 'email' is normalized as 'exact' by the map but as "
+                                    "'email' by the store"));
+  CHECK(r.out.empty());
+}

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "tests/src/exports/export_fixture.h"
 #include "tests/support/pg_cluster.h"
@@ -117,4 +118,45 @@ TEST_CASE("a cascade into rows the map keeps is refused before any output", "[pg
                              "that the map keeps (retained)"));
   CHECK_FALSE(std::filesystem::exists(clean));
   CHECK(scrub.out.empty());
+}
+
+TEST_CASE("scan counts the rows scrub removes through the dump's foreign keys", "[pg]") {
+  // Before, scan read the dump once and did not follow the keys: it reported the 2 accounts and
+  // none of the 28 sessions, clicks and audit rows (nor the 4 tickets) that scrub removes with
+  // them, so its count was lower than what the scrubbed copy loses.
+  PgCluster& pg = PgCluster::Shared();
+  const std::string source = pg.CreateDatabase("keys_scan");
+  pg.Psql(kSchema, source);
+  ExportFixture f;
+  f.Add("REQ-7", {"email:user7@example.com", "user_id:7"});
+  f.Add("REQ-8", {"email:user8@example.com"});
+  WriteFile(f.Path("map.toml"), kMap);
+  const std::string dump = f.Path("app.sql");
+  REQUIRE(Shell(PgBinDir() + "/pg_dump -Fp -f " + Q(dump) + " " + Q(pg.Dsn(source))) == 0);
+
+  const RunResult scan = f.fx.Run({"scan", "--format", "json", "--map", f.Path("map.toml"), dump});
+  INFO(scan.out << scan.err);
+  CHECK(scan.code == 3);
+  const auto file = nlohmann::json::parse(scan.out)["files"][0];
+  CHECK(file["removed"] == 2);
+  CHECK(file["cascade_removed_rows"] == 8 + 16 + 4);  // sessions, their clicks, audit
+  CHECK(file["cascade_set_null_rows"] == 4);          // tickets
+  CHECK_THAT(scan.err, Catch::Contains("28 rows that scrub would remove by ON DELETE CASCADE"));
+  CHECK_THAT(scan.err, Catch::Contains("34 rows of tombstoned subjects found in 1 file"));
+
+  const RunResult scrub = f.fx.Run(
+      {"scrub", "--format", "json", "--map", f.Path("map.toml"), dump, f.Path("clean.sql")});
+  REQUIRE(scrub.code == 0);
+  const auto scrubbed = nlohmann::json::parse(scrub.out)["files"][0];
+  CHECK(scrubbed["cascade_removed_rows"] == file["cascade_removed_rows"]);
+  CHECK(scrubbed["cascade_set_null_rows"] == file["cascade_set_null_rows"]);
+
+  SECTION("a cascade scrub would refuse is refused by scan too") {
+    WriteFile(f.Path("map.toml"), std::string(kMap) + kRetainAudit);
+    const RunResult refused = f.fx.Run({"scan", "--map", f.Path("map.toml"), dump});
+    CHECK(refused.code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("unable to scan '" + dump + "': line "));
+    CHECK_THAT(refused.err, Catch::Contains("would remove a row of public.audit that the map "
+                                            "keeps (retained)"));
+  }
 }

@@ -1,6 +1,7 @@
 // tombstone scrub: the copy without the matching rows, every other byte kept; .zst in and out;
 // OUT only complete; refusals.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 #include "tests/src/exports/export_fixture.h"
@@ -151,4 +152,73 @@ TEST_CASE("scrub --help teaches the actions, the output and the exit codes") {
        {"IN OUT", "byte for byte", "delete", "anonymize", "null -> \\N", "redact", "hash", "retain",
         "temporary file", ".zst", "--force", "Exit codes: 0", "docs/exports.md"})
     CHECK_THAT(r.out, Catch::Contains(text));
+}
+
+TEST_CASE("scrub and scan read standard input: '-', plain or zstd, a dump spooled and removed") {
+  // Before, '-' was opened as a file named '-' ("unable to open '-'", exit 2).
+  ExportFixture f;
+  f.Add("REQ-ALICE", {"email:alice@example.com"});
+  f.Add("REQ-CAROL", {"user_id:3"});
+  const std::string csv = ReadFile(Data("customers.csv"));
+  SECTION("a CSV stream, plain and zstd, by its content") {
+    for (const std::string& input : {csv, Zstd(csv)}) {
+      fs::remove(f.Path("out.csv"));
+      const RunResult r = f.fx.Run({"scrub", "--map", Data("map.toml"), "-", f.Path("out.csv")},
+                                   input);
+      INFO(r.err);
+      REQUIRE(r.code == 0);
+      CHECK(ReadFile(f.Path("out.csv")) == kScrubbed);
+      CHECK_THAT(r.out, Catch::Contains(input == csv ? " csv " : " csv+zstd "));
+    }
+    const RunResult scan = f.fx.Run({"scan", "--map", Data("map.toml"), "-"}, csv);
+    CHECK(scan.code == 3);
+    CHECK_THAT(scan.out, Catch::Matches("(.|\n)* 2 +E-Mail +REQ-ALICE +remove\n(.|\n)*"));
+  }
+  SECTION("a plain dump with a foreign key, read several times from its spool") {
+    const std::string map = R"MAP([kinds]
+email = "email"
+
+[[table]]
+name = "public.users"
+match = [ { column = "email", kind = "email" } ]
+action = "delete"
+)MAP";
+    auto dump = [](bool scrubbed) {
+      return std::string("--\n-- PostgreSQL database dump\n--\n\n") +
+             "CREATE TABLE public.users (\n    id bigint NOT NULL,\n    email text NOT NULL\n"
+             ");\n\n" +
+             "CREATE TABLE public.sessions (\n    id integer NOT NULL,\n    user_id bigint\n"
+             ");\n\n" +
+             "COPY public.sessions (id, user_id) FROM stdin;\n" + (scrubbed ? "" : "1\t1\n") +
+             "2\t2\n\\.\n\n" + "COPY public.users (id, email) FROM stdin;\n" +
+             (scrubbed ? "" : "1\tAlice@example.com\n") + "2\tbob@example.com\n\\.\n\n" +
+             "ALTER TABLE ONLY public.sessions\n    ADD CONSTRAINT sessions_user_id_fkey FOREIGN "
+             "KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;\n\n" +
+             "--\n-- PostgreSQL database dump complete\n--\n\n";
+    };
+    WriteFile(f.Path("map.toml"), map);
+    const std::string tmp = f.Path("tmp");
+    fs::create_directory(tmp);
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old ? old : "";
+    ::setenv("TMPDIR", tmp.c_str(), 1);
+    const RunResult r =
+        f.fx.Run({"scrub", "--map", f.Path("map.toml"), "-", f.Path("out.sql")}, Zstd(dump(false)));
+    if (old)
+      ::setenv("TMPDIR", saved.c_str(), 1);
+    else
+      ::unsetenv("TMPDIR");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(ReadFile(f.Path("out.sql")) == dump(true));
+    CHECK_THAT(r.err, Catch::Contains("1 rows removed by ON DELETE CASCADE"));
+    CHECK(FilesIn(tmp) == 0);  // the spool is gone
+  }
+  SECTION("a stream of binary data is refused, as a file is") {
+    const RunResult r = f.fx.Run({"scrub", "--map", Data("map.toml"), "-", f.Path("out.csv")},
+                                 std::string("\x01\x02\0\0binary", 10));
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("unable to read '-': binary data"));
+    CHECK_FALSE(fs::exists(f.Path("out.csv")));
+  }
 }

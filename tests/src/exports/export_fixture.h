@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "src/exports/byte_stream.h"
-#include "src/exports/tombstone_index.h"
+#include "src/match/kind_matcher.h"
 #include "src/map/data_map.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/temp_dir.h"
@@ -35,8 +35,8 @@ class ExportFixture {
     REQUIRE(r.code == 0);
   }
 
-  // Opens the store (read) and the key, and indexes `kinds`.
-  std::unique_ptr<exports::TombstoneIndex> Index(const std::vector<std::string>& kinds) {
+  // Opens the store (read) and the key, and loads a matcher for each of `kinds`.
+  std::unique_ptr<match::TombstoneMatcher> Index(const std::vector<std::string>& kinds) {
     auto k = tombstones::Key::Load(fx.key);
     REQUIRE(k.ok());
     key = std::make_unique<tombstones::Key>(std::move(k.value()));
@@ -46,7 +46,7 @@ class ExportFixture {
     auto s = tombstones::Store::Open(options);
     REQUIRE(s.ok());
     store = std::move(s.value());
-    auto index = exports::TombstoneIndex::Load(*store, *key, kinds);
+    auto index = match::TombstoneMatcher::Load(*store, *key, kinds);
     REQUIRE(index.ok());
     return std::move(index.value());
   }

@@ -367,3 +367,71 @@ set = { billing_email = "hash" }
                                        "\n\\.\n"));
   }
 }
+
+TEST_CASE("a guard in wall-clock time is read in UTC only when the map says so") {
+  // Replay reads a timestamp without time zone (or a date) in created_at_zone, else in the
+  // database's TimeZone; a dump does not carry that zone. Before, the exports read it as UTC: in
+  // a Tokyo database a row written at 10:00 local (01:00 UTC) by a subject erased at 07:00 UTC
+  // must go, and replay deletes it; read as 10:00 UTC, the guard kept it: a false clean.
+  ExportFixture f;
+  f.Add("REQ-N", {"email:new@example.com"}, {"--erased-at", "2026-01-01T07:00:00Z"});
+  auto map = [](const std::string& zone) {
+    return std::string("[kinds]\nemail = \"email\"\n\n[[table]]\nname = \"public.users\"\n"
+                       "match = [ { column = \"email\", kind = \"email\" } ]\n"
+                       "action = \"delete\"\ncreated_at = \"created_at\"\n") +
+           (zone.empty() ? "" : "created_at_zone = \"" + zone + "\"\n");
+  };
+  auto dump = [](const std::string& type, const std::string& guard) {
+    return (type.empty() ? std::string()
+                         : "CREATE TABLE public.users (\n    id bigint NOT NULL,\n    email text,\n"
+                           "    created_at " + type + "\n);\n\n") +
+           "COPY public.users (id, email, created_at) FROM stdin;\n1\tnew@example.com\t" + guard +
+           "\n\\.\n\n" + kTail;
+  };
+  const std::string in = "unable to read '" + f.Path("in.sql") + "': ";
+  SECTION("timestamp without time zone, no created_at_zone: refused with a hint") {
+    const std::string m = map("");
+    const Run r = Process(f, dump("timestamp without time zone", "2026-01-01 10:00:00"), false,
+                          m.c_str());
+    CHECK(r.status.code() == tombstones::ExitCode::kUsage);
+    CHECK(r.status.message() ==
+          in + "table public.users (" + f.Path("map.toml") +
+              ":4): guard column 'created_at' is 'timestamp without time zone', a wall-clock "
+              "time in a zone the dump does not say (replay reads it in the database's TimeZone)");
+    CHECK_THAT(r.status.hint(), Catch::Contains("created_at_zone = \"UTC\""));
+  }
+  SECTION("a date, no created_at_zone: refused") {
+    const std::string m = map("");
+    const Run r = Process(f, dump("date", "2026-01-02"), false, m.c_str());
+    CHECK_THAT(r.status.message(), Catch::Contains("guard column 'created_at' is 'date', a "
+                                                   "wall-clock time"));
+  }
+  SECTION("created_at_zone = \"UTC\": read as UTC, as replay reads it") {
+    const std::string m = map("UTC");
+    const Run late = Process(f, dump("timestamp(3) without time zone", "2026-01-01 10:00:00"),
+                             false, m.c_str());
+    REQUIRE(late.status.ok());
+    CHECK(late.report.counts.guarded == 1);
+    const Run early = Process(f, dump("timestamp without time zone", "2026-01-01 05:00:00"),
+                              false, m.c_str());
+    REQUIRE(early.status.ok());
+    CHECK(early.report.counts.removed == 1);
+  }
+  SECTION("timestamp with time zone needs no zone") {
+    const std::string m = map("");
+    const Run r = Process(f, dump("timestamp with time zone", "2026-01-01 05:00:00-05"), false,
+                          m.c_str());
+    REQUIRE(r.status.ok());
+    CHECK(r.report.counts.guarded == 1);  // 10:00 UTC, after the erasure
+  }
+  SECTION("a data-only dump: a value without an offset is refused, one with an offset read") {
+    const std::string m = map("");
+    const Run bare = Process(f, dump("", "2026-01-01 05:00:00"), false, m.c_str());
+    CHECK(bare.status.message() ==
+          in + "line 2: a guard value of public.users without a time zone offset, in a dump "
+               "without its CREATE TABLE: wall-clock time in a zone the dump does not say");
+    const Run offset = Process(f, dump("", "2026-01-01 05:00:00+00"), false, m.c_str());
+    REQUIRE(offset.status.ok());
+    CHECK(offset.report.counts.removed == 1);
+  }
+}

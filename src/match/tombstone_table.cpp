@@ -1,11 +1,11 @@
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 #include <algorithm>
 
-namespace tombstone::replay {
+namespace tombstone::match {
 
-Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
-  TombstoneSet set;
+Result<TombstoneTable> TombstoneTable::Load(tombstones::Store& store) {
+  TombstoneTable set;
   // One pass over the store for both the digest and the tombstones; the table doubles as it
   // fills (the count is known only at the end).
   auto digest = store.Digest([&](const tombstones::Tombstone& t) {
@@ -33,7 +33,7 @@ Result<TombstoneSet> TombstoneSet::Load(tombstones::Store& store) {
   return set;
 }
 
-void TombstoneSet::Resize(std::size_t slots) {
+void TombstoneTable::Resize(std::size_t slots) {
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(slots, Slot{});
   mask_ = slots - 1;
@@ -47,12 +47,12 @@ void TombstoneSet::Resize(std::size_t slots) {
   }
 }
 
-bool TombstoneSet::Wins(std::uint32_t candidate, std::uint32_t incumbent) const {
+bool TombstoneTable::Wins(std::uint32_t candidate, std::uint32_t incumbent) const {
   if (held_[incumbent]) return false;
   return held_[candidate] || erased_at_[candidate] > erased_at_[incumbent];
 }
 
-void TombstoneSet::Insert(const Hash128& hash, std::uint32_t tombstone) {
+void TombstoneTable::Insert(const Hash128& hash, std::uint32_t tombstone) {
   if ((hashes_ + 1) * 10 > slots_.size() * 7) Resize(slots_.size() * 2);  // keep probes short
   std::uint64_t lo, hi;
   std::memcpy(&lo, hash.bytes.data(), 8);
@@ -72,4 +72,4 @@ void TombstoneSet::Insert(const Hash128& hash, std::uint32_t tombstone) {
   }
 }
 
-}  // namespace tombstone::replay
+}  // namespace tombstone::match

@@ -1,4 +1,4 @@
-#include "src/replay/tombstone_set.h"
+#include "src/match/tombstone_table.h"
 
 #include <catch2/catch.hpp>
 
@@ -6,7 +6,7 @@
 #include "tests/support/temp_dir.h"
 
 using namespace tombstone::testing;
-using tombstone::replay::TombstoneSet;
+using tombstone::match::TombstoneTable;
 
 namespace {
 
@@ -43,28 +43,28 @@ TEST_CASE("the tombstone set finds every identifier hash and resolves shared one
   options.key = &key.value();
   auto store = tombstones::Store::Open(options);
   REQUIRE(store.ok());
-  auto set = TombstoneSet::Load(*store.value());
+  auto set = TombstoneTable::Load(*store.value());
   REQUIRE(set.ok());
-  const TombstoneSet& s = set.value();
+  const TombstoneTable& s = set.value();
   CHECK(s.tombstones() == 204);
   CHECK(s.held_count() == 1);
 
   SECTION("a shared hash stands for the latest erasure") {
     const auto t = s.Find(HashOf(key.value(), "email", "a@x.org"));
-    REQUIRE(t != TombstoneSet::kNone);
+    REQUIRE(t != TombstoneTable::kNone);
     CHECK(s.request_id(t) == "again");
     CHECK(s.request_id(s.Find(HashOf(key.value(), "user_id", "1"))) == "old");
   }
   SECTION("a hold on any tombstone of a shared hash wins") {
     const auto t = s.Find(HashOf(key.value(), "user_id", "2"));
-    REQUIRE(t != TombstoneSet::kNone);
+    REQUIRE(t != TombstoneTable::kNone);
     CHECK(s.held(t));
   }
   SECTION("every identifier is found, and others are not") {
     for (int i = 0; i < 200; ++i)
       CHECK(s.request_id(s.Find(HashOf(key.value(), "user_id", std::to_string(1000 + i)))) ==
             "n" + std::to_string(i));
-    CHECK(s.Find(HashOf(key.value(), "user_id", "999")) == TombstoneSet::kNone);
-    CHECK(s.Find(HashOf(key.value(), "email", "1")) == TombstoneSet::kNone);
+    CHECK(s.Find(HashOf(key.value(), "user_id", "999")) == TombstoneTable::kNone);
+    CHECK(s.Find(HashOf(key.value(), "email", "1")) == TombstoneTable::kNone);
   }
 }

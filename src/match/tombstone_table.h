@@ -1,7 +1,7 @@
-// The tombstones replay and verify match against: every identifier hash of the store in one flat
-// open-addressing table (16-byte hash and a tombstone number: 20 bytes a slot, packed; at most 70%
-// full, linear probing), loaded once per run. Memory grows with the number of tombstones, never
-// with the tables scanned.
+// The tombstones that replay, verify, discover and the exports (scan/scrub) match against: every
+// identifier hash of the store in one flat open-addressing table (16-byte hash and a tombstone
+// number: 20 bytes a slot, packed; at most 70% full, linear probing), loaded once per run.
+// Memory grows with the number of tombstones, never with the tables scanned.
 #pragma once
 
 #include <cstdint>
@@ -13,23 +13,24 @@
 
 #include "tombstones/tombstones.h"
 
-namespace tombstone::replay {
+namespace tombstone::match {
 
 using tombstones::Hash128;
 using tombstones::Micros;
 using tombstones::Result;
 using tombstones::Status;
 
-class TombstoneSet {
+class TombstoneTable {
  public:
   static constexpr std::uint32_t kNone = UINT32_MAX;
 
   // Reads every tombstone of `store` (one consistent snapshot of the reader) and its digest.
-  static Result<TombstoneSet> Load(tombstones::Store& store);
+  static Result<TombstoneTable> Load(tombstones::Store& store);
 
   // The tombstone that `hash` stands for, or kNone. When several tombstones share a hash (a
   // subject erased, re-registered and erased again), one on legal hold wins, else the latest
-  // erasure. Thread-safe (read-only).
+  // erasure: the rule of a row (RowMatch), so that the winner of a hash decides a row as all
+  // of its tombstones would. Thread-safe (read-only).
   std::uint32_t Find(const Hash128& hash) const {
     std::uint64_t lo, hi;
     std::memcpy(&lo, hash.bytes.data(), 8);
@@ -69,7 +70,7 @@ class TombstoneSet {
     std::uint32_t tombstone = kNone;
   };
   static_assert(sizeof(Slot) == 20);
-  TombstoneSet() { Resize(16); }
+  TombstoneTable() { Resize(16); }
   void Resize(std::size_t slots);
   void Insert(const Hash128& hash, std::uint32_t tombstone);
   bool Wins(std::uint32_t candidate, std::uint32_t incumbent) const;
@@ -90,4 +91,4 @@ class TombstoneSet {
   tombstones::StoreDigest digest_;
 };
 
-}  // namespace tombstone::replay
+}  // namespace tombstone::match
