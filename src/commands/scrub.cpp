@@ -112,7 +112,7 @@ const CommandSpec& ScrubCommand() {
       "  tombstone scrub --map map.toml nightly.sql.zst nightly.scrubbed.sql.zst\n"
       "docs/exports.md has the details and the limits.\n",
       Declare,
-      Run};
+      Run, /*logs_begin_end=*/true};
   return spec;
 }
 
