@@ -93,7 +93,8 @@ SQL
   local emails
   for i in ${ids//,/ }; do
     if [ "$i" -gt "$subjects" ]; then emails="late$i@example.com"; else emails="user$i@example.com"; fi
-    printf 'user_id:%s\nemail:%s\n' "$i" "$emails" | tomb add --request "DRILL-$run_id-$i" --ids-from - >/dev/null ||
+    # -q: no "command begin/end" log lines for each of the erasures (docs/logging.md)
+    printf 'user_id:%s\nemail:%s\n' "$i" "$emails" | tomb -q add --request "DRILL-$run_id-$i" --ids-from - >/dev/null ||
       die 5 "unable to record tombstone DRILL-$run_id-$i"
   done
   tombstones_recorded=$(( $(tr -cd , <<<"$ids" | wc -c) + 1 ))

@@ -7,11 +7,13 @@
 
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <system_error>
 #include <typeinfo>
 
+#include "src/cli/command_log.h"
 #include "src/cli/help_text.h"
 #include "src/cli/options.h"
 
@@ -24,6 +26,10 @@ constexpr std::string_view kGlobalHelp =
     "  --key-file FILE        the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)\n"
     "  --lock-timeout SECS    how long a writing command waits for another writer (default 10,\n"
     "                         at most 86400)\n"
+    "  -q, --quiet            no \"command begin\"/\"command end\" log lines on stderr (log level\n"
+    "                         warn); errors and results are printed as always\n"
+    "  -v, --verbose          log level debug: begin and end lines for every command\n"
+    "                         (docs/logging.md)\n"
     "  -h, --help             this help; 'tombstone help COMMAND' or 'tombstone COMMAND --help'\n"
     "                         for a command\n"
     "  --version              print the version\n";
@@ -35,7 +41,7 @@ constexpr std::string_view kExitCodes =
 void PrintOverview(std::ostream& out) {
   out << "tombstone: keep a record of erased subjects (keyed hashes only) and re-apply every\n"
          "erasure to a restored PostgreSQL database before it returns to service.\n\n"
-         "Usage: tombstone [--store DIR] [--key-file FILE] COMMAND [OPTIONS] [ARGS]\n\n"
+         "Usage: tombstone [--store DIR] [--key-file FILE] [-q|-v] COMMAND [OPTIONS] [ARGS]\n\n"
          "Commands:\n";
   for (const CommandSpec* c : Commands()) {
     const std::string usage = fmt::format("{} {}", c->name, c->args);
@@ -54,6 +60,8 @@ void DeclareGlobals(cxxopts::Options& options) {
        cxxopts::value<std::string>(), "FILE")
       ("lock-timeout", "seconds a writing command waits for another writer (0 to 86400)",
        cxxopts::value<std::string>(), "SECS")
+      ("q,quiet", "no command begin/end log lines (log level warn)")
+      ("v,verbose", "log level debug: begin/end lines for every command")
       ("h,help", "show this help");
 }
 
@@ -141,8 +149,15 @@ void PrintError(const Status& s, std::ostream& err) {
   if (!s.hint().empty()) err << "HINT: " << s.hint() << '\n';
 }
 
+// `word` as a log level when it is -q, --quiet, -v or --verbose; nullopt otherwise.
+std::optional<LogLevel> LogLevelFlag(std::string_view word) {
+  if (word == "-q" || word == "--quiet") return LogLevel::kWarn;
+  if (word == "-v" || word == "--verbose") return LogLevel::kDebug;
+  return std::nullopt;
+}
+
 Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, GlobalOptions globals,
-                  Io& io, bool* printed_help) {
+                  Io& io, CommandLog* log, bool* printed_help) {
   const std::string program = "tombstone " + std::string(spec.name);
   cxxopts::Options options(program, std::string(spec.summary));
   options.custom_help("[OPTIONS]");
@@ -178,6 +193,10 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
     const std::string text = parsed["lock-timeout"].as<std::string>();
     if (Status s = ParseLockTimeout(text, &globals.lock_timeout); !s.ok()) return s;
   }
+  for (const cxxopts::KeyValue& kv : parsed.arguments()) {  // the last -q or -v wins
+    if (kv.key() == "quiet") globals.log_level = LogLevel::kWarn;
+    if (kv.key() == "verbose") globals.log_level = LogLevel::kDebug;
+  }
 
   Context ctx{io, globals, &parsed, {}};
   if (parsed.count("args")) ctx.args = parsed["args"].as<std::vector<std::string>>();
@@ -189,6 +208,7 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
                          "usage: tombstone " + std::string(spec.name) + " " +
                              std::string(spec.args) + " [OPTIONS]");
   }
+  log->Begin(spec, options, globals, parsed, ctx.args);
   return spec.run(ctx);
 }
 
@@ -222,6 +242,11 @@ int RunApp(const std::vector<std::string>& argv, Io& io) {
       io.out << "tombstone " << tombstones::Version() << '\n';
       return 0;
     }
+    if (const auto level = LogLevelFlag(argv[i])) {
+      globals.log_level = *level;
+      ++i;
+      continue;
+    }
     if (TakeGlobal(argv, &i, "store", &globals.store_dir, &error) ||
         TakeGlobal(argv, &i, "key-file", &globals.key_file, &error)) {
     } else if (TakeGlobal(argv, &i, "lock-timeout", &lock_timeout, &error)) {
@@ -247,11 +272,13 @@ int RunApp(const std::vector<std::string>& argv, Io& io) {
     return static_cast<int>(ExitCode::kUsage);
   }
   bool printed_help = false;
+  CommandLog log(io.log != nullptr ? *io.log : io.err);
   const Status s = RunGuarded(spec->name, [&] {
     return RunCommand(*spec, std::vector<std::string>(argv.begin() + i, argv.end()), globals, io,
-                      &printed_help);
+                      &log, &printed_help);
   });
   if (!s.ok()) PrintError(s, io.err);
+  log.End(static_cast<int>(s.code()));  // after the error, as pgBackRest does
   return static_cast<int>(s.code());
 }
 

@@ -23,13 +23,22 @@ struct Io {
   std::ostream& out;  // results, for people or scripts
   std::ostream& err;  // diagnostics and progress
   bool err_is_terminal = false;
+  // The "command begin"/"command end" log lines (docs/logging.md); null: `err`, as in the
+  // program. Tests give a stream of their own, so that what they compare in `err` stays the
+  // command's diagnostics.
+  std::ostream* log = nullptr;
 };
+
+// How much the log lines say (docs/logging.md): each level includes those before it. Errors
+// are printed whatever the level; kWarn and kError drop the "command begin"/"command end" lines.
+enum class LogLevel { kError, kWarn, kInfo, kDebug };
 
 // Options every command accepts (before or after the command name), with env fallbacks.
 struct GlobalOptions {
   std::string store_dir;     // --store, TOMBSTONE_STORE
   std::string key_file;      // --key-file, TOMBSTONE_KEY_FILE
   double lock_timeout = 10;  // --lock-timeout, seconds a writer waits for the store's lock
+  LogLevel log_level = LogLevel::kInfo;  // -q (kWarn), -v (kDebug); the last one given wins
 };
 
 struct Context {
@@ -52,6 +61,13 @@ struct CommandSpec {
   std::string_view description;  // what 'tombstone NAME --help' teaches, before the options
   void (*declare)(cxxopts::Options& options) = nullptr;  // may be null: no own options
   Status (*run)(Context& ctx) = nullptr;
+  // True for a command that changes something (the store, a database, a file it writes): the
+  // dispatch logs "command begin" and "command end" at INFO around it (DEBUG for the others).
+  // The begin line shows every option: an option that may carry an identifier or other
+  // personal data must be listed as redacted in src/cli/command_log.cpp (a test checks that
+  // every option of these commands is listed there). Positional arguments are shown as given:
+  // such a command must take nothing personal positionally (file names, request ids).
+  bool logs_begin_end = false;
 };
 
 }  // namespace tombstone

@@ -5,6 +5,9 @@ _tombstone() {
   local cur prev words cword
   _init_completion || return
   local prog=${words[0]} i command="" group=""
+  # The greps below read the long options from --help; the short global ones are added:
+  # -q (--quiet) and -v (--verbose), before or after the command name (docs/logging.md).
+  local short="-q -v"
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
       --store | --key-file | --lock-timeout) ((i++)) ;;
@@ -23,7 +26,7 @@ _tombstone() {
   if [[ -z $command ]]; then
     help=$("$prog" --help 2>/dev/null)
     if [[ $cur == -* ]]; then
-      mapfile -t COMPREPLY < <(compgen -W "$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u)" -- "$cur")
+      mapfile -t COMPREPLY < <(compgen -W "$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u) $short" -- "$cur")
     else
       mapfile -t COMPREPLY < <(compgen -W "$(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\).*/\1/p' <<<"$help" | sort -u)" -- "$cur")
     fi
@@ -38,7 +41,7 @@ _tombstone() {
     local args=("$command")
     [[ -z $group ]] || args+=("$group")
     help=$("$prog" "${args[@]}" --help 2>/dev/null)
-    mapfile -t COMPREPLY < <(compgen -W "$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u)" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u) $short" -- "$cur")
   else
     _filedir
   fi

@@ -104,7 +104,7 @@ const CommandSpec& AddCommand() {
       "Example:\n"
       "  printf 'email:alice@example.com\\nuser_id:42\\n' |\n"
       "    tombstone add --request GDPR-1234 --ids-from -\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

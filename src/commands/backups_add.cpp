@@ -67,7 +67,7 @@ const CommandSpec& BackupsAddCommand() {
       "Example:\n"
       "  tombstone backups add --id dump-2026-01-31 --taken-at 2026-01-31T02:00:00Z \\\n"
       "    --expires-at 2026-04-30T00:00:00Z --retention 'monthly dump, 90 days'\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -233,7 +233,7 @@ const CommandSpec& BackupsImportCommand() {
       "Example:\n"
       "  pgbackrest --stanza=main info --output=json |\n"
       "    tombstone backups import --from pgbackrest --retention-full 2 --full-every 7 -\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

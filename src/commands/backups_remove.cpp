@@ -39,7 +39,7 @@ const CommandSpec& BackupsRemoveCommand() {
       "A backup that still exists is not a mistake: give it an expiry instead ('backups add'\n"
       "with the same --id). An imported backup that its tool still lists comes back with the\n"
       "next 'backups import'.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -46,7 +46,7 @@ const CommandSpec& HoldCommand() {
       "the reason; the hold keeps its start. Each hold and change is kept in the tombstone's\n"
       "history with the time and the operating-system user ('tombstone show REQUEST').\n"
       "'tombstone release REQUEST' ends the hold.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -215,7 +215,7 @@ const CommandSpec& ImportCommand() {
       "tombstone on legal hold with that reason. A malformed line is reported with its number\n"
       "and nothing from the file is recorded. Requests already recorded with the same\n"
       "identifiers are skipped.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -50,7 +50,7 @@ const CommandSpec& InitCommand() {
       "the store records the key's fingerprint and refuses any other key later. With\n"
       "--generate-key a new random key is written first (the file must not exist).\n"
       "Keep the key file apart from the store, mode 0600, and back both up.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

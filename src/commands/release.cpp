@@ -31,7 +31,7 @@ const CommandSpec& ReleaseCommand() {
       "Ends the legal hold on a tombstone: the next replay applies it. The release is kept in\n"
       "the tombstone's history with the time, the operating-system user and --reason.\n"
       "A tombstone that is not on hold is exit 2; an unknown request id exit 1.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

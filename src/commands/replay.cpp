@@ -184,7 +184,7 @@ const CommandSpec& ReplayCommand() {
       "until a run succeeds or a DBA lifts the fence by hand.\n"
       "--dry-run rehearses all of it in a transaction that is rolled back, without a fence.\n",
       Declare,
-      Run};
+      Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -39,7 +39,7 @@ const CommandSpec& RetractCommand() {
       "--retracted'; 'tombstone show REQUEST' says it was retracted). A tombstone on legal hold\n"
       "cannot be retracted: release it first (exit 2). An unknown request id is exit 1.\n"
       "Retracting does not bring back what replays already erased.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -120,7 +120,7 @@ const CommandSpec& ScrubCommand() {
       "  pg_dump -Fc app | tombstone scrub --map map.toml - app.scrubbed.sql\n"
       "docs/exports.md has the details and the limits.\n",
       Declare,
-      Run};
+      Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -65,7 +65,7 @@ const CommandSpec& StoreExportCommand() {
       "The store is the one thing a disaster must not take: keep copies off this machine and\n"
       "the key file apart from them (the export holds keyed hashes, not the key).\n"
       "'tombstone store import FILE' restores it.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

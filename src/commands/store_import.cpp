@@ -104,7 +104,7 @@ const CommandSpec& StoreImportCommand() {
       "truncated file is refused with exit 4 and nothing is created. An existing store is never\n"
       "replaced unless --force is given; then the old one is moved aside and removed only once\n"
       "the new one is in place.\n",
-      Declare, Run};
+      Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }
 

@@ -70,7 +70,7 @@ const CommandSpec& VerifyCommand() {
       "Exit 0 clean; 3 tombstoned subjects present; 1 the database could not be read; 2 usage or\n"
       "map error; 4 store error.\n",
       Declare,
-      Run};
+      Run, /*logs_begin_end=*/true};
   return spec;
 }
 

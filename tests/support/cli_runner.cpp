@@ -4,20 +4,28 @@
 #include <stdexcept>
 
 #include "src/cli/app.h"
+#include "tests/support/cli_log.h"
 
 namespace tombstone::testing {
 
-RunResult Run(const std::vector<std::string>& args, const std::string& input) {
+RunResult RunWithLog(const std::vector<std::string>& args, std::string* log,
+                     const std::string& input) {
   std::istringstream in(input);
-  std::ostringstream out, err;
-  Io io{in, out, err, false};
+  std::ostringstream out, err, log_lines;
+  Io io{in, out, err, false, &log_lines};
   std::vector<std::string> argv{"tombstone"};
   argv.insert(argv.end(), args.begin(), args.end());
   RunResult r;
   r.code = RunApp(argv, io);
   r.out = out.str();
   r.err = err.str();
+  *log = log_lines.str();
   return r;
+}
+
+RunResult Run(const std::vector<std::string>& args, const std::string& input) {
+  std::string log;  // apart from err: tests/support/cli_log.h
+  return RunWithLog(args, &log, input);
 }
 
 StoreFixture::StoreFixture(const std::string& dir) : store(dir + "/store"), key(dir + "/key") {
