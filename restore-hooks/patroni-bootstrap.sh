@@ -12,7 +12,8 @@
 #     method: tombstone
 #     tombstone:
 #       command: /usr/libexec/tombstone/restore-hooks/patroni-bootstrap.sh --stanza main
-#         --map /etc/tombstone/map.toml --store /var/lib/tombstone/store --key-file /etc/tombstone/key
+#         --map /etc/tombstone/map.toml --store /var/lib/tombstone/store
+#         --key-file /etc/tombstone/key          (one line in the file)
 #       # no keep_existing_recovery_conf, no recovery_conf: recovery has ended when this returns
 #
 # Usage: patroni-bootstrap.sh --stanza NAME --map FILE --store DIR --key-file FILE [options]
@@ -49,7 +50,8 @@ while [ $# -gt 0 ]; do
 done
 
 step "check the inputs"
-[ -n "$pgdata" ] || die 2 "unable to bootstrap: no data directory (Patroni passes --datadir=DIR unless no_params is set; then give --pgdata DIR)"
+[ -n "$pgdata" ] || die 2 "unable to bootstrap: no data directory" \
+  "(Patroni passes --datadir=DIR unless no_params is set; then give --pgdata DIR)"
 of_scope=""
 [ -z "$scope" ] || of_scope=" of scope '$scope'"
 [ -n "$label" ] || label="patroni bootstrap$of_scope"
