@@ -5,7 +5,7 @@
 # with no TCP listener, recovery, promotion, tombstone check and replay, fence lifted), all before
 # Patroni's own first start, the one clients can reach. Patroni then starts a promoted, replayed
 # directory. On any failure the directory stays fenced and the exit code is non-zero: Patroni's
-# bootstrap fails, it renames the directory (<data_dir>_<time>) and starts no server on it.
+# bootstrap fails, it renames the directory to <data_dir>.failed and exits, with no server started.
 #
 # In patroni.yml (docs/orchestrators.md, docs/examples/patroni.yml):
 #   bootstrap:
