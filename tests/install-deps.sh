@@ -11,6 +11,9 @@ packages=(
   libpqxx-dev libpq-dev libcxxopts-dev libfmt-dev catch2
   libtomlplusplus-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15 pgbackrest barman python3 shellcheck
+  # the Patroni recipe (tests/restore-hooks/patroni_pgtest.cpp starts its own etcd and Patroni on
+  # random loopback ports; under systemd, Debian also starts etcd on 127.0.0.1:2379, unused by it)
+  patroni etcd-server curl
   help2man man-db file dpkg-dev
   chromium  # headless: a screenshot of the pending HTML report (tests/src/commands/pending_html_test.cpp)
 )
