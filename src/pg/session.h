@@ -41,6 +41,21 @@ template <typename T>
 Result<std::optional<T>> NullableValue(const pqxx::row& row, pqxx::row::size_type column,
                                        const std::string& what);
 
+// Reads several typed columns of one row with Value(), keeping the first error: the caller
+// reads every field it needs, then checks status() once. After an error, reads give T{}.
+class RowReader {
+ public:
+  RowReader(pqxx::row row, std::string what) : row_(std::move(row)), what_(std::move(what)) {}
+  template <typename T>
+  T Get(pqxx::row::size_type column);
+  const Status& status() const { return status_; }
+
+ private:
+  pqxx::row row_;
+  std::string what_;
+  Status status_;
+};
+
 class Session {
  public:
   // Connects with `dsn` (libpq string or URI; empty: the libpq environment). kFailed when the
@@ -156,6 +171,17 @@ Result<T> Value(const pqxx::row& row, pqxx::row::size_type column, const std::st
   if (!value.value())
     return ValueError(ExitCode::kFailed, what, DescribeColumn(row, column), "is NULL");
   return std::move(*value.value());
+}
+
+template <typename T>
+T RowReader::Get(pqxx::row::size_type column) {
+  if (!status_.ok()) return T{};
+  auto value = Value<T>(row_, column, what_);
+  if (!value.ok()) {
+    status_ = value.status();
+    return T{};
+  }
+  return std::move(value.value());
 }
 
 template <typename T>

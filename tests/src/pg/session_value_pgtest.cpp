@@ -71,4 +71,17 @@ TEST_CASE("the session reads typed values and refuses those it cannot convert", 
     CHECK(tombstone::pg::Value<int>(row, 2, "read c").status().message() ==
           "unable to read c: column 3 is missing from the result");
   }
+  SECTION("RowReader: every field read, the first error kept") {
+    auto rows = s.Query("read rows", "SELECT true AS a, 'x'::text AS b, NULL::int AS c, 9 AS d");
+    REQUIRE(rows.ok());
+    tombstone::pg::RowReader good(rows.value()[0], "read good");
+    CHECK(good.Get<bool>(0));
+    CHECK(good.Get<std::string>(1) == "x");
+    CHECK(good.status().ok());
+    tombstone::pg::RowReader bad(rows.value()[0], "read bad");
+    CHECK(bad.Get<int>(1) == 0);
+    CHECK(bad.Get<int>(2) == 0);
+    CHECK(bad.Get<int>(3) == 0);  // after an error every read gives T{}
+    CHECK(bad.status().message() == "unable to read bad: column 2 (b) does not hold the type read");
+  }
 }
