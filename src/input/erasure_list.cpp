@@ -2,7 +2,6 @@
 #include "src/input/erasure_list.h"
 
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -116,15 +115,22 @@ Status ReadCsv(InputSource& source, Batch& batch) {
   return Status::Ok();
 }
 
-// Where a JSON text stops being valid, as "column N" (the parser's own message may quote it).
-std::optional<std::size_t> JsonErrorColumn(const std::string& text) {
+// Why a JSON text is not valid: " (column N)" where it stops being valid, " (a number out of
+// range)", or "" when the parser says nothing more. Never the parser's own message: it quotes
+// the text.
+std::string JsonError(const std::string& text) {
   try {
     const nlohmann::json doc = nlohmann::json::parse(text);
     (void)doc;
   } catch (const nlohmann::json::parse_error& e) {
-    return e.byte;
+    return " (column " + std::to_string(e.byte) + ")";
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number beyond double's range (error 406) is refused with an out_of_range, not a
+    // parse_error, and says nowhere where it is.
+    return " (a number out of range)";
+  } catch (const nlohmann::json::exception&) {
   }
-  return std::nullopt;
+  return "";
 }
 
 Status ReadJsonLines(InputSource& source, Batch& batch) {
@@ -136,9 +142,8 @@ Status ReadJsonLines(InputSource& source, Batch& batch) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
-      const auto column = JsonErrorColumn(line);
       return Status::Usage("unable to import " + source.Where(n) + ": not valid JSON" +
-                           (column ? " (column " + std::to_string(*column) + ")" : ""));
+                           JsonError(line));
     }
     if (!j.is_object())
       return Status::Usage("unable to import " + source.Where(n) + ": not a JSON object");

@@ -115,6 +115,10 @@ TEST_CASE("erasure lists: a malformed row names its line and column, never the v
       {ErasureListFormat::kCsv, "", "unable to import standard input: it is empty"},
       {ErasureListFormat::kJsonLines, "{\"request\": \"carol@example.com\"\n",
        "unable to import line 1 of standard input: not valid JSON (column 32)"},
+      // A number beyond double's range: the parser's out_of_range error, not a parse_error
+      // (found by the import_jsonl fuzz target: the exception ended the process).
+      {ErasureListFormat::kJsonLines, "{\"request\": 1e999}\n",
+       "unable to import line 1 of standard input: not valid JSON (a number out of range)"},
       {ErasureListFormat::kJsonLines, "[\"carol@example.com\"]\n",
        "unable to import line 1 of standard input: not a JSON object"},
       {ErasureListFormat::kJsonLines,
