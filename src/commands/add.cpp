@@ -36,7 +36,7 @@ Status CollectIdentifiers(Context& ctx, IdentifierHasher& hasher, tombstones::To
     }
   }
   if (ctx.Has("ids-from")) {
-    auto source = InputSource::Open(ctx.Get<std::string>("ids-from"), ctx);
+    auto source = InputSource::Open(ctx.Get<std::string>("ids-from"), ctx.io.in);
     if (!source.ok()) return source.status();
     std::string line;
     for (long n = 1;; ++n) {

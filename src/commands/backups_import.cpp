@@ -128,7 +128,7 @@ Result<RetentionPolicy> ReadPolicy(const Context& ctx, const std::string& from) 
 constexpr std::size_t kMaxListingBytes = std::size_t{16} << 20;
 
 Result<std::string> ReadListing(Context& ctx, std::string* where) {
-  auto source = InputSource::Open(ctx.args[0], ctx);
+  auto source = InputSource::Open(ctx.args[0], ctx.io.in);
   if (!source.ok()) return source.status();
   *where = ctx.args[0] == "-" ? "standard input" : ctx.args[0];
   std::string text;

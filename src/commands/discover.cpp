@@ -231,8 +231,11 @@ Status Run(Context& ctx) {
     auto kinds = db.Query("read relation kinds",
                           "SELECT oid, relkind FROM pg_class WHERE relkind IN ('r', 'p', 'm')");
     if (!kinds.ok()) return kinds.status();
-    for (const auto& row : kinds.value())
-      relation_kinds[row[0].as<std::uint32_t>()] = row[1].c_str()[0];
+    for (const auto& row : kinds.value()) {
+      auto oid = pg::Value<std::uint32_t>(row, 0, "read relation kinds");
+      if (!oid.ok()) return oid.status();
+      relation_kinds[oid.value()] = row[1].c_str()[0];
+    }
   }
   db.Rollback();
   if (!report.ok()) return report.status();

@@ -241,10 +241,12 @@ Result<Report> Discover(pg::Session& session, const TombstoneTable& tombstones,
   if (!relations.ok()) return relations.status();
   for (const auto& row : relations.value()) {
     Place base;
-    base.relation = row[0].as<std::uint32_t>();
+    pg::RowReader fields(row, "list the tables and materialized views");
+    base.relation = fields.Get<std::uint32_t>(0);
     base.schema = row[1].c_str();
     base.table = row[2].c_str();
-    base.root = row[4].as<std::uint32_t>();
+    base.root = fields.Get<std::uint32_t>(4);
+    if (!fields.status().ok()) return fields.status();
     base.root_display = row[5].c_str();
     auto relation = pg::LoadRelation(session, base.relation);
     if (!relation.ok()) return relation.status();

@@ -6,9 +6,12 @@
 #include <string>
 #include <string_view>
 
-#include "src/cli/command.h"
+#include "tombstones/tombstones.h"
 
 namespace tombstone {
+
+using tombstones::Result;
+using tombstones::Status;
 
 class IdentifierHasher {
  public:

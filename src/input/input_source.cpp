@@ -5,10 +5,10 @@
 
 namespace tombstone {
 
-Result<InputSource> InputSource::Open(const std::string& path, const Context& ctx) {
+Result<InputSource> InputSource::Open(const std::string& path, std::istream& standard_input) {
   InputSource source;
   if (path == "-") {
-    source.stdin_ = &ctx.io.in;
+    source.stdin_ = &standard_input;
     source.name_ = "standard input";
     return source;
   }

@@ -100,9 +100,11 @@ Result<Relation> LoadRelation(Session& session, std::uint32_t oid_value) {
   r.schema = row[0].c_str();
   r.name = row[1].c_str();
   r.kind = row[2].c_str()[0];
-  r.is_partition = row[3].as<bool>();
-  r.populated = row[4].as<bool>();
-  r.estimated_rows = row[5].as<double>();
+  RowReader fields(row, "look up relation " + oid);
+  r.is_partition = fields.Get<bool>(3);
+  r.populated = fields.Get<bool>(4);
+  r.estimated_rows = fields.Get<double>(5);
+  if (!fields.status().ok()) return fields.status();
   auto ancestors = JsonStrings(row[6], "the parents of '" + r.Display() + "'");
   if (!ancestors.ok()) return ancestors.status();
   // A partition's parent in pg_inherits is its partitioned table, not an inheritance parent.
@@ -129,10 +131,12 @@ Result<Relation> LoadRelation(Session& session, std::uint32_t oid_value) {
     column.name = c[0].c_str();
     column.type = c[1].c_str();
     column.type_oid = Oid(c[2]);
-    column.not_null = c[3].as<bool>();
-    column.number = c[4].as<int>();
-    column.generated = c[5].as<bool>();
-    column.identity_always = c[6].as<bool>();
+    RowReader column_fields(c, "read the columns of '" + r.Display() + "'");
+    column.not_null = column_fields.Get<bool>(3);
+    column.number = column_fields.Get<int>(4);
+    column.generated = column_fields.Get<bool>(5);
+    column.identity_always = column_fields.Get<bool>(6);
+    if (!column_fields.status().ok()) return column_fields.status();
     auto from = JsonStrings(c[7], "the columns of '" + r.Display() + "'");
     if (!from.ok()) return from.status();
     column.generated_from = std::move(from.value());
@@ -168,8 +172,10 @@ Result<Relation> LoadRelation(Session& session, std::uint32_t oid_value) {
   for (const auto& u : unique.value()) {
     UniqueIndex index;
     index.name = u[0].c_str();
-    index.primary = u[1].as<bool>();
-    index.nulls_not_distinct = u[2].as<bool>();
+    RowReader index_fields(u, "read the unique indexes of '" + r.Display() + "'");
+    index.primary = index_fields.Get<bool>(1);
+    index.nulls_not_distinct = index_fields.Get<bool>(2);
+    if (!index_fields.status().ok()) return index_fields.status();
     auto read = JsonStrings(u[3], "the indexes of '" + r.Display() + "'");
     if (!read.ok()) return read.status();
     index.columns = std::move(read.value());
@@ -229,8 +235,11 @@ Result<std::vector<DependentView>> MaterializedViewsOver(Session& session,
       {array});
   if (!rows.ok()) return rows.status();
   std::vector<DependentView> out;
-  for (const auto& row : rows.value())
-    out.push_back({Oid(row[0]), row[1].c_str(), row[2].c_str(), row[3].as<bool>()});
+  for (const auto& row : rows.value()) {
+    auto populated = Value<bool>(row, 3, "read the materialized views over the mapped tables");
+    if (!populated.ok()) return populated.status();
+    out.push_back({Oid(row[0]), row[1].c_str(), row[2].c_str(), populated.value()});
+  }
   return out;
 }
 
@@ -308,7 +317,9 @@ Result<std::vector<ForeignKey>> AllForeignKeys(Session& session) {
     fk.parent_schema = row[6].c_str();
     fk.parent_name = row[7].c_str();
     fk.on_delete = row[8].c_str()[0];
-    fk.deferrable = row[9].as<bool>();
+    auto deferrable = Value<bool>(row, 9, "read foreign key '" + fk.name + "'");
+    if (!deferrable.ok()) return deferrable.status();
+    fk.deferrable = deferrable.value();
     fk.child_kind = row[10].c_str()[0];
     auto child = JsonStrings(row[11], "foreign key '" + fk.name + "'");
     auto parent = JsonStrings(row[12], "foreign key '" + fk.name + "'");
@@ -390,9 +401,11 @@ Result<std::map<std::uint32_t, TableChanges>> TransactionChanges(Session& sessio
     t.schema = row[1].c_str();
     t.name = row[2].c_str();
     t.kind = row[3].c_str()[0];
-    t.inserted = row[4].as<std::uint64_t>();
-    t.updated = row[5].as<std::uint64_t>();
-    t.deleted = row[6].as<std::uint64_t>();
+    RowReader fields(row, "read the changes of '" + t.schema + "." + t.name + "'");
+    t.inserted = fields.Get<std::uint64_t>(4);
+    t.updated = fields.Get<std::uint64_t>(5);
+    t.deleted = fields.Get<std::uint64_t>(6);
+    if (!fields.status().ok()) return fields.status();
     out[t.relation] = t;
   }
   return out;
@@ -421,11 +434,8 @@ Result<std::vector<std::string>> LockHolders(Session& session,
 }
 
 Result<bool> IsSuperuser(Session& session) {
-  auto row = session.Query("check the role's privileges",
-                           "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", {},
-                           Shape::kOneRow);
-  if (!row.ok()) return row.status();
-  return row.value()[0][0].as<bool>();
+  return session.QueryValue<bool>("check the role's privileges",
+                                  "SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
 }
 
 }  // namespace tombstone::pg

@@ -36,6 +36,31 @@ void AppendInt32(std::string* out, std::int32_t v) {
 
 }  // namespace
 
+std::string DescribeColumn(const pqxx::row& row, pqxx::row::size_type column) {
+  std::string text = "column " + std::to_string(column + 1);
+  try {
+    text += " (" + std::string(row[column].name()) + ")";
+  } catch (const std::exception&) {
+    // No name to give: the number says enough.
+  }
+  return text;
+}
+
+Status ValueError(ExitCode code, const std::string& what, const std::string& column,
+                  std::string_view problem) {
+  const std::string message = "unable to " + what + ": " + column + " " + std::string(problem);
+  switch (code) {
+    case ExitCode::kUsage:
+      return Status::Usage(message);
+    case ExitCode::kResidue:
+      return Status::Residue(message);
+    case ExitCode::kStoreError:
+      return Status::StoreError(message);
+    default:
+      return Status::Failed(message);
+  }
+}
+
 Result<std::unique_ptr<Session>> Session::Connect(const std::string& dsn,
                                                   const std::string& application_name) {
   std::unique_ptr<Session> session(new Session());

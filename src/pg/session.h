@@ -30,6 +30,32 @@ enum class Shape { kNone, kOneRow, kAnyRows };
 // for statements over rows, whose server text may quote a row's value (errors.h).
 enum class Detail { kServerText, kConditionOnly };
 
+// Column `column` of `row` converted to T (bool, int, std::uint32_t, std::uint64_t, double,
+// std::string...): libpqxx's conversions throw, and this is their boundary. kFailed, "unable to
+// <what>: ...", naming the column (number and name) when it is missing, NULL, or does not convert
+// to T; the value itself is never quoted (it may be a row's data).
+template <typename T>
+Result<T> Value(const pqxx::row& row, pqxx::row::size_type column, const std::string& what);
+// The same, with NULL as std::nullopt.
+template <typename T>
+Result<std::optional<T>> NullableValue(const pqxx::row& row, pqxx::row::size_type column,
+                                       const std::string& what);
+
+// Reads several typed columns of one row with Value(), keeping the first error: the caller
+// reads every field it needs, then checks status() once. After an error, reads give T{}.
+class RowReader {
+ public:
+  RowReader(pqxx::row row, std::string what) : row_(std::move(row)), what_(std::move(what)) {}
+  template <typename T>
+  T Get(pqxx::row::size_type column);
+  const Status& status() const { return status_; }
+
+ private:
+  pqxx::row row_;
+  std::string what_;
+  Status status_;
+};
+
 class Session {
  public:
   // Connects with `dsn` (libpq string or URI; empty: the libpq environment). kFailed when the
@@ -48,9 +74,16 @@ class Session {
   // Runs `sql` with text parameters ($1, $2, ...). `what` names the statement in errors
   // ("unable to <what>: <server message>"). Errors get `code` (kFailed unless told).
   Result<pqxx::result> Query(const std::string& what, const std::string& sql,
-                             const std::vector<std::string>& params = {}, Shape shape = Shape::kAnyRows,
-                             ExitCode code = ExitCode::kFailed,
+                             const std::vector<std::string>& params = {},
+                             Shape shape = Shape::kAnyRows, ExitCode code = ExitCode::kFailed,
                              Detail detail = Detail::kServerText);
+  // Runs `sql` expecting one row (Shape::kOneRow) and returns its first column as T (Value()):
+  // the typed form of Query() for a statement that returns one value. Errors as Query() and
+  // Value(), with `code` for both.
+  template <typename T>
+  Result<T> QueryValue(const std::string& what, const std::string& sql,
+                       const std::vector<std::string>& params = {},
+                       ExitCode code = ExitCode::kFailed, Detail detail = Detail::kServerText);
   // Runs `sql` (with text parameters) inside the open transaction and hands each result row to
   // `row` in the shape of a binary COPY message (the first with the file header in front, then
   // the trailer), so that rows read back by their locators go through the scan's own decoder.
@@ -99,5 +132,69 @@ class Session {
   std::string redacted_dsn_;
   std::string last_sqlstate_;
 };
+
+// --- templates -------------------------------------------------------------------------------
+
+// "column 2 (relkind)": the name is the statement's own (the tool wrote it), never row data.
+std::string DescribeColumn(const pqxx::row& row, pqxx::row::size_type column);
+// "unable to <what>: <column> <problem>", with `code`.
+Status ValueError(ExitCode code, const std::string& what, const std::string& column,
+                  std::string_view problem);
+
+// Value() and NullableValue() with the exit code of their errors.
+template <typename T>
+Result<std::optional<T>> ReadField(const pqxx::row& row, pqxx::row::size_type column,
+                                   const std::string& what, ExitCode code) {
+  if (column >= row.size())
+    return ValueError(code, what, "column " + std::to_string(column + 1),
+                      "is missing from the result");
+  const pqxx::field field = row[column];
+  if (field.is_null()) return std::optional<T>();
+  try {
+    return std::optional<T>(field.as<T>());
+  } catch (const std::exception&) {
+    // libpqxx's message quotes the text it could not convert: not repeated.
+    return ValueError(code, what, DescribeColumn(row, column), "does not hold the type read");
+  }
+}
+
+template <typename T>
+Result<std::optional<T>> NullableValue(const pqxx::row& row, pqxx::row::size_type column,
+                                       const std::string& what) {
+  return ReadField<T>(row, column, what, ExitCode::kFailed);
+}
+
+template <typename T>
+Result<T> Value(const pqxx::row& row, pqxx::row::size_type column, const std::string& what) {
+  auto value = ReadField<T>(row, column, what, ExitCode::kFailed);
+  if (!value.ok()) return value.status();
+  if (!value.value())
+    return ValueError(ExitCode::kFailed, what, DescribeColumn(row, column), "is NULL");
+  return std::move(*value.value());
+}
+
+template <typename T>
+T RowReader::Get(pqxx::row::size_type column) {
+  if (!status_.ok()) return T{};
+  auto value = Value<T>(row_, column, what_);
+  if (!value.ok()) {
+    status_ = value.status();
+    return T{};
+  }
+  return std::move(value.value());
+}
+
+template <typename T>
+Result<T> Session::QueryValue(const std::string& what, const std::string& sql,
+                              const std::vector<std::string>& params, ExitCode code,
+                              Detail detail) {
+  auto result = Query(what, sql, params, Shape::kOneRow, code, detail);
+  if (!result.ok()) return result.status();
+  const pqxx::row row = result.value()[0];
+  auto value = ReadField<T>(row, 0, what, code);
+  if (!value.ok()) return value.status();
+  if (!value.value()) return ValueError(code, what, DescribeColumn(row, 0), "is NULL");
+  return std::move(*value.value());
+}
 
 }  // namespace tombstone::pg

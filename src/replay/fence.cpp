@@ -26,14 +26,18 @@ Result<FenceState> ReadFence(pg::Session& session) {
       "  FROM pg_database d WHERE d.datname = current_database()",
       {}, pg::Shape::kOneRow);
   if (!row.ok()) return row.status();
+  auto record = pg::NullableValue<std::string>(row.value()[0], 1, "read the fence");
+  if (!record.ok()) return record.status();
   FenceState state;
-  if (row.value()[0][1].is_null()) {
-    state.original_limit = row.value()[0][0].as<int>();
+  if (!record.value()) {
+    auto limit = pg::Value<int>(row.value()[0], 0, "read the fence");
+    if (!limit.ok()) return limit.status();
+    state.original_limit = limit.value();
     return state;
   }
   state.raised = true;
   try {
-    state.original_limit = std::stoi(row.value()[0][1].c_str());
+    state.original_limit = std::stoi(*record.value());
   } catch (const std::exception&) {
     state.original_limit = -1;  // an unreadable record: restore "no limit"
   }
@@ -58,14 +62,13 @@ Result<FenceState> RaiseFence(pg::Session& session) {
     if (!done.ok()) return done.status();
   }
   state->raised = true;
-  auto ended = session.Query(
+  auto ended = session.QueryValue<int>(
       "end the sessions of other roles",
       "SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid, 5000))"
       "  FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid"
-      " WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND NOT r.rolsuper",
-      {}, pg::Shape::kOneRow);
+      " WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND NOT r.rolsuper");
   if (!ended.ok()) return ended.status();
-  state->sessions_ended = ended.value()[0][0].as<int>();
+  state->sessions_ended = ended.value();
   return state;
 }
 

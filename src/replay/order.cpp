@@ -209,11 +209,11 @@ Status CheckBeforeDelete(pg::Session& session, const ApplyOrder& order,
         const std::vector<std::string> all = LocatorParams(scan.rows, 0, scan.rows.size(), k);
         params.insert(params.end(), all.begin(), all.end());
       }
-      auto count = session.Query("check foreign key '" + fk.name + "'", sql, params,
-                                 pg::Shape::kOneRow, tombstones::ExitCode::kFailed,
-                                 pg::Detail::kConditionOnly);
+      auto count = session.QueryValue<std::uint64_t>("check foreign key '" + fk.name + "'", sql,
+                                                     params, tombstones::ExitCode::kFailed,
+                                                     pg::Detail::kConditionOnly);
       if (!count.ok()) return count.status();
-      referencing += count.value()[0][0].as<std::uint64_t>();
+      referencing += count.value();
     }
     if (referencing == 0) continue;
     const std::string rows = std::to_string(referencing) + " rows of '" + fk.ChildDisplay() + "'";

@@ -159,9 +159,10 @@ Result<std::vector<Finding>> Preflight(pg::Session& session, const DataMap& map,
   std::set<std::uint32_t> covered = mapped;
   for (const RefreshPlan& view : plan.refreshes) covered.insert(view.view.oid);
   for (const auto& row : columns.value()) {
-    const auto oid = row[0].as<std::uint32_t>();
+    auto oid = pg::Value<std::uint32_t>(row, 0, "read the columns of the database's tables");
+    if (!oid.ok()) return oid.status();
     const std::string column = row[3].c_str();
-    if (covered.count(oid) > 0 || !LooksPersonal(column)) continue;
+    if (covered.count(oid.value()) > 0 || !LooksPersonal(column)) continue;
     found.push_back({Level::kHint, "column",
                      std::string(row[1].c_str()) + "." + row[2].c_str() + "." + column,
                      "a column named like personal data (" + std::string(row[4].c_str()) +

@@ -33,7 +33,9 @@ Result<Snapshot> ReadSnapshot(pg::Session& session, const std::string& label) {
   if (!basics.ok()) return basics.status();
   s.database = basics.value()[0][0].c_str();
   s.server_version = basics.value()[0][1].c_str();
-  s.in_recovery = basics.value()[0][2].as<bool>();
+  auto in_recovery = pg::Value<bool>(basics.value()[0], 2, "read the server's identity");
+  if (!in_recovery.ok()) return in_recovery.status();
+  s.in_recovery = in_recovery.value();
   // pg_control_* may be restricted to superusers: each is optional.
   s.system_identifier = Probe(session, "read the system identifier",
                               "SELECT system_identifier::text FROM pg_control_system()");

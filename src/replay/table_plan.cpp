@@ -370,8 +370,10 @@ class Planner {
     // Named views that read no changed table first (a view over a changed table may read them),
     // then every view over a changed table, each after what it reads.
     for (const auto& [entry, relation] : refresh_named_) {
+      // The oid by value: clang 15 cannot capture a structured binding (the fuzz build).
+      const std::uint32_t oid = relation.oid;
       const bool dependent = std::any_of(dependents.begin(), dependents.end(),
-                                         [&](const auto& d) { return d.oid == relation.oid; });
+                                         [oid](const auto& d) { return d.oid == oid; });
       if (!dependent)
         add({relation.oid, relation.schema, relation.name, relation.populated}, entry);
     }

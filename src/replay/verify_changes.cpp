@@ -16,12 +16,13 @@ Status VerifyByReading(pg::Session& session, const std::vector<TablePlan>& plans
       std::uint64_t back = 0;
       for (std::size_t b = 0; b < scan.rows.size(); b += kBatchRows) {
         const std::size_t e = std::min(scan.rows.size(), b + kBatchRows);
-        auto count = session.Query("read again the deleted rows of '" + plan.Display() + "'",
-                                   "SELECT count(*) FROM " + plan.target + " p WHERE " + condition,
-                                   LocatorParams(scan.rows, b, e, k), pg::Shape::kOneRow,
-                                   tombstones::ExitCode::kFailed, pg::Detail::kConditionOnly);
+        auto count = session.QueryValue<std::uint64_t>(
+            "read again the deleted rows of '" + plan.Display() + "'",
+            "SELECT count(*) FROM " + plan.target + " p WHERE " + condition,
+            LocatorParams(scan.rows, b, e, k), tombstones::ExitCode::kFailed,
+            pg::Detail::kConditionOnly);
         if (!count.ok()) return count.status();
-        back += count.value()[0][0].as<std::uint64_t>();
+        back += count.value();
       }
       if (back > 0)
         return Status::Residue("unable to verify '" + plan.Display() + "': " +

@@ -1,38 +1,37 @@
-// Runs the import command ('tombstone import --format FORMAT -') on the fuzz input as its
-// standard input, against the fixture store: the CSV reader or JSON lines, the field checks,
-// time parsing, normalizing and hashing (src/commands/import.cpp). The command is called as
-// src/cli/app.cpp calls it, without its catch-all: an exception that gets out of the reader is a
-// finding, as is an exit code other than 0 (imported) or 2 (refused), or 1 for a request id the
-// store already holds with other identifiers.
+// Runs the erasure-list reader of 'tombstone import' (src/input/erasure_list.h) on the fuzz
+// input: the CSV reader or JSON lines, the field checks, time parsing, normalizing and hashing,
+// with the kinds of the fixture store (opened once, for reading: nothing is written, so each
+// input costs the parsing only). An exception that gets out of the reader is a finding, as is a
+// code other than 0 or 2 (refused, with "unable to"), or a tombstone that breaks what the store
+// requires of a batch (a request id, at least one identifier, a time in range).
 #pragma once
 
 #include <sstream>
 
-#include "src/commands/import.h"
+#include "src/input/erasure_list.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace tombstone::fuzz {
 
-inline void RunImport(const char* format, std::string_view input) {
-  const FixtureStore& f = Fixture();
-  const CommandSpec& spec = ImportCommand();
-  cxxopts::Options options("tombstone import");
-  spec.declare(options);
-  const char* argv[] = {"tombstone import", "--format", format};
-  const cxxopts::ParseResult parsed = options.parse(3, argv);
+inline void RunImport(ErasureListFormat format, std::string_view input) {
+  FixtureStore& f = Reader();
   std::istringstream in{std::string(input)};
-  std::ostringstream out, err;
-  Context ctx{Io{in, out, err, false}, GlobalOptions{f.dir, f.key_file, 0}, &parsed, {"-"}};
-  const Status s = spec.run(ctx);
-  // The fixture store keeps what earlier inputs imported: a request id met again with other
-  // identifiers is the store's refusal (kFailed), not the reader's.
-  const bool conflict = s.code() == ExitCode::kFailed &&
-                        s.message().find("already recorded with other identifiers") != std::string::npos;
-  Require(s.ok() || s.code() == ExitCode::kUsage || conflict,
-          "import ended with an unexpected code", s.message());
-  if (!s.ok())
-    Require(s.message().starts_with("unable to "), "import refused the input without 'unable to'",
-            s.message());
+  auto source = InputSource::Open("-", in);
+  Require(source.ok(), "standard input did not open");
+  IdentifierHasher hasher(*f.store, *f.key);
+  const auto read = ReadErasureList(source.value(), format, hasher);
+  if (!read.ok()) {
+    Require(read.status().code() == tombstones::ExitCode::kUsage,
+            "the reader ended with an unexpected code", read.status().message());
+    Require(read.status().message().starts_with("unable to "),
+            "the reader refused the input without 'unable to'", read.status().message());
+    return;
+  }
+  for (const tombstones::Tombstone& t : read.value()) {
+    Require(!t.request_id.empty() && !t.identifiers.empty(), "a tombstone without request or id");
+    Require(t.erased_at >= tombstones::kMinTime && t.erased_at <= tombstones::kMaxTime,
+            "an erased_at out of range was read");
+  }
 }
 
 }  // namespace tombstone::fuzz
