@@ -7,7 +7,7 @@
 #
 # Usage: post-restore-step.sh --pgdata DIR --map FILE --store DIR --key-file FILE [options]
 #        post-restore-step.sh --pgdata DIR --database DB=MAP [--database DB=MAP ...] --store DIR ...
-#        post-restore-step.sh --pgdata DIR --target NAME [--config FILE] [options]
+#        post-restore-step.sh --pgdata DIR --target NAME [--tombstone-config FILE] [options]
 #   --dbname DB            the database --map describes (default: postgres)
 #   --database DB=MAP      a database of the cluster and its data map (repeatable; with or instead
 #                          of --dbname/--map): each is checked and replayed under the one fence,
@@ -16,8 +16,10 @@
 #                          its databases with its map, as if named with --database DB=MAP; replay
 #                          records the target in its receipts. --store and --key-file may then
 #                          come from the configuration (or TOMBSTONE_STORE, TOMBSTONE_KEY_FILE)
-#   --config FILE          the configuration file tombstone reads (default: TOMBSTONE_CONFIG,
-#                          else /etc/tombstone/tombstone.conf)
+#   --tombstone-config FILE
+#                          tombstone's configuration file (tombstone --config; default:
+#                          TOMBSTONE_CONFIG, else /etc/tombstone/tombstone.conf). Not --config:
+#                          pgbackrest-restore.sh takes that for pgbackrest.conf
 #   --drill yes|no         a disaster-recovery drill: replay marks its receipts so (default: no)
 #   --other-databases refuse|allow
 #                          a database of the cluster that holds tables and is not named: refuse
@@ -87,7 +89,7 @@ while [ $# -gt 0 ]; do
       else usage_error=${usage_error:-"--database takes DB=MAP"}; fi ;;
     --other-databases) other_databases=$2 ;;
     --target) target=$2 ;;
-    --config) config=$2 ;;
+    --tombstone-config) config=$2 ;;
     --drill) drill=$2 ;;
     -h|--help) help_text "$0"; quit 0 ;;
     *) usage_error=${usage_error:-"unknown option '$1'"}; shift; continue ;;
