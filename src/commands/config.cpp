@@ -22,7 +22,7 @@ void Declare(cxxopts::Options& options) {
       "format",
       "text (for people), json, or tsv: one line per database of the targets, "
       "TARGET<TAB>DATABASE<TAB>MAP (for scripts) (default: text)",
-      cxxopts::value<std::string>()->default_value("text"), "FORMAT")(
+      cxxopts::value<std::string>(), "FORMAT")(
       "target", "only this target", cxxopts::value<std::string>(), "NAME");
 }
 
@@ -76,7 +76,7 @@ void PrintJson(const Context& ctx, const std::vector<const config::Target*>& tar
 }
 
 Status Run(Context& ctx) {
-  const std::string format = ctx.Get<std::string>("format");
+  const std::string format = ctx.Has("format") ? ctx.Get<std::string>("format") : "text";
   if (format != "text" && format != "json" && format != "tsv")
     return Status::Usage("unable to parse option '--format': expected text, json or tsv, got '" +
                          format + "'");

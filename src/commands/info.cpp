@@ -21,7 +21,7 @@ using nlohmann::json;
 void Declare(cxxopts::Options& options) {
   options.add_options()(
       "format", "text (for people) or json (for scripts) (default: text)",
-      cxxopts::value<std::string>()->default_value("text"), "FORMAT")(
+      cxxopts::value<std::string>(), "FORMAT")(
       "target", "only this target of the configuration in the per-target part",
       cxxopts::value<std::string>(), "NAME");
 }
@@ -130,7 +130,7 @@ void PrintJson(const Context& ctx, const StoreSummary& s, const std::string& dir
 }
 
 Status Run(Context& ctx) {
-  const std::string format = ctx.Get<std::string>("format");
+  const std::string format = ctx.Has("format") ? ctx.Get<std::string>("format") : "text";
   if (format != "text" && format != "json")
     return Status::Usage("unable to parse option '--format': expected text or json, got '" +
                          format + "'");

@@ -93,7 +93,9 @@ tombstones::Result<StoreSummary> Summarize(tombstones::Store& store, Micros now,
     return st;
   for (const std::string& name : configured) s.targets.push_back(runs[name]);
   for (auto& [name, t] : runs)
-    if (!t.configured) s.targets.push_back(t);
+    if (!t.configured && !name.empty()) s.targets.push_back(t);
+  if (const auto none = runs.find(""); none != runs.end() && !none->second.configured)
+    s.targets.push_back(none->second);  // the runs that named no target, last
   return s;
 }
 
