@@ -38,11 +38,15 @@ class Errors {
 // a piece of a password, maybe. Only the words before the first quote are kept.
 std::string Unquoted(std::string_view description) {
   std::string text(description.substr(0, description.find_first_of("'\"`")));
-  while (!text.empty() && (text.back() == ' ' || text.back() == ',' || text.back() == ':'))
-    text.pop_back();
+  const auto trim = [&] {
+    while (!text.empty() && (text.back() == ' ' || text.back() == ',' || text.back() == ':'))
+      text.pop_back();
+  };
+  trim();
   for (std::string_view tail : {" saw", " but got", " got"})
     if (text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0)
       text.resize(text.size() - tail.size());
+  trim();
   return text.empty() ? "a syntax error" : text;
 }
 
