@@ -7,10 +7,20 @@
 #
 # Usage: post-restore-step.sh --pgdata DIR --map FILE --store DIR --key-file FILE [options]
 #        post-restore-step.sh --pgdata DIR --database DB=MAP [--database DB=MAP ...] --store DIR ...
+#        post-restore-step.sh --pgdata DIR --target NAME [--tombstone-config FILE] [options]
 #   --dbname DB            the database --map describes (default: postgres)
 #   --database DB=MAP      a database of the cluster and its data map (repeatable; with or instead
 #                          of --dbname/--map): each is checked and replayed under the one fence,
 #                          which is lifted only when every one of them is clean
+#   --target NAME          a target of the configuration file (docs/configuration.md): each of
+#                          its databases with its map, as if named with --database DB=MAP; replay
+#                          records the target in its receipts. --store and --key-file may then
+#                          come from the configuration (or TOMBSTONE_STORE, TOMBSTONE_KEY_FILE)
+#   --tombstone-config FILE
+#                          tombstone's configuration file (tombstone --config; default:
+#                          TOMBSTONE_CONFIG, else /etc/tombstone/tombstone.conf). Not --config:
+#                          pgbackrest-restore.sh takes that for pgbackrest.conf
+#   --drill yes|no         a disaster-recovery drill: replay marks its receipts so (default: no)
 #   --other-databases refuse|allow
 #                          a database of the cluster that holds tables and is not named: refuse
 #                          (default: exit 2 before any change, fenced) or allow (reported, left
@@ -45,6 +55,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 pgdata="" map="" store="" key_file="" dbname=postgres db_user="" target_time="" restore_command=""
 receipt="" label="restore" summary="" port=5432 timeout=3600 restore_seconds="" server_log=""
 backup_source="" backup_id="" discover=no other_databases=refuse databases=() maps=()
+target="" config="" drill=no configured=()
 usage_error=""
 # A usage error is reported after the data directory is fenced (when --pgdata names one): the
 # step fences first, whatever else is wrong.
@@ -77,6 +88,9 @@ while [ $# -gt 0 ]; do
       if [[ "$2" =~ ^([^=]+)=(.+)$ ]]; then databases+=("${BASH_REMATCH[1]}"); maps+=("${BASH_REMATCH[2]}")
       else usage_error=${usage_error:-"--database takes DB=MAP"}; fi ;;
     --other-databases) other_databases=$2 ;;
+    --target) target=$2 ;;
+    --tombstone-config) config=$2 ;;
+    --drill) drill=$2 ;;
     -h|--help) help_text "$0"; quit 0 ;;
     *) usage_error=${usage_error:-"unknown option '$1'"}; shift; continue ;;
   esac
@@ -84,6 +98,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$port" =~ ^[0-9]+$ && "$timeout" =~ ^[0-9]+$ ]] || usage_error=${usage_error:-"--port and --timeout take a number"}
 [[ "$discover" == yes || "$discover" == no ]] || usage_error=${usage_error:-"--discover takes yes or no"}
+[[ "$drill" == yes || "$drill" == no ]] || usage_error=${usage_error:-"--drill takes yes or no"}
 [[ "$other_databases" == refuse || "$other_databases" == allow ]] ||
   usage_error=${usage_error:-"--other-databases takes refuse or allow"}
 
@@ -109,12 +124,36 @@ fence_first() {
     die 5 "unable to put back '$pgdata/PG_VERSION' from $TOMBSTONE_FENCE_PG_VERSION"
 }
 
+# The databases and maps of --target, from 'tombstone config --format tsv' (its exit code, 2 or
+# 4, when the configuration cannot be read or names no such target).
+add_target_databases() {
+  [ -n "$target" ] || return 0
+  local lines rc=0 name db map
+  lines=$(tomb config --target "$target" --format tsv) || rc=$?
+  [ "$rc" -eq 0 ] || fail_with "$rc" "unable to read target '$target' from the configuration (tombstone config exited $rc; its message is above)"
+  while IFS=$'\t' read -r name db map; do
+    [ -n "$db" ] || continue
+    databases+=("$db") maps+=("$map") configured+=("$db")
+  done <<<"$lines"
+  [ "${#configured[@]}" -gt 0 ] || die 2 "unable to use target '$target': it names no database"
+}
+
+# Whether database $1 came from --target (replay then records the target in its receipt).
+is_configured() {
+  local db
+  for db in "${configured[@]}"; do [ "$db" != "$1" ] || return 0; done
+  return 1
+}
+
 check_inputs() {
   [ -z "$usage_error" ] || die 2 "unable to parse options: $usage_error"
-  if [ -n "$map" ]; then databases=("$dbname" "${databases[@]}"); maps=("$map" "${maps[@]}"); fi
-  [[ ${#databases[@]} -gt 0 && -n "$store" && -n "$key_file" ]] ||
-    die 2 "unable to run the post-restore step: --map (or --database DB=MAP), --store and --key-file are required"
   need_programs "$bindir/pg_ctl" "$bindir/postgres" "$bindir/psql" "$bindir/pg_controldata" "$tombstone"
+  if [ -n "$map" ]; then databases=("$dbname" "${databases[@]}"); maps=("$map" "${maps[@]}"); fi
+  add_target_databases
+  [[ ${#databases[@]} -gt 0 ]] ||
+    die 2 "unable to run the post-restore step: --map, --database DB=MAP or --target NAME is required"
+  [[ -n "$target" || ( -n "$store" && -n "$key_file" ) ]] ||
+    die 2 "unable to run the post-restore step: --store and --key-file are required (or --target, with them in the configuration)"
   local i j
   for i in "${!databases[@]}"; do
     [ -f "${maps[$i]}" ] || die 2 "unable to read map '${maps[$i]}': no such file"
@@ -123,8 +162,8 @@ check_inputs() {
         die 2 "unable to run the post-restore step: database '${databases[$i]}' is named twice"
     done
   done
-  [ -d "$store" ] || die 4 "unable to open store '$store': no such directory"
-  [ -f "$key_file" ] || die 4 "unable to read key file '$key_file': no such file"
+  [ -z "$store" ] || [ -d "$store" ] || die 4 "unable to open store '$store': no such directory"
+  [ -z "$key_file" ] || [ -f "$key_file" ] || die 4 "unable to read key file '$key_file': no such file"
   [ ! -f "$pgdata/standby.signal" ] ||
     die 2 "unable to restore '$pgdata' as a standby: standby.signal is present" \
       "(restore with a recovery target, or to the end of the archive, instead)"
@@ -215,7 +254,13 @@ record_after_promotion() {
 
 # The fenced server's database DB, as the superuser, on the private socket.
 db_dsn() { echo "host=$fence port=$port user=$db_user dbname=$1"; }
-tomb() { "$tombstone" --store "$store" --key-file "$key_file" "$@"; }
+tomb() {
+  local globals=()
+  [ -z "$config" ] || globals+=(--config "$config")
+  [ -z "$store" ] || globals+=(--store "$store")
+  [ -z "$key_file" ] || globals+=(--key-file "$key_file")
+  "$tombstone" "${globals[@]}" "$@"
+}
 
 # Every database of the restored cluster must be named, or hold no table, or be allowed
 # explicitly: a restore brings back every database, and an unnamed one would return to service
@@ -296,7 +341,10 @@ run_replays() {
   for i in "${!databases[@]}"; do
     log "running tombstone replay on database '${databases[$i]}'"
     rc=0
-    tomb replay --dsn "$(db_dsn "${databases[$i]}")" --map "${maps[$i]}" \
+    local how=(--map "${maps[$i]}")
+    if is_configured "${databases[$i]}"; then how=(--target "$target" --database "${databases[$i]}"); fi
+    [ "$drill" = no ] || how+=(--drill)
+    tomb replay --dsn "$(db_dsn "${databases[$i]}")" "${how[@]}" \
       --receipt "$(receipt_of "$i")" --snapshot-label "$asof" --backup-source "$backup_source" \
       --backup-id "${backup_id:-$backup_label_name}" || rc=$?
     receipts+="${receipts:+ }$(receipt_of "$i")"
@@ -329,6 +377,7 @@ restore_seconds=$restore_seconds
 recovery_seconds=${recovery_seconds:-}
 replay_seconds=${replay_seconds:-}
 databases=$(IFS=,; echo "${databases[*]}")
+target=$target
 other_databases_allowed=${other_allowed:-}
 failed_database=${failed_database:-}
 check_exit=${check_rc:-}

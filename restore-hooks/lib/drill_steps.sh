@@ -115,7 +115,7 @@ restore_and_replay() {
     --pgdata "$work/restored" --target-time "$target_time" --owner "$owner" \
     --map "$map" --store "$work/store" --key-file "$work/key" --dbname app \
     --port "$fenced_port" --receipt "$receipt" --summary "$work/step.summary" \
-    --label "drill $run_id" >"$work/step.log" 2>&1 || rc=$?
+    --label "drill $run_id" --drill yes >"$work/step.log" 2>&1 || rc=$?
   step_exit=$rc
   summary_get() { sed -n "s/^$1=//p" "$work/step.summary" 2>/dev/null; }
   restore_seconds=$(summary_get restore_seconds)

@@ -14,6 +14,7 @@
 #include <typeinfo>
 
 #include "src/cli/command_log.h"
+#include "src/cli/globals.h"
 #include "src/cli/help_text.h"
 #include "src/cli/options.h"
 
@@ -25,7 +26,10 @@ constexpr std::string_view kGlobalHelp =
     "  --store DIR            the store directory (env TOMBSTONE_STORE)\n"
     "  --key-file FILE        the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)\n"
     "  --lock-timeout SECS    how long a writing command waits for another writer (default 10,\n"
-    "                         at most 86400)\n"
+    "                         at most 86400; env TOMBSTONE_LOCK_TIMEOUT)\n"
+    "  --config FILE          the configuration file (env TOMBSTONE_CONFIG; default\n"
+    "                         /etc/tombstone/tombstone.conf when it exists): settings and targets;\n"
+    "                         the command line wins over the environment, which wins over it\n"
     "  -q, --quiet            no \"command begin\"/\"command end\" log lines on stderr (log level\n"
     "                         warn); errors and results are printed as always\n"
     "  -v, --verbose          log level debug: begin and end lines for every command\n"
@@ -41,7 +45,8 @@ constexpr std::string_view kExitCodes =
 void PrintOverview(std::ostream& out) {
   out << "tombstone: keep a record of erased subjects (keyed hashes only) and re-apply every\n"
          "erasure to a restored PostgreSQL database before it returns to service.\n\n"
-         "Usage: tombstone [--store DIR] [--key-file FILE] [-q|-v] COMMAND [OPTIONS] [ARGS]\n\n"
+         "Usage: tombstone [--config FILE] [--store DIR] [--key-file FILE] [-q|-v] COMMAND\n"
+         "                 [OPTIONS] [ARGS]\n\n"
          "Commands:\n";
   for (const CommandSpec* c : Commands()) {
     const std::string usage = fmt::format("{} {}", c->name, c->args);
@@ -58,8 +63,10 @@ void DeclareGlobals(cxxopts::Options& options) {
       ("store", "the store directory (env TOMBSTONE_STORE)", cxxopts::value<std::string>(), "DIR")
       ("key-file", "the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)",
        cxxopts::value<std::string>(), "FILE")
-      ("lock-timeout", "seconds a writing command waits for another writer (0 to 86400)",
-       cxxopts::value<std::string>(), "SECS")
+      ("lock-timeout", "seconds a writing command waits for another writer (0 to 86400; env "
+       "TOMBSTONE_LOCK_TIMEOUT)", cxxopts::value<std::string>(), "SECS")
+      ("config", "the configuration file (env TOMBSTONE_CONFIG; default "
+       "/etc/tombstone/tombstone.conf when it exists)", cxxopts::value<std::string>(), "FILE")
       ("q,quiet", "no command begin/end log lines (log level warn)")
       ("v,verbose", "log level debug: begin/end lines for every command")
       ("h,help", "show this help");
@@ -97,13 +104,8 @@ std::string ExceptionType(const std::exception& e) {
 }
 
 // A day at most: a longer wait is a mistake, and "inf" or "1e308" would overflow the clock.
-constexpr double kMaxLockTimeout = 86400;
-
-Status ParseLockTimeout(const std::string& text, double* out) {
-  auto seconds = ParseSeconds(text, kMaxLockTimeout, "--lock-timeout");
-  if (!seconds.ok()) return seconds.status();
-  *out = seconds.value();
-  return Status::Ok();
+Status CheckLockTimeout(const std::string& text) {
+  return ParseSeconds(text, config::kMaxLockTimeout, "--lock-timeout").status();
 }
 
 // Finds the command named by argv[*i] (and argv[*i+1] for two-word commands).
@@ -156,7 +158,7 @@ std::optional<LogLevel> LogLevelFlag(std::string_view word) {
   return std::nullopt;
 }
 
-Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, GlobalOptions globals,
+Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, GlobalArgs args,
                   Io& io, CommandLog* log, bool* printed_help) {
   const std::string program = "tombstone " + std::string(spec.name);
   cxxopts::Options options(program, std::string(spec.summary));
@@ -187,18 +189,21 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
     *printed_help = true;
     return Status::Ok();
   }
-  if (parsed.count("store")) globals.store_dir = parsed["store"].as<std::string>();
-  if (parsed.count("key-file")) globals.key_file = parsed["key-file"].as<std::string>();
+  if (parsed.count("store")) args.store = parsed["store"].as<std::string>();
+  if (parsed.count("key-file")) args.key_file = parsed["key-file"].as<std::string>();
+  if (parsed.count("config")) args.config = parsed["config"].as<std::string>();
   if (parsed.count("lock-timeout")) {
-    const std::string text = parsed["lock-timeout"].as<std::string>();
-    if (Status s = ParseLockTimeout(text, &globals.lock_timeout); !s.ok()) return s;
+    args.lock_timeout = parsed["lock-timeout"].as<std::string>();
+    if (Status s = CheckLockTimeout(*args.lock_timeout); !s.ok()) return s;
   }
   for (const cxxopts::KeyValue& kv : parsed.arguments()) {  // the last -q or -v wins
-    if (kv.key() == "quiet") globals.log_level = LogLevel::kWarn;
-    if (kv.key() == "verbose") globals.log_level = LogLevel::kDebug;
+    if (kv.key() == "quiet") args.log_level = LogLevel::kWarn;
+    if (kv.key() == "verbose") args.log_level = LogLevel::kDebug;
   }
+  auto globals = ResolveGlobals(args);  // command line > environment > configuration file
+  if (!globals.ok()) return globals.status();
 
-  Context ctx{io, globals, &parsed, {}};
+  Context ctx{io, std::move(globals.value()), &parsed, {}};
   if (parsed.count("args")) ctx.args = parsed["args"].as<std::vector<std::string>>();
   const int n = static_cast<int>(ctx.args.size());
   if (n < spec.min_args || (spec.max_args >= 0 && n > spec.max_args)) {
@@ -208,7 +213,7 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
                          "usage: tombstone " + std::string(spec.name) + " " +
                              std::string(spec.args) + " [OPTIONS]");
   }
-  log->Begin(spec, options, globals, parsed, ctx.args);
+  log->Begin(spec, options, ctx.global, parsed, ctx.args);
   return spec.run(ctx);
 }
 
@@ -226,14 +231,11 @@ Status RunGuarded(std::string_view command, const std::function<Status()>& run) 
 }
 
 int RunApp(const std::vector<std::string>& argv, Io& io) {
-  GlobalOptions globals;
-  if (const char* v = std::getenv("TOMBSTONE_STORE")) globals.store_dir = v;
-  if (const char* v = std::getenv("TOMBSTONE_KEY_FILE")) globals.key_file = v;
-
+  GlobalArgs globals;  // the environment and the configuration file apply in RunCommand
   std::size_t i = 1;
   Status error;
   while (i < argv.size() && argv[i].rfind("-", 0) == 0) {
-    std::string lock_timeout;
+    std::string value;
     if (argv[i] == "-h" || argv[i] == "--help") {
       PrintOverview(io.out);
       return 0;
@@ -247,10 +249,15 @@ int RunApp(const std::vector<std::string>& argv, Io& io) {
       ++i;
       continue;
     }
-    if (TakeGlobal(argv, &i, "store", &globals.store_dir, &error) ||
-        TakeGlobal(argv, &i, "key-file", &globals.key_file, &error)) {
-    } else if (TakeGlobal(argv, &i, "lock-timeout", &lock_timeout, &error)) {
-      if (error.ok()) error = ParseLockTimeout(lock_timeout, &globals.lock_timeout);
+    if (TakeGlobal(argv, &i, "store", &value, &error)) {
+      globals.store = value;
+    } else if (TakeGlobal(argv, &i, "key-file", &value, &error)) {
+      globals.key_file = value;
+    } else if (TakeGlobal(argv, &i, "config", &value, &error)) {
+      globals.config = value;
+    } else if (TakeGlobal(argv, &i, "lock-timeout", &value, &error)) {
+      globals.lock_timeout = value;
+      if (error.ok()) error = CheckLockTimeout(value);
     } else {
       error = Status::Usage("unable to parse options: unknown global option '" + argv[i] + "'",
                             "see 'tombstone --help'");

@@ -5,10 +5,12 @@
 #define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "src/config/config.h"
 #include "tombstones/tombstones.h"
 
 namespace tombstone {
@@ -29,16 +31,19 @@ struct Io {
   std::ostream* log = nullptr;
 };
 
-// How much the log lines say (docs/logging.md): each level includes those before it. Errors
-// are printed whatever the level; kWarn and kError drop the "command begin"/"command end" lines.
-enum class LogLevel { kError, kWarn, kInfo, kDebug };
+using config::LogLevel;
 
-// Options every command accepts (before or after the command name), with env fallbacks.
+// Options every command accepts (before or after the command name), with env fallbacks and the
+// configuration file's settings below those (src/cli/globals.h, docs/configuration.md).
 struct GlobalOptions {
-  std::string store_dir;     // --store, TOMBSTONE_STORE
-  std::string key_file;      // --key-file, TOMBSTONE_KEY_FILE
-  double lock_timeout = 10;  // --lock-timeout, seconds a writer waits for the store's lock
-  LogLevel log_level = LogLevel::kInfo;  // -q (kWarn), -v (kDebug); the last one given wins
+  std::string store_dir;     // --store, TOMBSTONE_STORE, store
+  std::string key_file;      // --key-file, TOMBSTONE_KEY_FILE, key-file
+  double lock_timeout = 10;  // --lock-timeout, TOMBSTONE_LOCK_TIMEOUT, lock-timeout: seconds a
+                             // writer waits for the store's lock
+  LogLevel log_level = LogLevel::kInfo;  // log-level in the configuration; -q (kWarn), -v
+                                         // (kDebug) over it, the last one given wins
+  config::Config config;     // the configuration file read (--config, TOMBSTONE_CONFIG)
+  std::map<std::string, std::string> origin;  // setting -> where its value came from
 };
 
 struct Context {

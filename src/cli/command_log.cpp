@@ -26,6 +26,7 @@ constexpr LoggedOption kLoggedOptions[] = {
     {"", "store", LoggedValue::kAsGiven},
     {"", "key-file", LoggedValue::kAsGiven},
     {"", "lock-timeout", LoggedValue::kAsGiven},
+    {"", "config", LoggedValue::kAsGiven},
     // init
     {"", "generate-key", LoggedValue::kAsGiven},
     // add: --id is an identifier; backups add and remove take a backup's id under that name
@@ -69,6 +70,10 @@ constexpr LoggedOption kLoggedOptions[] = {
     {"", "type", LoggedValue::kAsGiven},
     {"", "all-matches", LoggedValue::kAsGiven},
     {"", "column", LoggedValue::kAsGiven},
+    // replay, verify with a configured target (docs/configuration.md)
+    {"", "target", LoggedValue::kAsGiven},
+    {"", "database", LoggedValue::kAsGiven},
+    {"", "drill", LoggedValue::kAsGiven},
 };
 
 // Options the begin line leaves out: said once from GlobalOptions, or how much is logged.

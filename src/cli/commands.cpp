@@ -17,6 +17,9 @@
 #include "src/commands/backups_list.h"
 #include "src/commands/backups_remove.h"
 #include "src/commands/pending.h"
+#include "src/commands/info.h"
+#include "src/commands/metrics.h"
+#include "src/commands/config.h"
 #include "src/commands/receipts_list.h"
 #include "src/commands/receipts_show.h"
 #include "src/commands/receipts_verify.h"
@@ -49,6 +52,8 @@ const std::vector<const CommandSpec*>& Commands() {
       &BackupsListCommand(),
       &BackupsRemoveCommand(),
       &PendingCommand(),
+      &InfoCommand(),
+      &MetricsCommand(),
       &ReceiptsListCommand(),
       &ReceiptsShowCommand(),
       &ReceiptsVerifyCommand(),
@@ -58,6 +63,7 @@ const std::vector<const CommandSpec*>& Commands() {
       &StoreImportCommand(),
       &ScanCommand(),
       &ScrubCommand(),
+      &ConfigCommand(),
       &HelpCommand()};
   return commands;
 }

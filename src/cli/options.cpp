@@ -37,24 +37,4 @@ Result<double> ParseSeconds(std::string_view text, double max_seconds, const std
   return v;
 }
 
-namespace {
-
-constexpr std::pair<LogLevel, std::string_view> kLogLevels[] = {
-    {LogLevel::kError, "error"}, {LogLevel::kWarn, "warn"}, {LogLevel::kInfo, "info"},
-    {LogLevel::kDebug, "debug"}};
-
-}  // namespace
-
-Result<LogLevel> ParseLogLevel(std::string_view text) {
-  for (const auto& [level, name] : kLogLevels)
-    if (text == name) return level;
-  return Status::Usage("unable to parse log level: expected error, warn, info or debug");
-}
-
-std::string_view LogLevelName(LogLevel level) {
-  for (const auto& [l, name] : kLogLevels)
-    if (l == level) return name;
-  return "info";  // unreachable: every level is in the table
-}
-
 }  // namespace tombstone

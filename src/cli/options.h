@@ -22,11 +22,4 @@ Result<std::int64_t> ParseInteger(std::string_view text, std::int64_t min, std::
 // `text` as a finite number of seconds in [0, max_seconds] ("inf", "nan", "1e999" refused).
 Result<double> ParseSeconds(std::string_view text, double max_seconds, const std::string& what);
 
-// "error", "warn", "info" or "debug" (the log levels of docs/logging.md, lowercase, as the
-// configuration file's log-level key spells them); kUsage, quoting nothing of `text`, otherwise.
-Result<LogLevel> ParseLogLevel(std::string_view text);
-
-// The name ParseLogLevel reads: "error", "warn", "info", "debug".
-std::string_view LogLevelName(LogLevel level);
-
 }  // namespace tombstone

@@ -10,7 +10,7 @@ _tombstone() {
   local short="-q -v"
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      --store | --key-file | --lock-timeout) ((i++)) ;;
+      --store | --key-file | --lock-timeout | --config) ((i++)) ;;
       -*) ;;
       *)
         if [[ -z $command ]]; then command=${words[i]}
@@ -20,7 +20,10 @@ _tombstone() {
   done
   case "$prev" in
     --store) _filedir -d; return ;;
-    --key-file | --map | --receipt | --ids-from) _filedir; return ;;
+    --key-file | --map | --receipt | --ids-from | --config | --output) _filedir; return ;;
+    --target)  # the configured targets (docs/configuration.md)
+      mapfile -t COMPREPLY < <(compgen -W "$("$prog" config --format tsv 2>/dev/null | cut -f1 | sort -u)" -- "$cur")
+      return ;;
   esac
   local help
   if [[ -z $command ]]; then

@@ -107,14 +107,14 @@ Status Rehearse(Context& ctx, Job& job, const replay::ApplyOrder& order) {
   return replay::Finish(ctx, job, s, /*file_only=*/true, /*store_best_effort=*/false);
 }
 
-Status Run(Context& ctx) {
+Status RunOne(Context& ctx, const JobInput& input) {
   Job job;
   job.record.verify_method = ctx.Get<std::string>("verify");
   if (job.record.verify_method == "counts") job.record.verify_method = "read";  // its old name
   if (job.record.verify_method != "read" && job.record.verify_method != "full")
     return Status::Usage("unable to parse option '--verify': expected read or full, got '" +
                          job.record.verify_method + "'");
-  if (Status s = replay::Prepare(ctx, "replay", job); !s.ok())
+  if (Status s = replay::Prepare(ctx, "replay", input, job); !s.ok())
     return s;  // map, store, connect, check the map against the schema
   auto order = replay::OrderTables(*job.session, job.plan);  // plan the foreign keys
   if (!order.ok()) return order.status();
@@ -153,12 +153,18 @@ Status Run(Context& ctx) {
   return Status::Ok();
 }
 
+// A target's databases one after the other, each its own fence, transaction and receipt.
+Status Run(Context& ctx) {
+  return replay::ForEachInput(ctx, "replay",
+                              [&](const JobInput& input) { return RunOne(ctx, input); });
+}
+
 }  // namespace
 
 const CommandSpec& ReplayCommand() {
   static const CommandSpec spec{
       "replay",
-      "[--dsn DSN] --map FILE",
+      "[--dsn DSN] --map FILE | --target NAME [--database DB]",
       0,
       0,
       "re-apply every erasure to a restored database, verified, with a receipt",
@@ -182,7 +188,12 @@ const CommandSpec& ReplayCommand() {
       "changed (a lock not granted within --db-lock-timeout names who holds it); 2 usage or map\n"
       "error; 3 residue (rolled back); 4 store error. After 1, 3 or 4 the database stays fenced\n"
       "until a run succeeds or a DBA lifts the fence by hand.\n"
-      "--dry-run rehearses all of it in a transaction that is rolled back, without a fence.\n",
+      "--dry-run rehearses all of it in a transaction that is rolled back, without a fence.\n"
+      "--target NAME takes the DSN and the data map of each database of a configured target\n"
+      "(docs/configuration.md) and replays them one after the other, each with its own fence,\n"
+      "transaction and receipt (the receipt names the target); it stops at the first database\n"
+      "that is not clean, with that database's exit code, and names those not run.\n"
+      "--database DB replays only that one.\n",
       Declare,
       Run, /*logs_begin_end=*/true};
   return spec;

@@ -37,10 +37,10 @@ Status Outcome(Context& ctx, Job& job) {
                          "run 'tombstone replay' on this database (docs/replay.md)");
 }
 
-Status Run(Context& ctx) {
+Status RunOne(Context& ctx, const JobInput& input) {
   Job job;
   job.record.verify_method = "scan";
-  if (Status s = replay::Prepare(ctx, "verify", job); !s.ok()) return s;  // map, store, connect
+  if (Status s = replay::Prepare(ctx, "verify", input, job); !s.ok()) return s;  // map, store, connect
   job.reached_database = true;
   Status s = job.session->Begin(/*repeatable_read=*/true, /*read_only=*/true);  // one snapshot
   if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/true);  // scan and match
@@ -52,12 +52,17 @@ Status Run(Context& ctx) {
   return replay::Finish(ctx, job, s, /*file_only=*/false, /*store_best_effort=*/true);
 }
 
+Status Run(Context& ctx) {
+  return replay::ForEachInput(ctx, "verify",
+                              [&](const JobInput& input) { return RunOne(ctx, input); });
+}
+
 }  // namespace
 
 const CommandSpec& VerifyCommand() {
   static const CommandSpec spec{
       "verify",
-      "[--dsn DSN] --map FILE",
+      "[--dsn DSN] --map FILE | --target NAME [--database DB]",
       0,
       0,
       "check that no tombstoned subject is in a database (changes nothing)",
@@ -67,6 +72,8 @@ const CommandSpec& VerifyCommand() {
       "delete or anonymize), then the request ids of the tombstones behind them, never an\n"
       "identifier. Writes a receipt to the store (and to --receipt FILE).\n"
       "Use it after a replay, or on a live database as a compliance check.\n"
+      "--target NAME verifies each database of a configured target in turn (docs/\n"
+      "configuration.md), stopping at the first that is not clean; --database DB only that one.\n"
       "Exit 0 clean; 3 tombstoned subjects present; 1 the database could not be read; 2 usage or\n"
       "map error; 4 store error.\n",
       Declare,

@@ -130,4 +130,16 @@ std::string RedactSecrets(std::string message, std::string_view dsn) {
   return message;
 }
 
+std::optional<std::string> WithDatabase(std::string_view dsn, std::string_view dbname) {
+  if (dsn.empty()) return "dbname=" + Quoted(dbname);
+  Parsed parsed = Parse(dsn);
+  if (!parsed.options || AmbiguousUri(dsn)) return std::nullopt;
+  std::string out;
+  for (const PQconninfoOption* o = parsed.options.get(); o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || std::string_view(o->keyword) == "dbname") continue;
+    out += std::string(o->keyword) + "=" + Quoted(o->val) + " ";
+  }
+  return out + "dbname=" + Quoted(dbname);
+}
+
 }  // namespace tombstone::pg

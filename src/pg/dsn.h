@@ -27,4 +27,9 @@ std::optional<std::string> DsnProblem(std::string_view dsn);
 // nothing relies on that.
 std::string RedactSecrets(std::string message, std::string_view dsn);
 
+// `dsn` (a connection string or URI) with its database replaced by `dbname`, as a
+// "keyword=value ..." string (the password kept: it is for connecting, never for messages).
+// "" gives "dbname=DB" (the libpq environment for the rest). nullopt when DsnProblem(dsn).
+std::optional<std::string> WithDatabase(std::string_view dsn, std::string_view dbname);
+
 }  // namespace tombstone::pg

@@ -78,19 +78,45 @@ void DeclareJobOptions(cxxopts::Options& options) {
       "walg, pg_dump), recorded in the receipt",
       cxxopts::value<std::string>()->default_value(""), "TOOL")(
       "backup-id", "the restored backup's identity (set label, backup id), recorded in the receipt",
-      cxxopts::value<std::string>()->default_value(""), "ID");
+      cxxopts::value<std::string>()->default_value(""), "ID")(
+      "drill",
+      "this run is part of a disaster-recovery drill, not a restore for service: recorded in "
+      "the receipt, reported by 'info' and 'metrics' as the target's last drill");
+  DeclareTargetOptions(options);
 }
 
-Status Prepare(Context& ctx, const std::string& command, Job& job) {
+Status ForEachInput(Context& ctx, const std::string& command,
+                    const std::function<Status(const JobInput&)>& one) {
+  auto inputs = ResolveJobInputs(ctx, command);
+  if (!inputs.ok()) return inputs.status();
+  const std::vector<JobInput>& all = inputs.value();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!all[i].target.empty())
+      ctx.io.err << "tombstone " << command << ": target '" << all[i].target << "', database '"
+                 << all[i].database << "' (" << i + 1 << " of " << all.size() << ")\n";
+    Status s = one(all[i]);
+    if (s.ok()) continue;
+    if (i + 1 < all.size()) {
+      ctx.io.err << "tombstone " << command << ": stopped at database '" << all[i].database
+                 << "'; not run:";
+      for (std::size_t j = i + 1; j < all.size(); ++j) ctx.io.err << " '" << all[j].database << "'";
+      ctx.io.err << "\n";
+    }
+    return s;
+  }
+  return Status::Ok();
+}
+
+Status Prepare(Context& ctx, const std::string& command, const JobInput& input, Job& job) {
   job.record.command = command;
   job.record.started_at = tombstones::Now();
-  if (!ctx.Has("map"))
-    return Status::Usage("unable to run '" + command + "': --map FILE is required",
-                         "docs/data-map.md describes the file");
+  job.record.target = input.target;
+  job.receipt_file = input.receipt;
+  job.record.drill = ctx.Has("drill");
   const double lock_timeout = ctx.Get<double>("db-lock-timeout");
   if (!std::isfinite(lock_timeout) || lock_timeout < 0 || lock_timeout > 86400)
     return Status::Usage("unable to parse --db-lock-timeout: expected 0 to 86400 seconds");
-  const std::string map_path = ctx.Get<std::string>("map");
+  const std::string& map_path = input.map;
   std::ifstream map_file(map_path, std::ios::binary);
   std::ostringstream map_bytes;
   map_bytes << map_file.rdbuf();
@@ -115,7 +141,7 @@ Status Prepare(Context& ctx, const std::string& command, Job& job) {
   job.store.store.reset();  // the tombstones are in memory: free the reader's memtables
   job.Lap("load");
 
-  auto session = pg::Session::Connect(ctx.Get<std::string>("dsn"), "tombstone " + command);
+  auto session = pg::Session::Connect(input.dsn, "tombstone " + command);
   if (!session.ok()) return session.status();
   job.session = std::move(session.value());
   if (Status s = job.session->SetTimeouts(static_cast<int>(lock_timeout * 1000)); !s.ok())
@@ -225,8 +251,8 @@ Status Finish(Context& ctx, Job& job, Status outcome, bool file_only, bool store
       complete(outcome);
     }
   }
-  if (ctx.Has("receipt"))
-    if (Status written = WriteReceiptFile(ctx.Get<std::string>("receipt"),
+  if (!job.receipt_file.empty())
+    if (Status written = WriteReceiptFile(job.receipt_file,
                                           ReceiptJson(r, *job.tombstones));
         !written.ok()) {
       if (!outcome.ok()) ctx.io.err << "tombstone: warning: " << written.message() << "\n";

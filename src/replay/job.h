@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "src/cli/command.h"
 #include "src/cli/store_access.h"
+#include "src/cli/target.h"
 #include "src/map/data_map.h"
 #include "src/pg/session.h"
 #include "src/replay/receipt.h"
@@ -35,6 +37,7 @@ struct Job {
   Plan plan;
   std::vector<TableScan> scans;  // one per plan.tables entry, in the same order
   RunRecord record;
+  std::string receipt_file;       // --receipt, per database (JobInput::receipt); may be empty
   bool reached_database = false;  // a receipt is written from here on
 
   // Adds the seconds since the last Lap to timings[step].
@@ -42,14 +45,19 @@ struct Job {
   std::chrono::steady_clock::time_point lap = std::chrono::steady_clock::now();
 };
 
-// Declares --dsn, --map, --receipt, --snapshot-label, --db-lock-timeout, --backup-source and
-// --backup-id.
+// Declares --dsn, --map, --target, --database, --receipt, --snapshot-label, --db-lock-timeout,
+// --backup-source, --backup-id and --drill.
 void DeclareJobOptions(cxxopts::Options& options);
 
 // Loads the map and the store's tombstones, connects, reads the snapshot and checks the map
 // against the schema. Nothing is changed. kUsage for a bad map, kStoreError for the store,
 // kFailed when the server cannot be reached.
-Status Prepare(Context& ctx, const std::string& command, Job& job);
+Status Prepare(Context& ctx, const std::string& command, const JobInput& input, Job& job);
+
+// Runs `one` for each input in turn (ResolveJobInputs), stopping at the first that does not
+// return ok: its status is returned, and the databases not run are named on stderr.
+Status ForEachInput(Context& ctx, const std::string& command,
+                    const std::function<Status(const JobInput&)>& one);
 
 // replay: opens the store for writing (waiting --lock-timeout seconds for another writer), so
 // that the receipt can be recorded whatever happens next. kStoreError when it cannot.

@@ -160,6 +160,8 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneTable& tombstones) 
       {"os_user", optional(run.os_user)},
       {"map", {{"path", run.map_path}, {"digest", run.map_digest}}},
       {"backup", {{"source", optional(run.backup_source)}, {"id", optional(run.backup_id)}}},
+      {"target", optional(run.target)},
+      {"drill", run.drill},
       {"database",
        {{"name", run.snapshot.database}, {"server_version", run.snapshot.server_version}}},
       {"snapshot",

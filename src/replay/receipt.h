@@ -54,6 +54,8 @@ struct RunRecord {
   std::string key_fingerprint;
   std::string host, os_user;
   std::string backup_source, backup_id;
+  std::string target;  // the configuration's target (--target); empty without one
+  bool drill = false;  // --drill: a disaster-recovery drill, not a restore for service
   std::vector<ServerChange> server_changes;      // rows the server changed in unmapped tables
   std::vector<pg::ServerAction> server_actions;  // triggers and rules on the mapped tables
 };

@@ -430,3 +430,42 @@ TEST_CASE(
   }
 
 }
+
+TEST_CASE(
+    "a configured target: post-restore-step --target replays each of its databases under the one "
+    "fence, as --database DB=MAP would, and its receipts name the target",
+    "[pg][restore-hooks][config]") {
+  BackedUp b(54441, /*for_failures=*/false, /*three_databases=*/true);
+  const TempDir& dir = b.dir;
+  const std::string map = TestData("map.toml");
+  // the configuration names the store and key the command line names too
+  WriteFile(dir / "tombstone.conf",
+            "store = \"" + b.store.store + "\"\nkey-file = \"" + b.store.key + "\"\n" +
+                "[target.main.database.app]\nmap = \"" + map + "\"\n" +
+                "[target.main.database.crm]\nmap = \"" + map + "\"\n");
+  const std::string options = " --tombstone-config " + Q(dir / "tombstone.conf") + " --target-time " +
+                              b.target + " --other-databases allow";
+  Sh unknown = Shell(b.Restore("backup", "cfg-bad", 54442) + options + " --target nope");
+  INFO(unknown.out);
+  CHECK(unknown.code == 2);
+  CHECK(unknown.out.find("unable to find target 'nope'") != std::string::npos);
+  CHECK(Fenced(dir / "cfg-bad"));
+
+  Sh r = Shell(b.Restore("backup", "cfg", 54442) + options + " --target main --drill yes");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  auto summary = ReadSummary(dir / "cfg.summary");
+  CHECK(summary["databases"] == "app,crm");
+  CHECK(summary["target"] == "main");
+  CHECK(summary["other_databases_allowed"] == "other");
+  CHECK_FALSE(Fenced(dir / "cfg"));
+  for (const char* db : {"app", "crm"}) {
+    INFO(db);
+    auto receipt = ReadJson(dir / (std::string("cfg-") + db + ".json"));
+    CHECK(receipt["verification"] == "clean");
+    CHECK(receipt["tombstones_applied"] == 2);
+    CHECK(receipt["target"] == "main");
+    CHECK(receipt["drill"] == true);
+    CHECK(receipt["map"]["path"] == map);
+  }
+}

@@ -229,23 +229,6 @@ TEST_CASE("the program writes the log lines to stderr, around the error", "[cli]
   CHECK(std::regex_match(text, whole));
 }
 
-TEST_CASE("log levels are read from their names", "[cli][log]") {
-  CHECK(ParseLogLevel("error").value() == LogLevel::kError);
-  CHECK(ParseLogLevel("warn").value() == LogLevel::kWarn);
-  CHECK(ParseLogLevel("info").value() == LogLevel::kInfo);
-  CHECK(ParseLogLevel("debug").value() == LogLevel::kDebug);
-  for (const char* bad : {"", "INFO", "warning", "verbose", "info "}) {
-    INFO(bad);
-    const auto level = ParseLogLevel(bad);
-    REQUIRE_FALSE(level.ok());
-    CHECK(level.status().code() == tombstones::ExitCode::kUsage);
-    CHECK(level.status().message() ==
-          "unable to parse log level: expected error, warn, info or debug");
-  }
-  for (LogLevel l : {LogLevel::kError, LogLevel::kWarn, LogLevel::kInfo, LogLevel::kDebug})
-    CHECK(ParseLogLevel(LogLevelName(l)).value() == l);
-}
-
 TEST_CASE("a log line is written only within the threshold", "[cli][log]") {
   std::ostringstream out;
   WriteLogLine(out, LogLevel::kWarn, LogLevel::kInfo, "hidden");
