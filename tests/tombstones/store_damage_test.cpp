@@ -51,16 +51,18 @@ Store::Options Options(const std::string& dir, Store::Mode mode, const Key* key)
   return options;
 }
 
-// Three writers, each closing: two large batches and one single tombstone, each in its own
-// table file. Returns the number of tombstones.
+// Two writers, each closing: a large batch and one single tombstone, each in its own table
+// file. Not more: a fourth level-0 file (init's is the first) starts RocksDB's background
+// compaction, which may or may not have merged them all into one file by the time the test
+// looks, depending on the machine's load.
 std::size_t BuildStore(const std::string& dir, const Key& key) {
   REQUIRE(Store::Create(dir, key).ok());
   std::size_t total = 0;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < 2; ++round) {
     auto writer = Store::Open(Options(dir, Store::Mode::kWrite, &key));
     REQUIRE(writer.ok());
     std::vector<Tombstone> batch;
-    const int n = round < 2 ? 20000 : 1;
+    const int n = round == 0 ? 20000 : 1;
     for (int i = 0; i < n; ++i)
       batch.push_back(Make(key, "r" + std::to_string(round) + "-" + std::to_string(i),
                            "u" + std::to_string(round) + "x" + std::to_string(i) + "@example.com"));
@@ -117,7 +119,7 @@ TEST_CASE("a store with a table file deleted is refused by readers and writers",
   const std::string path = dir / "store";
   const std::size_t total = BuildStore(path, key);
   const std::vector<fs::path> tables = Files(path, ".sst");
-  REQUIRE(tables.size() >= 3);
+  REQUIRE(tables.size() >= 2);
   for (std::size_t i = 0; i < tables.size(); ++i) {
     DYNAMIC_SECTION("table file " << i + 1 << " of " << tables.size()) {
       fs::remove(tables[i]);
