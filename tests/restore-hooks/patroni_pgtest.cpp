@@ -115,10 +115,14 @@ class StopServersOn {
 // A long-running command as the server user, by exec (setpriv): the process Background signals is
 // the daemon itself. (runuser stays as a parent that SIGKILLs its child 2 s after a SIGTERM, too
 // soon for Patroni to stop its server.)
+// It starts in the temporary directory: Patroni's worker processes change back into the directory
+// they were started from, which the server user may not enter (the build directory of a clone
+// in a mode 0700 directory).
 std::string ExecAsServerUser(const std::string& command) {
-  if (::geteuid() != 0) return "exec " + command;
-  return "exec setpriv --reuid=postgres --regid=postgres --init-groups env HOME=" +
-         Q(std::filesystem::temp_directory_path()) + " " + command;
+  const std::string tmp = Q(std::filesystem::temp_directory_path());
+  if (::geteuid() != 0) return "cd " + tmp + " && exec " + command;
+  return "cd " + tmp + " && exec setpriv --reuid=postgres --regid=postgres --init-groups env HOME=" +
+         tmp + " " + command;
 }
 
 // Replaces every `from` in `text`; throws when there is none (the sample changed under the test).
@@ -151,7 +155,18 @@ struct Backup {
     WriteFile(dir / "unfitting-map.toml",
               "[kinds]\nuser_id = \"exact\"\n\n[[table]]\nname = \"public.no_such_table\"\n"
               "match = [ { column = \"id\", kind = \"user_id\" } ]\naction = \"delete\"\n");
+    Stage();
     GiveToServerUser(dir.path());  // the store and key: Patroni's command runs as the server user
+  }
+  // Patroni runs the bootstrap command as the server user, who may not reach the source tree or
+  // the build (a clone in a mktemp -d directory or under /root: mode 0700). The hooks, the
+  // program and the map go where it can read them, as an installed package would put them.
+  void Stage() {
+    namespace fs = std::filesystem;
+    fs::create_directories(dir / "staged");
+    fs::copy(SourceDir() + "/restore-hooks", hooks, fs::copy_options::recursive);
+    fs::copy_file(Binary(), bin);
+    fs::copy_file(TestData("map.toml"), map);
   }
   void WriteConf() const {
     WriteFile(conf, "[global]\nrepo1-path=" + dir / "repo" + "\nrepo1-retention-full=2\n" +
@@ -167,6 +182,8 @@ struct Backup {
   SourceCluster source;
   StoreFixture store;
   std::string subjects_in_backup, target;
+  std::string hooks = dir / "staged/restore-hooks", bin = dir / "staged/tombstone",
+              map = dir / "staged/map.toml";
 };
 
 const Backup& SharedBackup() {
@@ -202,7 +219,7 @@ struct Node {
     Replace(y, "/var/run/postgresql", sock);
     Replace(y, "username: postgres", "username: " + ServerUser());
     Replace(y, "/usr/libexec/tombstone/restore-hooks/patroni-bootstrap.sh",
-            Hook("patroni-bootstrap.sh"));
+            backup.hooks + "/patroni-bootstrap.sh");
     Replace(y, "/etc/pgbackrest/pgbackrest.conf", backup.conf);
     Replace(y, "/etc/tombstone/map.toml", map);
     Replace(y, "/var/lib/tombstone/store", backup.store.store);
@@ -234,7 +251,8 @@ struct Node {
     client_poll = std::make_unique<Background>(ExecAsServerUser("sh -c " + Q(PollScript())),
                                                run + "/client.log");
     patroni = std::make_unique<Background>(
-        ExecAsServerUser("env " + Env(backup.dir) + "patroni " + Q(run + "/patroni.yml")),
+        ExecAsServerUser("env TOMBSTONE_BIN=" + Q(backup.bin) + " TMPDIR=" + Q(backup.dir.path()) +
+                         " patroni " + Q(run + "/patroni.yml")),
         run + "/patroni.log");
   }
 
@@ -286,7 +304,7 @@ TEST_CASE(
 
   SECTION("replay clean: Patroni starts the replayed directory; the first client sees no subject") {
     Node node(backup, "clean");
-    node.Start(backup, node.Config(backup, TestData("map.toml"), ""));
+    node.Start(backup, node.Config(backup, backup.map, ""));
     if (!WaitFor([&] { return std::filesystem::exists(node.first); }, 90)) FAIL(node.Log());
     INFO(node.Log());
     // what the very first successful connection saw: Patroni's server (its cluster_name is the
@@ -333,7 +351,7 @@ TEST_CASE(
     const std::string command =
         node.run + "/restore-and-fence.sh";  // Patroni appends --datadir= last
     WriteFile(command, "#!/usr/bin/env bash\nsource " +
-                           Q(SourceDir() + "/restore-hooks/lib/common.sh") +
+                           Q(backup.hooks + "/lib/common.sh") +
                            "\nd=${!#}; d=${d#--datadir=}\npgbackrest --config=" + Q(backup.conf) +
                            " --stanza=main --pg1-path=\"$d\" restore --archive-mode=off\n" +
                            "fence_write \"$d\" 'test: restored, not replayed'\n");
@@ -341,8 +359,8 @@ TEST_CASE(
         command, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
                      std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
                      std::filesystem::perms::others_exec);
-    std::string config = node.Config(backup, TestData("map.toml"), "");
-    Replace(config, Hook("patroni-bootstrap.sh"), command);
+    std::string config = node.Config(backup, backup.map, "");
+    Replace(config, backup.hooks + "/patroni-bootstrap.sh", command);
     node.Start(backup, config);
     if (!node.patroni->WaitExit(90)) FAIL(node.Log());
     INFO(node.Log());
