@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "src/exports/dump_schema.h"
 #include "src/exports/pgdump_parse.h"
 #include "src/match/redact.h"
 
@@ -152,7 +153,7 @@ class DumpProcessor {
                          "): " + cause);
   }
 
-  // Outside COPY blocks: remember column types and partitions, spot COPY and INSERT.
+  // Outside COPY blocks: the DDL to schema_, spot COPY and INSERT.
   Status OnStatementLine(std::string_view line) {
     std::string a, b, c, d;
     if (cascade_ != nullptr) cascade_->OnStatement(line);
@@ -162,17 +163,7 @@ class DumpProcessor {
       complete_ = true;
     else if (!text.empty() && !StartsWith(text, "--") && !StartsWith(text, "\\unrestrict "))
       complete_ = false;
-    if (!create_table_.empty()) {
-      if (StartsWith(line, ")")) {
-        last_created_ = create_table_;  // INHERITS (...) follows on the next line
-        create_table_.clear();
-        return Write(line);
-      }
-      if (ParseColumnLine(line, &a, &b)) {
-        types_[create_table_][a] = b;
-        return Write(line);
-      }
-    }
+    if (schema_.OnStatement(line)) return Write(line);
     if (StartsWith(line, "-- ")) {
       // pg_dump's table of contents: "-- Data for Name: t; Type: TABLE DATA; ..." precedes
       // a table's rows, "-- Name: ..." any other object.
@@ -180,14 +171,6 @@ class DumpProcessor {
         table_data_ = line.find("; Type: TABLE DATA;") != std::string_view::npos;
       else if (StartsWith(line, "-- Name: "))
         table_data_ = false;
-    } else if (ParseCreateTable(line, &a, &b)) {
-      if (WithoutNewline(line).ends_with("(")) create_table_ = a + "." + b;
-    } else if (ParseAttachPartition(line, &a, &b, &c, &d)) {
-      parent_[c + "." + d] = a + "." + b;
-    } else if (std::vector<std::string> parents; ParseInherits(text, &parents)) {
-      // The old way of partitioning: a mapped parent covers its children, as in replay (their
-      // rows are the parent's rows to the server). Foreign keys are not inherited.
-      if (!last_created_.empty()) inherits_[last_created_] = std::move(parents);
     } else if (StartsWith(line, "COPY ")) {
       CopyHeader header;
       const bool parsed = ParseCopyHeader(line, &header);
@@ -202,7 +185,7 @@ class DumpProcessor {
           if (Status s = Bind(*t, header); !s.ok()) return s;
         }
         if (cascade_ != nullptr) {
-          cascade_->Begin(Ancestors(copy_table_), header.columns);
+          cascade_->Begin(schema_.PartitionAncestors(copy_table_), header.columns);
           cascade_block_ = cascade_->Involved();
         }
       }
@@ -216,35 +199,13 @@ class DumpProcessor {
     return Write(line);
   }
 
-  // The dump tables `name` is part of: its partition parents and the tables it inherits from
-  // (breadth first, so the nearest comes first).
-  std::vector<std::string> Lineage(const std::string& name) const {
-    std::vector<std::string> names{name};
-    for (std::size_t i = 0; i < names.size() && names.size() < 64; ++i) {
-      if (const auto up = parent_.find(names[i]); up != parent_.end())
-        names.push_back(up->second);
-      if (const auto up = inherits_.find(names[i]); up != inherits_.end())
-        names.insert(names.end(), up->second.begin(), up->second.end());
-    }
-    return names;
-  }
-
-  // The map's table for a dump table, through partition parents and inheritance.
+  // The map's table for a dump table, through partition parents and inheritance (the old way
+  // of partitioning: a mapped parent covers its children, as in replay).
   const TableMap* FindTable(const std::string& name) const {
-    for (const std::string& n : Lineage(name))
+    for (const std::string& n : schema_.Lineage(name))
       for (const TableMap& t : map_.tables)
         if (t.schema + "." + t.name == n) return &t;
     return nullptr;
-  }
-
-  std::optional<std::string> TypeOf(const std::string& table, const std::string& column) const {
-    for (const std::string& name : Lineage(table)) {
-      const auto t = types_.find(name);
-      if (t == types_.end()) continue;
-      const auto c = t->second.find(column);
-      if (c != t->second.end()) return c->second;
-    }
-    return std::nullopt;
   }
 
   Status Bind(const TableMap& t, const CopyHeader& header) {
@@ -275,7 +236,7 @@ class DumpProcessor {
       if (!field) return Fail(t, "its COPY block has no column '" + column + "'", m.line);
       BoundSource source{*field, json_key, tombstones_.ForKind(m.kind)};
       if (!json_key) {
-        const auto type = TypeOf(dump_table, column);
+        const auto type = schema_.TypeOf(dump_table, column);
         source.shape = !type                ? BoundSource::Shape::kUnknown
                        : type->ends_with("]") ? BoundSource::Shape::kArray
                                               : BoundSource::Shape::kScalar;
@@ -287,7 +248,7 @@ class DumpProcessor {
       if (!a.guard)
         return Fail(t, "its COPY block has no guard column '" + t.created_at + "'", t.line);
       // As replay: a guard is a date or a timestamp; one of another type is refused.
-      const auto type = TypeOf(dump_table, t.created_at);
+      const auto type = schema_.TypeOf(dump_table, t.created_at);
       if (type && !IsGuardType(*type))
         return Fail(t, "guard column '" + t.created_at + "' is '" + *type +
                            "', not a date or timestamp", t.line);
@@ -323,7 +284,7 @@ class DumpProcessor {
           b.pseudonym_normalizer =
               km ? km->normalizer() : tombstones::DefaultNormalizerFor(m.kind);
         }
-      const auto type = TypeOf(dump_table, s.column);
+      const auto type = schema_.TypeOf(dump_table, s.column);
       if (s.strategy == Strategy::kNull) {
         b.target = "\\N";
       } else if (s.strategy == Strategy::kLiteral) {
@@ -488,15 +449,6 @@ class DumpProcessor {
     return Write(Anonymized(a, line.back() == '\n'));
   }
 
-  // The table and its partition ancestors.
-  std::vector<std::string> Ancestors(std::string name) const {
-    std::vector<std::string> names{name};
-    for (auto up = parent_.find(name); up != parent_.end() && names.size() < 16;
-         up = parent_.find(up->second))
-      names.push_back(up->second);
-    return names;
-  }
-
   // What the dump's foreign keys do to a row (split into fields_) whose parent row is removed.
   // `kept`: the map's outcome for a matching row it keeps (null for a row the map does not
   // decide): such a row may not be removed or changed by a key, as replay refuses it.
@@ -608,12 +560,8 @@ class DumpProcessor {
   bool last_complete_ = true;   // the last line read ends with its newline
   bool table_data_ = false;  // after a "-- Data for Name: ...; Type: TABLE DATA" comment
   std::optional<ActiveTable> active_;
-  std::string create_table_;
-  std::string last_created_;  // the table of the last CREATE TABLE, for its INHERITS line
-  std::map<std::string, std::vector<std::string>> inherits_;  // child -> the tables it inherits
-  std::string changed_;       // an anonymized row, for the foreign keys to look at
-  std::map<std::string, std::map<std::string, std::string>> types_;  // table -> column -> type
-  std::map<std::string, std::string> parent_;                        // partition -> parent
+  DumpSchema schema_;     // column types, partitions, inheritance
+  std::string changed_;  // an anonymized row, for the foreign keys to look at
   std::vector<std::string_view> fields_;
   match::RowMatch hits_;
   std::string value_, row_, normalized_;
