@@ -140,6 +140,7 @@ Result<std::string> ReadListing(Context& ctx, std::string* where) {
       return Status::Usage("unable to read listing '" + *where + "': it is larger than " +
                            std::to_string(kMaxListingBytes >> 20) + " MiB");
   }
+  if (!source->status().ok()) return source->status();
   return text;
 }
 

@@ -4,18 +4,18 @@
 
 #include <ostream>
 
+#include "src/commands/replay_job.h"
 #include "src/replay/changes.h"
 #include "src/replay/fence.h"
-#include "src/replay/job.h"
 #include "src/replay/order.h"
 
 namespace tombstone {
 namespace {
 
-using replay::Job;
+using Job = JobRun;
 
 void Declare(cxxopts::Options& options) {
-  replay::DeclareJobOptions(options);
+  DeclareJobOptions(options);
   options.add_options()(
       "dry-run",
       "rehearse: run every change, the server's actions and the verification in a transaction "
@@ -96,15 +96,16 @@ Status Fence(Context& ctx, Job& job) {
 Status Rehearse(Context& ctx, Job& job, const replay::ApplyOrder& order) {
   job.record.dry_run = true;
   job.reached_database = true;
+  replay::Progress progress(ctx.io.err, ctx.io.err_is_terminal);
   Status s = job.session->Begin(/*repeatable_read=*/true);
-  if (s.ok()) s = replay::ApplyAndVerify(ctx, job, order);
+  if (s.ok()) s = replay::ApplyAndVerify(job, order, progress);
   job.session->Rollback();
   s = replay::NameLockHolders(job, s, replay::RelationsTouched(job, order));
   if (s.ok()) job.record.verification = "clean (rehearsed, rolled back)";
   PrintServerChanges(ctx.io.out, job);
   ctx.io.out << "dry run: the changes, the server's actions and the verification were rehearsed "
                 "and rolled back; nothing was changed\n";
-  return replay::Finish(ctx, job, s, /*file_only=*/true, /*store_best_effort=*/false);
+  return Finish(ctx, job, s, /*file_only=*/true, /*store_best_effort=*/false);
 }
 
 Status RunOne(Context& ctx, const JobInput& input) {
@@ -114,7 +115,7 @@ Status RunOne(Context& ctx, const JobInput& input) {
   if (job.record.verify_method != "read" && job.record.verify_method != "full")
     return Status::Usage("unable to parse option '--verify': expected read or full, got '" +
                          job.record.verify_method + "'");
-  if (Status s = replay::Prepare(ctx, "replay", input, job); !s.ok())
+  if (Status s = Prepare(ctx, "replay", input, job); !s.ok())
     return s;  // map, store, connect, check the map against the schema
   auto order = replay::OrderTables(*job.session, job.plan);  // plan the foreign keys
   if (!order.ok()) return order.status();
@@ -123,23 +124,24 @@ Status RunOne(Context& ctx, const JobInput& input) {
   job.record.server_actions = std::move(actions.value());
   PrintPlan(ctx.io.out, job, order.value());
   if (ctx.Has("dry-run")) return Rehearse(ctx, job, order.value());
-  if (Status s = replay::HoldStoreForReceipt(ctx, job); !s.ok()) return s;  // the store's lock
-  Status s = Fence(ctx, job);                                               // fence
+  if (Status s = HoldStoreForReceipt(ctx, job); !s.ok()) return s;  // the store's lock
+  replay::Progress progress(ctx.io.err, ctx.io.err_is_terminal);
+  Status s = Fence(ctx, job);                                           // fence
   if (s.ok()) s = job.session->Begin(/*repeatable_read=*/true);
-  if (s.ok()) s = replay::ApplyAndVerify(ctx, job, order.value());  // scan, apply, verify
-  if (s.ok()) s = job.session->Commit();                             // commit
+  if (s.ok()) s = replay::ApplyAndVerify(job, order.value(), progress);  // scan, apply, verify
+  if (s.ok()) s = job.session->Commit();                                 // commit
   if (!s.ok()) {
     job.session->Rollback();
     s = replay::NameLockHolders(job, s, replay::RelationsTouched(job, order.value()));
     if (job.record.fence.raised)
       ctx.io.err << "nothing was committed and the database stays fenced: run replay again once "
                     "the cause is fixed (docs/replay.md, \"Lifting the fence by hand\")\n";
-    return replay::Finish(ctx, job, s, false, /*store_best_effort=*/true);
+    return Finish(ctx, job, s, false, /*store_best_effort=*/true);
   }
   job.record.committed = true;
   job.Lap("commit");
   PrintServerChanges(ctx.io.out, job);
-  s = replay::Finish(ctx, job, s, false, false);  // receipt
+  s = Finish(ctx, job, s, false, false);  // receipt
   if (!s.ok()) return s;
   if (Status lifted = replay::LiftFence(*job.session, job.record.fence); !lifted.ok())
     return lifted;  // unfence
@@ -155,7 +157,7 @@ Status RunOne(Context& ctx, const JobInput& input) {
 
 // A target's databases one after the other, each its own fence, transaction and receipt.
 Status Run(Context& ctx) {
-  return replay::ForEachInput(ctx, "replay",
+  return ForEachInput(ctx, "replay",
                               [&](const JobInput& input) { return RunOne(ctx, input); });
 }
 

@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using exports::ExportJob;
 using exports::FileReport;
-using exports::OutputFile;
+using io::OutputFile;
 
 void Declare(cxxopts::Options& options) {
   DeclareExportOptions(options);

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "src/cli/store_access.h"
-#include "src/compliance/store_archive.h"
+#include "src/store/store_archive.h"
 #include "src/io/scratch_dir.h"
 
 namespace tombstone {
@@ -46,7 +46,7 @@ Status Run(Context& ctx) {
   Status s = opened->store->Checkpoint(checkpoint);
   opened->store.reset();
   if (!s.ok()) return s;
-  auto summary = compliance::WriteStoreArchive(checkpoint, file, ctx.Has("force"));
+  auto summary = store::WriteStoreArchive(checkpoint, file, ctx.Has("force"));
   if (!summary.ok()) return summary.status();
   ctx.io.out << "exported store to '" << file << "': " << summary->files << " files, "
              << summary->bytes << " bytes (" << summary->written << " compressed), blake2b-256 "

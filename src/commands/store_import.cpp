@@ -4,7 +4,8 @@
 #include <filesystem>
 
 #include "src/cli/store_access.h"
-#include "src/compliance/store_archive.h"
+#include "src/store/store_archive.h"
+#include "src/io/atomic_file.h"
 #include "src/io/scratch_dir.h"
 
 namespace tombstone {
@@ -39,7 +40,7 @@ Result<std::unique_ptr<io::ScratchDir>> Extract(const std::string& file, const s
   auto scratch = io::ScratchDir::Create(target.string() + ".import-",
                                         "import store into '" + dir + "'");
   if (!scratch.ok()) return scratch.status();
-  if (Status s = compliance::ExtractStoreArchive(file, scratch.value()->path()); !s.ok()) return s;
+  if (Status s = store::ExtractStoreArchive(file, scratch.value()->path()); !s.ok()) return s;
   return std::move(scratch.value());
 }
 
@@ -54,25 +55,12 @@ Status CheckExtracted(const Context& ctx, const std::string& extracted) {
 // Moves the new store into place; an old one is kept aside until then, and put back on failure.
 Status Place(const Context& ctx, const std::string& extracted, const std::string& dir) {
   std::error_code ec;
-  std::string aside;
-  if (fs::exists(dir, ec)) {
-    if (fs::exists(fs::path(dir) / "CURRENT", ec)) {
-      // Nobody may be writing to the store being replaced.
-      auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kIfGiven);
-      if (!writer.ok()) return writer.status();
-    }
-    aside = dir + ".replaced-" + std::to_string(tombstones::Now());
-    fs::rename(dir, aside, ec);
-    if (ec) return Status::Failed("unable to move '" + dir + "' aside: " + ec.message());
+  if (fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    // Nobody may be writing to the store being replaced.
+    auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kIfGiven);
+    if (!writer.ok()) return writer.status();
   }
-  fs::rename(extracted, dir, ec);
-  if (ec) {
-    std::error_code ignored;
-    if (!aside.empty()) fs::rename(aside, dir, ignored);
-    return Status::Failed("unable to place the imported store at '" + dir + "': " + ec.message());
-  }
-  if (!aside.empty()) fs::remove_all(aside, ec);
-  return Status::Ok();
+  return io::ReplaceDirectory(extracted, dir, dir + ".replaced-" + std::to_string(tombstones::Now()));
 }
 
 Status Run(Context& ctx) {
@@ -80,7 +68,7 @@ Status Run(Context& ctx) {
   auto dir = StoreDir(ctx);
   if (!dir.ok()) return dir.status();
   if (Status s = CheckTarget(ctx, dir.value()); !s.ok()) return s;
-  auto summary = compliance::VerifyStoreArchive(file);
+  auto summary = store::VerifyStoreArchive(file);
   if (!summary.ok()) return summary.status();
   auto extracted = Extract(file, dir.value());
   if (!extracted.ok()) return extracted.status();

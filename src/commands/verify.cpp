@@ -4,14 +4,14 @@
 
 #include <ostream>
 
-#include "src/replay/job.h"
+#include "src/commands/replay_job.h"
 
 namespace tombstone {
 namespace {
 
-using replay::Job;
+using Job = JobRun;
 
-void Declare(cxxopts::Options& options) { replay::DeclareJobOptions(options); }
+void Declare(cxxopts::Options& options) { DeclareJobOptions(options); }
 
 // Counts and request ids of the tombstones still present, never an identifier.
 Status Outcome(Context& ctx, Job& job) {
@@ -40,20 +40,21 @@ Status Outcome(Context& ctx, Job& job) {
 Status RunOne(Context& ctx, const JobInput& input) {
   Job job;
   job.record.verify_method = "scan";
-  if (Status s = replay::Prepare(ctx, "verify", input, job); !s.ok()) return s;  // map, store, connect
+  if (Status s = Prepare(ctx, "verify", input, job); !s.ok()) return s;  // map, store, connect
   job.reached_database = true;
+  replay::Progress progress(ctx.io.err, ctx.io.err_is_terminal);
   Status s = job.session->Begin(/*repeatable_read=*/true, /*read_only=*/true);  // one snapshot
-  if (s.ok()) s = replay::ScanAll(ctx, job, /*views=*/true);  // scan and match
-  job.session->Rollback();                                  // changes nothing
+  if (s.ok()) s = replay::ScanAll(job, /*views=*/true, progress);              // scan and match
+  job.session->Rollback();                                                     // changes nothing
   std::vector<std::uint32_t> relations;
   for (const replay::TablePlan& plan : job.plan.tables) relations.push_back(plan.relation.oid);
   s = replay::NameLockHolders(job, s, relations);
   if (s.ok()) s = Outcome(ctx, job);
-  return replay::Finish(ctx, job, s, /*file_only=*/false, /*store_best_effort=*/true);
+  return Finish(ctx, job, s, /*file_only=*/false, /*store_best_effort=*/true);
 }
 
 Status Run(Context& ctx) {
-  return replay::ForEachInput(ctx, "verify",
+  return ForEachInput(ctx, "verify",
                               [&](const JobInput& input) { return RunOne(ctx, input); });
 }
 

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "src/cli/output.h"
+#include "src/io/table_text.h"
 #include "src/io/json_text.h"
 
 namespace tombstone::compliance {
@@ -42,34 +42,34 @@ class TableReport final : public PendingReport {
                 t.hold_reason.value_or(""), ReappliedText(v)});
   }
   void Finish(const PendingSummary& summary, const ReportFacts& facts) override {
-    if (!table_.empty()) table_.Print(out_, tombstone::Format::kTable);
+    if (!table_.empty()) table_.Print(out_, io::Format::kTable);
     out_ << SummaryLine(summary) << '\n';
     if (const std::string note = ReceiptsNote(facts.receipts); !note.empty()) out_ << note << '\n';
     const CatalogCoverage& c = facts.coverage;
     out_ << "\nbackup catalog: " << CatalogLine(c) << '\n';
     if (c.sources.empty()) return;
-    tombstone::Table sources({"source", "backups", "unexpired", "last_import", "state"});
+    io::Table sources({"source", "backups", "unexpired", "last_import", "state"});
     for (const SourceCoverage& s : c.sources)
       sources.Add({SourceName(s), std::to_string(s.backups), std::to_string(s.unexpired),
                    s.last_import ? FormatTime(*s.last_import) : "unknown",
                    std::string(StateName(s.state))});
-    sources.Print(out_, tombstone::Format::kTable);
+    sources.Print(out_, io::Format::kTable);
   }
 
  private:
   std::ostream& out_;
-  tombstone::Table table_;
+  io::Table table_;
 };
 
 class CsvReport final : public PendingReport {
  public:
   explicit CsvReport(std::ostream& out) : out_(out) {
-    WriteCsvRow(out_, {"request", "erased_at", "backups", "newest_backup", "ages_out", "hold",
+    io::WriteCsvRow(out_, {"request", "erased_at", "backups", "newest_backup", "ages_out", "hold",
                        "reapplied_seq", "reapplied_at", "kinds_not_covered", "not_covered_seq"});
   }
   void Row(const tombstones::Tombstone& t, const PendingVerdict& v,
            std::span<const tombstones::BackupRecord> holding) override {
-    WriteCsvRow(
+    io::WriteCsvRow(
         out_,
         {t.request_id, FormatTime(t.erased_at), std::to_string(holding.size()),
          holding.empty() ? "" : holding.back().id, AgesOutText(v), t.hold_reason.value_or(""),

@@ -6,13 +6,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
+
 
 #define TOML_ENABLE_FORMATTERS 0
 #include <toml++/toml.h>
 
+#include "src/io/whole_file.h"
 #include "src/pg/dsn.h"
 
 namespace tombstone::config {
@@ -250,19 +250,15 @@ Result<Config> Parse(const std::string& text, const std::string& path) {
 }
 
 Result<Config> Load(const std::string& path, bool must_exist) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    const int error = errno;
+  std::string bytes;
+  int error = 0;
+  if (!io::ReadWholeFile(path, &bytes, &error)) {
     if (error == ENOENT && !must_exist) return Config();
     return Status::Usage("unable to read configuration '" + path + "': " + std::strerror(error),
                          "--config FILE or TOMBSTONE_CONFIG names it; without either, " +
                              std::string(kDefaultPath) + " is read when it exists");
   }
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  if (file.bad())
-    return Status::Usage("unable to read configuration '" + path + "': read error");
-  return Parse(bytes.str(), path);
+  return Parse(bytes, path);
 }
 
 }  // namespace tombstone::config

@@ -150,8 +150,8 @@ Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const C
 
 }  // namespace
 
-Status ProcessCsv(LineReader& lines, const CsvSpec& spec, match::TombstoneMatcher& tombstones,
-                  OutputFile* out, FileReport* report) {
+Status ProcessCsv(io::LineReader& lines, const CsvSpec& spec, match::TombstoneMatcher& tombstones,
+                  io::OutputFile* out, FileReport* report) {
   const std::string& path = report->path;
   RecordParser parser(spec.delimiter);
   std::string record;  // the raw bytes of a record spanning several lines
@@ -181,10 +181,10 @@ Status ProcessCsv(LineReader& lines, const CsvSpec& spec, match::TombstoneMatche
                              std::to_string(first_line) + " is never closed");
       ++line_no;
       record.append(line);
-      if (record.size() > kMaxLineBytes)
+      if (record.size() > io::kMaxLineBytes)
         return Status::Usage("unable to read '" + path + "': the record starting on line " +
                                  std::to_string(first_line) + " is longer than " +
-                                 std::to_string(kMaxLineBytes >> 20) + " MiB",
+                                 std::to_string(io::kMaxLineBytes >> 20) + " MiB",
                              "a quoted field is probably never closed");
     }
     const std::string_view raw = multi ? std::string_view(record) : line;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 #include "src/exports/export_report.h"
 #include "src/match/kind_matcher.h"
 
@@ -28,7 +28,7 @@ struct CsvSpec {
 // Reads `lines` to the end. `out`, when not null, receives every record that stays (scrub).
 // kUsage naming the file and line for malformed quoting, a missing header, or mapped columns
 // absent from the header.
-Status ProcessCsv(LineReader& lines, const CsvSpec& spec, match::TombstoneMatcher& tombstones,
-                  OutputFile* out, FileReport* report);
+Status ProcessCsv(io::LineReader& lines, const CsvSpec& spec, match::TombstoneMatcher& tombstones,
+                  io::OutputFile* out, FileReport* report);
 
 }  // namespace tombstone::exports

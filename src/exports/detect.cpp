@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 
 namespace tombstone::exports {
 namespace {
@@ -13,12 +13,12 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string_view StripZst(std::string_view path) {
-  return EndsWith(path, ".zst") ? path.substr(0, path.size() - 4) : path;
+  return io::EndsWith(path, ".zst") ? path.substr(0, path.size() - 4) : path;
 }
 
 // The first 64 KiB of the (decompressed) file, or less when it is shorter.
 Result<std::string> Head(const std::string& path, bool* compressed) {
-  auto in = InputFile::Open(path);
+  auto in = io::InputFile::Open(path);
   if (!in.ok()) return in.status();
   *compressed = in.value()->compressed();
   return ReadHead(*in.value());
@@ -26,7 +26,7 @@ Result<std::string> Head(const std::string& path, bool* compressed) {
 
 }  // namespace
 
-Result<std::string> ReadHead(InputFile& in) {
+Result<std::string> ReadHead(io::InputFile& in) {
   std::string head(64 * 1024, '\0');
   std::size_t filled = 0;
   while (filled < head.size()) {
@@ -136,9 +136,9 @@ Result<Detected> DetectHead(std::string_view h, const std::string& path, FileTyp
                          "scan and scrub read CSV/TSV exports (UTF-8) and pg_dump files (plain, "
                          "custom, directory or tar format), optionally zstd-compressed");
   const std::string_view name = StripZst(path);
-  if (EndsWith(name, ".sql")) d.type = FileType::kPgDump;
-  else if (EndsWith(name, ".csv")) d.type = FileType::kCsv;
-  else if (EndsWith(name, ".tsv") || EndsWith(name, ".tab")) d.type = FileType::kTsv;
+  if (io::EndsWith(name, ".sql")) d.type = FileType::kPgDump;
+  else if (io::EndsWith(name, ".csv")) d.type = FileType::kCsv;
+  else if (io::EndsWith(name, ".tsv") || io::EndsWith(name, ".tab")) d.type = FileType::kTsv;
   if (d.type != FileType::kDetect) return d;
   const std::string_view line = h.substr(0, h.find('\n'));
   if (line.starts_with("--") || line.starts_with("\\restrict") || line.starts_with("SET "))

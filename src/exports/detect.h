@@ -9,9 +9,14 @@
 
 #include "tombstones/tombstones.h"
 
+namespace tombstone::io {
+class InputFile;
+}  // namespace tombstone::io
+
 namespace tombstone::exports {
 
 using tombstones::Result;
+using tombstones::Status;
 
 enum class FileType { kDetect, kCsv, kTsv, kPgDump, kPgArchive };
 
@@ -29,9 +34,8 @@ Result<Detected> DetectType(const std::string& path, FileType given);
 // first bytes, decompressed (ReadHead), `compressed` whether it was zstd.
 Result<Detected> DetectHead(std::string_view head, const std::string& name, FileType given,
                             bool compressed);
-class InputFile;
 // The first 64 KiB of `in` (decompressed), or less when it is shorter: what detection reads.
-Result<std::string> ReadHead(InputFile& in);
+Result<std::string> ReadHead(io::InputFile& in);
 std::string_view TypeName(FileType t);
 
 // The pg_restore this program runs: $PG_BINDIR/pg_restore, else PostgreSQL 15's

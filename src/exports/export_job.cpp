@@ -7,22 +7,21 @@
 #include <ostream>
 
 #include "src/exports/pgdump_export.h"
+#include "src/io/progress_line.h"
 #include "src/io/scratch_dir.h"
 
 namespace tombstone::exports {
 namespace {
 
-// Prints "\r<file>: NN% of M MB" at most twice a second.
-std::function<void(std::uint64_t)> Progress(const std::string& path, std::ostream& out) {
+// "<file>: NN% of M MB" on a terminal, from the bytes read of the file itself.
+std::function<void(std::uint64_t)> Progress(const std::string& path,
+                                            std::shared_ptr<io::ProgressLine> line) {
   std::error_code ec;
   const std::uint64_t size = std::filesystem::file_size(path, ec);
-  auto last = std::chrono::steady_clock::now();
-  return [=, &out](std::uint64_t raw) mutable {
-    const auto now = std::chrono::steady_clock::now();
-    if (ec || size == 0 || now - last < std::chrono::milliseconds(500)) return;
-    last = now;
-    out << "\r" << path << ": " << raw * 100 / size << "% of " << (size + 999999) / 1000000 << " MB"
-        << std::flush;
+  return [=](std::uint64_t raw) {
+    if (ec || size == 0 || !line->Due()) return;
+    line->Show(path + ": " + std::to_string(raw * 100 / size) + "% of " +
+               std::to_string((size + 999999) / 1000000) + " MB");
   };
 }
 
@@ -80,7 +79,7 @@ CsvSpec ExportJob::SpecFor(FileType type) const {
   return spec;
 }
 
-Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* report) {
+Status ExportJob::Process(const std::string& path, io::OutputFile* out, FileReport* report) {
   report->path = path;
   report->max_matches = options_.all_matches ? 0 : 1000;
   if (path == "-") return ProcessStandardInput(out, report);
@@ -95,10 +94,10 @@ Status ExportJob::Process(const std::string& path, OutputFile* out, FileReport* 
 // A pipe is read once: its head, read to detect the format, is put back in front of the rest. A
 // CSV/TSV file is then streamed; a dump, read several times (its foreign keys come after its
 // data), is spooled first, zstd-compressed, to a private directory removed at the end.
-Status ExportJob::ProcessStandardInput(OutputFile* out, FileReport* report) {
+Status ExportJob::ProcessStandardInput(io::OutputFile* out, FileReport* report) {
   if (standard_input_ == nullptr)
     return Status::Usage("unable to read '-': no standard input is given to this command");
-  auto in = InputFile::OpenStream(*standard_input_, "-");
+  auto in = io::InputFile::OpenStream(*standard_input_, "-");
   if (!in.ok()) return in.status();
   auto head = ReadHead(*in.value());
   if (!head.ok()) return head.status();
@@ -125,8 +124,8 @@ Status ExportJob::ProcessStandardInput(OutputFile* out, FileReport* report) {
   return s;
 }
 
-Status ExportJob::Spool(InputFile& in, const std::string& path) {
-  auto out = OutputFile::Create(path);
+Status ExportJob::Spool(io::InputFile& in, const std::string& path) {
+  auto out = io::OutputFile::Create(path);
   if (!out.ok()) return out.status();
   std::string buf(std::size_t{1} << 17, '\0');
   for (;;) {
@@ -152,14 +151,17 @@ Status ExportJob::CheckReadable(const Detected& d, FileReport* report) const {
 }
 
 // `source`: where to read the file again (a dump's foreign keys); report->path names it.
-Status ExportJob::ProcessOpened(const std::string& source, const Detected& d, InputFile& in,
-                                OutputFile* out, FileReport* report) {
+Status ExportJob::ProcessOpened(const std::string& source, const Detected& d, io::InputFile& in,
+                                io::OutputFile* out, FileReport* report) {
   const std::string& path = report->path;
   report->compressed = d.compressed;
-  LineReader lines(in);
+  io::LineReader lines(in);
   // An archive's size says nothing of the SQL pg_restore makes of it: no percentage.
-  if (progress_ != nullptr && d.type != FileType::kPgArchive)
-    lines.OnChunk(Progress(source, *progress_));
+  std::shared_ptr<io::ProgressLine> progress;
+  if (progress_ != nullptr && d.type != FileType::kPgArchive) {
+    progress = std::make_shared<io::ProgressLine>(*progress_, true);
+    lines.OnChunk(Progress(source, progress));
+  }
   if (d.type == FileType::kPgArchive && out != nullptr)
     report->warnings.push_back("'" + path + "' is a pg_dump " + d.archive +
                                "-format archive: the scrubbed copy is a plain SQL dump; restore "
@@ -185,7 +187,7 @@ Status ExportJob::ProcessOpened(const std::string& source, const Detected& d, In
   } else {
     s = ProcessCsv(lines, SpecFor(d.type), *tombstones_, out, report);
   }
-  if (progress_ != nullptr) *progress_ << "\r\033[K" << std::flush;
+  if (progress != nullptr) progress->Clear();
   return s;
 }
 
@@ -203,7 +205,7 @@ Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
                            std::to_string(kMaxPasses - 2) + " levels deep");
     auto in = Open(path, d);
     if (!in.ok()) return in.status();
-    LineReader lines(*in.value());
+    io::LineReader lines(*in.value());
     FileReport scratch;
     scratch.path = report->path;
     scratch.max_matches = 1;
@@ -214,19 +216,19 @@ Status ExportJob::FollowForeignKeys(const std::string& path, const Detected& d,
   }
 }
 
-Result<std::unique_ptr<InputFile>> ExportJob::Open(const std::string& path, const Detected& d) {
-  if (d.type != FileType::kPgArchive) return InputFile::Open(path);
+Result<std::unique_ptr<io::InputFile>> ExportJob::Open(const std::string& path, const Detected& d) {
+  if (d.type != FileType::kPgArchive) return io::InputFile::Open(path);
   // pg_restore reads a plain archive file or directory itself; a .zst one through its stdin.
   std::vector<std::string> argv{PgRestoreProgram(), "-f", "-"};
-  std::unique_ptr<InputFile> feed;
+  std::unique_ptr<io::InputFile> feed;
   if (d.compressed) {
-    auto raw = InputFile::Open(path);
+    auto raw = io::InputFile::Open(path);
     if (!raw.ok()) return raw.status();
     feed = std::move(raw.value());
   } else {
     argv.push_back(path);
   }
-  return InputFile::OpenProcess(argv, path, std::move(feed));
+  return io::InputFile::OpenProcess(argv, path, std::move(feed));
 }
 
 }  // namespace tombstone::exports

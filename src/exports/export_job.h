@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 #include "src/exports/csv_export.h"
 #include "src/exports/detect.h"
 #include "src/exports/dump_cascade.h"
@@ -43,7 +43,7 @@ class ExportJob {
   // plain SQL dump (a note in report->warnings says so). kUsage when the file needs what was
   // not given (a CSV without column kinds, a dump without --map), when it is malformed,
   // truncated or of no known kind, or pg_restore fails; *report holds what was read up to then.
-  Status Process(const std::string& path, OutputFile* out, FileReport* report);
+  Status Process(const std::string& path, io::OutputFile* out, FileReport* report);
 
   // When set, Process() reports progress there: "\r<file>: NN% of M MB", at most twice a
   // second, cleared at the end (for a terminal).
@@ -58,12 +58,12 @@ class ExportJob {
   ExportJob(const ExportOptions& options, const tombstones::Key& key)
       : options_(options), key_(key) {}
   CsvSpec SpecFor(FileType type) const;
-  static Result<std::unique_ptr<InputFile>> Open(const std::string& path, const Detected& d);
-  static Status Spool(InputFile& in, const std::string& path);
-  Status ProcessStandardInput(OutputFile* out, FileReport* report);
+  static Result<std::unique_ptr<io::InputFile>> Open(const std::string& path, const Detected& d);
+  static Status Spool(io::InputFile& in, const std::string& path);
+  Status ProcessStandardInput(io::OutputFile* out, FileReport* report);
   Status CheckReadable(const Detected& d, FileReport* report) const;
-  Status ProcessOpened(const std::string& source, const Detected& d, InputFile& in,
-                       OutputFile* out, FileReport* report);
+  Status ProcessOpened(const std::string& source, const Detected& d, io::InputFile& in,
+                       io::OutputFile* out, FileReport* report);
   Status FollowForeignKeys(const std::string& path, const Detected& d, DumpCascade* cascade,
                            const FileReport* report);
 

@@ -114,10 +114,10 @@ void PrintJson(std::ostream& out, const std::vector<FileReport>& reports, bool s
 
 }  // namespace
 
-void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, Format format,
+void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, io::Format format,
                   bool scrubbed) {
-  if (format == Format::kJson) return PrintJson(out, reports, scrubbed);
-  Table summary({"file", "format", "rows", "matched", scrubbed ? "removed" : "to remove",
+  if (format == io::Format::kJson) return PrintJson(out, reports, scrubbed);
+  io::Table summary({"file", "format", "rows", "matched", scrubbed ? "removed" : "to remove",
                  scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard",
                  "already anonymized"});
   for (const FileReport& r : reports) {
@@ -128,7 +128,7 @@ void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, For
                  std::to_string(c.anonymized_before)});
   }
   summary.Print(out, format);
-  Table tables({"file", "table", "rows", "matched", scrubbed ? "removed" : "to remove",
+  io::Table tables({"file", "table", "rows", "matched", scrubbed ? "removed" : "to remove",
                 scrubbed ? "anonymized" : "to anonymize", "retained", "held", "kept-by-guard",
                 "already anonymized"});
   for (const FileReport& r : reports)
@@ -143,7 +143,7 @@ void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, For
     out << '\n';
     tables.Print(out, format);
   }
-  Table matches({"file", "line", "table or column", "request", "action"});
+  io::Table matches({"file", "line", "table or column", "request", "action"});
   for (const FileReport& r : reports)
     for (const MatchRecord& m : r.matches)
       matches.Add({r.path, std::to_string(m.line), m.where, m.request_id,

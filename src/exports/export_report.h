@@ -8,10 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "src/cli/output.h"
+#include "src/io/table_text.h"
 #include "src/match/row_decision.h"
 
 namespace tombstone::exports {
+
+using tombstones::Result;
+using tombstones::Status;
 
 // What happened (scrub) or would happen (scan) to a row that holds a tombstoned identifier.
 enum class Outcome {
@@ -71,7 +74,7 @@ struct FileReport {
 
 // Per file: a summary table, then the matches; or one JSON document (format json). `scrubbed`
 // says whether rows were really removed (scrub) or would be (scan).
-void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, Format format,
+void PrintReports(std::ostream& out, const std::vector<FileReport>& reports, io::Format format,
                   bool scrubbed);
 
 }  // namespace tombstone::exports

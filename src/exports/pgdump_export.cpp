@@ -100,8 +100,8 @@ struct ActiveTable {
 
 class DumpProcessor {
  public:
-  DumpProcessor(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
-                const tombstones::Key& key, OutputFile* out, FileReport* report,
+  DumpProcessor(io::LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
+                const tombstones::Key& key, io::OutputFile* out, FileReport* report,
                 DumpCascade* cascade)
       : lines_(lines),
         map_(map),
@@ -544,11 +544,11 @@ class DumpProcessor {
     return row_;
   }
 
-  LineReader& lines_;
+  io::LineReader& lines_;
   const DataMap& map_;
   match::TombstoneMatcher& tombstones_;
   const tombstones::Key& key_;
-  OutputFile* out_;
+  io::OutputFile* out_;
   FileReport* report_;
   DumpCascade* cascade_;
   bool cascade_block_ = false;  // the current COPY block's table has foreign keys to follow
@@ -589,8 +589,8 @@ std::optional<std::string> RedactMarker(std::string_view type) {
   return marker;
 }
 
-Status ProcessDump(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
-                   const tombstones::Key& key, OutputFile* out, FileReport* report,
+Status ProcessDump(io::LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
+                   const tombstones::Key& key, io::OutputFile* out, FileReport* report,
                    DumpCascade* cascade) {
   report->format = "pg_dump";
   return DumpProcessor(lines, map, tombstones, key, out, report, cascade).Run();

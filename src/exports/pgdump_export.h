@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 #include "src/exports/dump_cascade.h"
 #include "src/exports/export_report.h"
 #include "src/match/kind_matcher.h"
@@ -32,8 +32,8 @@ namespace tombstone::exports {
 // `cascade`, when given, follows the dump's foreign keys (src/exports/dump_cascade.h: call once
 // per pass, the same object each time); kUsage ("unable to scrub ...") when a key would make the
 // copy fail to restore or touch a row the map keeps ("unable to scan ..." for a scan).
-Status ProcessDump(LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
-                   const tombstones::Key& key, OutputFile* out, FileReport* report,
+Status ProcessDump(io::LineReader& lines, const DataMap& map, match::TombstoneMatcher& tombstones,
+                   const tombstones::Key& key, io::OutputFile* out, FileReport* report,
                    DumpCascade* cascade = nullptr);
 
 // The value "redact" writes into a column of SQL type `type` (as pg_dump prints it, e.g.

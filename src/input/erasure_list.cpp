@@ -82,9 +82,11 @@ Status ReadCsv(InputSource& source, Batch& batch) {
   CsvReader reader(source.stream(), ',',
                    {.field_bytes = kMaxInputField, .record_bytes = kMaxInputLine, .fields = 100});
   std::vector<std::string> fields;
-  if (!reader.Next(&fields))
+  if (!reader.Next(&fields)) {
+    if (!source.status().ok()) return source.status();
     return Status::Usage("unable to import " + source.name() +
                          (reader.error().empty() ? ": it is empty" : ": " + reader.error()));
+  }
   // Header: the four required columns and an optional hold, in any order.
   Row row;
   for (std::size_t i = 0; i < fields.size(); ++i) row.columns[fields[i]] = i;
@@ -110,6 +112,8 @@ Status ReadCsv(InputSource& source, Batch& batch) {
     row.hold = field("hold");
     if (Status s = batch.AddRow(row, reader.first_line()); !s.ok()) return s;
   }
+  // A record cut by a read error looks malformed: the read error is the cause to report.
+  if (!source.status().ok()) return source.status();
   if (!reader.error().empty())
     return Status::Usage("unable to import " + source.name() + ": " + reader.error());
   return Status::Ok();

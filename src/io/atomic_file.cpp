@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace tombstone::io {
 namespace {
@@ -40,6 +41,8 @@ int RenameNoReplace(const char* from, const char* to) {
   return 0;
 }
 
+}  // namespace
+
 Status SyncDirectory(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
@@ -50,8 +53,6 @@ Status SyncDirectory(const std::string& dir) {
   if (!ok) return Status::Failed("unable to sync directory '" + dir + "': " + std::strerror(e));
   return Status::Ok();
 }
-
-}  // namespace
 
 Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, Options options) {
   std::unique_ptr<AtomicFile> file(new AtomicFile());
@@ -123,6 +124,26 @@ Status WriteFileAtomically(const std::string& path, std::string_view content,
   if (!file.ok()) return file.status();
   if (Status s = file.value()->Write(content); !s.ok()) return s;
   return file.value()->Commit();
+}
+
+Status ReplaceDirectory(const std::string& fresh, const std::string& target,
+                        const std::string& aside) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(target, ec);
+  if (existed) {
+    std::filesystem::rename(target, aside, ec);
+    if (ec) return Status::Failed("unable to move '" + target + "' aside: " + ec.message());
+  }
+  std::filesystem::rename(fresh, target, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (existed) std::filesystem::rename(aside, target, ignored);
+    return Status::Failed("unable to place '" + fresh + "' at '" + target + "': " + ec.message());
+  }
+  // The renames survive a power cut only once their directory is synced.
+  if (Status s = SyncDirectory(DirectoryOf(target)); !s.ok()) return s;
+  if (existed) std::filesystem::remove_all(aside, ec);
+  return Status::Ok();
 }
 
 }  // namespace tombstone::io

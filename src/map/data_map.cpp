@@ -4,12 +4,13 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #define TOML_ENABLE_FORMATTERS 0
 #include <toml++/toml.h>
+
+#include "src/io/whole_file.h"
 
 namespace tombstone {
 namespace {
@@ -306,13 +307,11 @@ Result<DataMap> ParseDataMap(const std::string& text, const std::string& path) {
 }
 
 Result<DataMap> LoadDataMap(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status::Usage("unable to read data map '" + path + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::Usage("unable to read data map '" + path + "': read error");
-  return ParseDataMap(text.str(), path);
+  std::string text;
+  int error = 0;
+  if (!io::ReadWholeFile(path, &text, &error))
+    return Status::Usage("unable to read data map '" + path + "': " + std::strerror(error));
+  return ParseDataMap(text, path);
 }
 
 }  // namespace tombstone

@@ -11,16 +11,15 @@ namespace {
 
 // Tables whose entry expects the server to change them (a trigger copies rows there): scanned
 // again once replay's own changes are done, and changed again.
-Status SecondPass(Context& ctx, Job& job, const ApplyOrder& order) {
-  Progress progress(ctx.io.err, ctx.io.err_is_terminal);
+Status SecondPass(Job& job, const ApplyOrder& order, Progress& progress) {
   for (std::size_t i = 0; i < job.plan.tables.size(); ++i) {
     const TablePlan& plan = job.plan.tables[i];
     if (plan.map->expect_changes.empty() || plan.action() == Action::kRetain) continue;
-    auto again = ScanTable(*job.session, plan, *job.tombstones, *job.store.key, progress);
+    auto again = ScanTable(*job.session, plan, *job.tombstones, *job.key, progress);
     if (!again.ok()) return again.status();
     TableScan first = std::move(job.scans[i]);
     job.scans[i] = std::move(again.value());
-    Status s = ApplyPlan(*job.session, order, job.plan.tables, job.scans, i, *job.store.key);
+    Status s = ApplyPlan(*job.session, order, job.plan.tables, job.scans, i, *job.key);
     // The receipt counts both passes: the first pass's rows and what the second one changed.
     first.counts.deleted += job.scans[i].counts.deleted;
     first.counts.anonymized += job.scans[i].counts.anonymized;
@@ -34,9 +33,9 @@ Status SecondPass(Context& ctx, Job& job, const ApplyOrder& order) {
 
 // Materialized views are refreshed after the changes; those the map names with match sources
 // must then hold no tombstoned subject.
-Status RefreshAndCheckViews(Context& ctx, Job& job) {
+Status RefreshAndCheckViews(Job& job, Progress& progress) {
   if (Status s = RefreshViews(*job.session, job.plan.refreshes); !s.ok()) return s;
-  if (Status s = ScanViews(ctx, job); !s.ok()) return s;
+  if (Status s = ScanViews(job, progress); !s.ok()) return s;
   for (const TableScan& scan : job.scans)
     if (scan.plan->action() == Action::kRefresh && scan.counts.to_change > 0)
       return Status::Residue("unable to verify '" + scan.plan->Display() + "': " +
@@ -48,9 +47,8 @@ Status RefreshAndCheckViews(Context& ctx, Job& job) {
 }
 
 // A full scan of `plan` must find nothing left to change.
-Status Rescan(Context& ctx, Job& job, const TablePlan& plan) {
-  Progress progress(ctx.io.err, ctx.io.err_is_terminal);
-  auto again = ScanTable(*job.session, plan, *job.tombstones, *job.store.key, progress);
+Status Rescan(Job& job, const TablePlan& plan, Progress& progress) {
+  auto again = ScanTable(*job.session, plan, *job.tombstones, *job.key, progress);
   if (!again.ok()) return again.status();
   if (again->counts.to_change > 0)
     return Status::Residue("unable to verify '" + plan.Display() + "': " +
@@ -60,16 +58,16 @@ Status Rescan(Context& ctx, Job& job, const TablePlan& plan) {
   return Status::Ok();
 }
 
-Status Verify(Context& ctx, Job& job) {
+Status Verify(Job& job, Progress& progress) {
   if (Status s = VerifyByReading(*job.session, job.plan.tables, job.scans, *job.tombstones,
-                                 *job.store.key);
+                                 *job.key);
       !s.ok())
     return s;
   const bool full = job.record.verify_method == "full";
   for (const TablePlan& plan : job.plan.tables) {
     if (plan.action() == Action::kRefresh) continue;  // checked after the refresh
     if (full || !plan.map->expect_changes.empty())
-      if (Status s = Rescan(ctx, job, plan); !s.ok()) return s;
+      if (Status s = Rescan(job, plan, progress); !s.ok()) return s;
   }
   job.record.verification = "clean";
   return Status::Ok();
@@ -86,16 +84,16 @@ std::vector<std::uint32_t> RelationsTouched(const Job& job, const ApplyOrder& or
   return {oids.begin(), oids.end()};
 }
 
-Status ApplyAndVerify(Context& ctx, Job& job, const ApplyOrder& order) {
+Status ApplyAndVerify(Job& job, const ApplyOrder& order, Progress& progress) {
   auto before = pg::TransactionChanges(*job.session);  // this transaction's starting point
   if (!before.ok()) return before.status();
-  if (Status s = ScanAll(ctx, job, /*views=*/false); !s.ok()) return s;  // scan
-  if (Status s = ApplyChanges(*job.session, order, job.plan.tables, job.scans, *job.store.key);
+  if (Status s = ScanAll(job, /*views=*/false, progress); !s.ok()) return s;  // scan
+  if (Status s = ApplyChanges(*job.session, order, job.plan.tables, job.scans, *job.key);
       !s.ok())
     return s;  // apply
-  if (Status s = SecondPass(ctx, job, order); !s.ok()) return s;
+  if (Status s = SecondPass(job, order, progress); !s.ok()) return s;
   job.Lap("apply");
-  if (Status s = RefreshAndCheckViews(ctx, job); !s.ok()) return s;  // refresh
+  if (Status s = RefreshAndCheckViews(job, progress); !s.ok()) return s;  // refresh
   auto checked = job.session->Query("check deferred constraints", "SET CONSTRAINTS ALL IMMEDIATE",
                                     {}, pg::Shape::kAnyRows, tombstones::ExitCode::kFailed,
                                     pg::Detail::kConditionOnly);
@@ -106,7 +104,7 @@ Status ApplyAndVerify(Context& ctx, Job& job, const ApplyOrder& order) {
                                     job.record.server_actions);
   if (!changes.ok()) return changes.status();
   job.record.server_changes = std::move(changes.value());
-  Status verified = Verify(ctx, job);  // verify
+  Status verified = Verify(job, progress);  // verify
   job.Lap("verify");
   return verified;
 }

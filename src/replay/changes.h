@@ -22,7 +22,7 @@ namespace tombstone::replay {
 //   7. verify: read again every changed row (and with --verify full, scan everything again).
 // Sets job.record.server_changes and .verification. The first failure is returned (with the
 // holders of a lock that was not granted named).
-Status ApplyAndVerify(Context& ctx, Job& job, const ApplyOrder& order);
+Status ApplyAndVerify(Job& job, const ApplyOrder& order, Progress& progress);
 
 // The relations a replay reads or changes: its tables, the tables its foreign keys lead to, the
 // materialized views it refreshes (to name who holds a lock on them).

@@ -1,183 +1,13 @@
 #include "src/replay/job.h"
 
-#include <sodium.h>
-#include <unistd.h>
-
-#include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <ostream>
-#include <sstream>
-
-#include "src/io/atomic_file.h"
 #include "src/pg/errors.h"
 
 namespace tombstone::replay {
-namespace {
-
-Status WriteReceiptFile(const std::string& path, const std::string& body) {
-  // Replaced only when complete, synced, never through a link planted at a temporary name.
-  return io::WriteFileAtomically(path, body, {.mode = 0666, .replace = true});
-}
-
-Status AppendToStore(Context& ctx, Job& job, const std::string& body) {
-  if (!job.writer.store) {  // verify records its receipt if it can (it holds no lock)
-    job.store.store.reset();  // the reader goes first; the writer waits for the lock if needed
-    auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
-    if (!writer.ok()) return writer.status();
-    job.writer = std::move(writer.value());
-  }
-  auto entry = job.writer.store->AppendReceipt(body);
-  if (!entry.ok()) return entry.status();
-  ctx.io.err << "receipt " << entry->seq << " recorded in the store\n";
-  return Status::Ok();
-}
-
-// BLAKE2b-256 of the map file's bytes, hex: which map a receipt was made with.
-std::string Digest(const std::string& bytes) {
-  std::array<unsigned char, 32> out{};
-  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size(), nullptr, 0);
-  std::string hex(65, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), out.data(), out.size());
-  hex.pop_back();
-  return hex;
-}
-
-std::string HostName() {
-  char name[256] = {};
-  return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
-}
-
-}  // namespace
 
 void Job::Lap(const std::string& step) {
   const auto now = std::chrono::steady_clock::now();
   record.timings[step] += std::chrono::duration<double>(now - lap).count();
   lap = now;
-}
-
-void DeclareJobOptions(cxxopts::Options& options) {
-  options.add_options()(
-      "dsn",
-      "libpq connection string or URI of the database (default: the libpq environment, "
-      "PGHOST, PGPORT, PGUSER, PGDATABASE, as with psql)",
-      cxxopts::value<std::string>()->default_value(""),
-      "DSN")("map", "the data map (TOML): where each identifier kind lives and what to do there",
-             cxxopts::value<std::string>(), "FILE")(
-      "receipt", "also write the receipt (JSON) to FILE, replaced only when complete",
-      cxxopts::value<std::string>(),
-      "FILE")("snapshot-label", "a label for the restored snapshot, recorded in the receipt",
-              cxxopts::value<std::string>()->default_value(""), "TEXT")(
-      "db-lock-timeout",
-      "seconds a statement waits for a table lock before the run fails naming who holds it; "
-      "0 waits forever",
-      cxxopts::value<double>()->default_value("30"), "SECS")(
-      "backup-source",
-      "the backup tool the database was restored from (pgbackrest, barman, pg_basebackup, "
-      "walg, pg_dump), recorded in the receipt",
-      cxxopts::value<std::string>()->default_value(""), "TOOL")(
-      "backup-id", "the restored backup's identity (set label, backup id), recorded in the receipt",
-      cxxopts::value<std::string>()->default_value(""), "ID")(
-      "drill",
-      "this run is part of a disaster-recovery drill, not a restore for service: recorded in "
-      "the receipt, reported by 'info' and 'metrics' as the target's last drill");
-  DeclareTargetOptions(options);
-}
-
-Status ForEachInput(Context& ctx, const std::string& command,
-                    const std::function<Status(const JobInput&)>& one) {
-  auto inputs = ResolveJobInputs(ctx, command);
-  if (!inputs.ok()) return inputs.status();
-  const std::vector<JobInput>& all = inputs.value();
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    if (!all[i].target.empty())
-      ctx.io.err << "tombstone " << command << ": target '" << all[i].target << "', database '"
-                 << all[i].database << "' (" << i + 1 << " of " << all.size() << ")\n";
-    Status s = one(all[i]);
-    if (s.ok()) continue;
-    if (i + 1 < all.size()) {
-      ctx.io.err << "tombstone " << command << ": stopped at database '" << all[i].database
-                 << "'; not run:";
-      for (std::size_t j = i + 1; j < all.size(); ++j) ctx.io.err << " '" << all[j].database << "'";
-      ctx.io.err << "\n";
-    }
-    return s;
-  }
-  return Status::Ok();
-}
-
-Status Prepare(Context& ctx, const std::string& command, const JobInput& input, Job& job) {
-  job.record.command = command;
-  job.record.started_at = tombstones::Now();
-  job.record.target = input.target;
-  job.receipt_file = input.receipt;
-  job.record.drill = ctx.Has("drill");
-  const double lock_timeout = ctx.Get<double>("db-lock-timeout");
-  if (!std::isfinite(lock_timeout) || lock_timeout < 0 || lock_timeout > 86400)
-    return Status::Usage("unable to parse --db-lock-timeout: expected 0 to 86400 seconds");
-  const std::string& map_path = input.map;
-  std::ifstream map_file(map_path, std::ios::binary);
-  std::ostringstream map_bytes;
-  map_bytes << map_file.rdbuf();
-  if (!map_file)
-    return Status::Usage("unable to read data map '" + map_path + "': cannot read the file");
-  auto map = ParseDataMap(map_bytes.str(), map_path);
-  if (!map.ok()) return map.status();
-  job.map = std::move(map.value());
-  job.record.map_path = map_path;
-  job.record.map_digest = Digest(map_bytes.str());
-  job.record.host = HostName();
-  job.record.os_user = tombstones::OsUser();
-  job.record.backup_source = ctx.Get<std::string>("backup-source");
-  job.record.backup_id = ctx.Get<std::string>("backup-id");
-  auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
-  if (!opened.ok()) return opened.status();
-  job.store = std::move(opened.value());
-  auto set = TombstoneTable::Load(*job.store.store);
-  if (!set.ok()) return set.status();
-  job.tombstones.emplace(std::move(set.value()));
-  job.record.key_fingerprint = job.store.key->Fingerprint();
-  job.store.store.reset();  // the tombstones are in memory: free the reader's memtables
-  job.Lap("load");
-
-  auto session = pg::Session::Connect(input.dsn, "tombstone " + command);
-  if (!session.ok()) return session.status();
-  job.session = std::move(session.value());
-  if (Status s = job.session->SetTimeouts(static_cast<int>(lock_timeout * 1000)); !s.ok())
-    return s;
-  ctx.io.err << "tombstone " << command << ": connected to '" << job.session->redacted_dsn()
-             << "'; " << job.tombstones->tombstones() << " tombstones ("
-             << job.tombstones->held_count() << " on legal hold), " << job.map.tables.size()
-             << " map entries\n";
-  auto snapshot = ReadSnapshot(*job.session, ctx.Get<std::string>("snapshot-label"));
-  if (!snapshot.ok()) return snapshot.status();
-  job.record.snapshot = std::move(snapshot.value());
-  if (command == "replay" && job.record.snapshot.in_recovery)
-    return Status::Usage("unable to replay into database '" + job.record.snapshot.database +
-                             "': the server is in recovery (a standby, or a restore that has not "
-                             "finished recovery), so nothing can be changed",
-                         "promote the restored server (or let recovery reach its target) first; "
-                         "nothing was changed and no fence was raised");
-  auto plan = PlanTables(*job.session, job.map, *job.tombstones, *job.store.key,
-                         command == "verify" ? PlanFor::kCounting : PlanFor::kChanges);
-  if (!plan.ok()) return plan.status();
-  job.plan = std::move(plan.value());
-  job.record.plan = &job.plan;
-  job.Lap("plan");
-  return Status::Ok();
-}
-
-Status HoldStoreForReceipt(Context& ctx, Job& job) {
-  job.store.store.reset();
-  auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
-  if (!writer.ok())
-    return Status::StoreError(writer.status().message(),
-                              "replay holds the store's lock from before the fence until its "
-                              "receipt is recorded; nothing was fenced or changed. " +
-                                  writer.status().hint());
-  job.writer = std::move(writer.value());
-  return Status::Ok();
 }
 
 Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>& relations) {
@@ -193,8 +23,7 @@ Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>
       "finish, then run replay again");
 }
 
-Status ScanAll(Context& ctx, Job& job, bool views) {
-  Progress progress(ctx.io.err, ctx.io.err_is_terminal);
+Status ScanAll(Job& job, bool views, Progress& progress) {
   job.scans.clear();
   job.scans.reserve(job.plan.tables.size());
   job.record.scans.clear();
@@ -204,7 +33,7 @@ Status ScanAll(Context& ctx, Job& job, bool views) {
       job.scans.back().plan = &plan;
       continue;
     }
-    auto scan = ScanTable(*job.session, plan, *job.tombstones, *job.store.key, progress);
+    auto scan = ScanTable(*job.session, plan, *job.tombstones, *job.key, progress);
     if (!scan.ok()) return scan.status();
     job.scans.push_back(std::move(scan.value()));
   }
@@ -213,54 +42,14 @@ Status ScanAll(Context& ctx, Job& job, bool views) {
   return Status::Ok();
 }
 
-Status ScanViews(Context& ctx, Job& job) {
-  Progress progress(ctx.io.err, ctx.io.err_is_terminal);
+Status ScanViews(Job& job, Progress& progress) {
   for (TableScan& scan : job.scans) {
     if (scan.plan->action() != Action::kRefresh) continue;
-    auto again = ScanTable(*job.session, *scan.plan, *job.tombstones, *job.store.key, progress);
+    auto again = ScanTable(*job.session, *scan.plan, *job.tombstones, *job.key, progress);
     if (!again.ok()) return again.status();
     scan = std::move(again.value());
   }
   return Status::Ok();
-}
-
-Status Finish(Context& ctx, Job& job, Status outcome, bool file_only, bool store_best_effort) {
-  RunRecord& r = job.record;
-  const auto complete = [&](const Status& s) {
-    r.exit_code = static_cast<int>(s.code());
-    if (!s.ok()) {
-      r.message = s.message();
-      r.verification = s.code() == tombstones::ExitCode::kResidue ? "residue" : "failed";
-    }
-    r.finished_at = tombstones::Now();
-  };
-  complete(outcome);
-  if (!r.scans.empty()) PrintTables(ctx.io.out, r);
-  if (!job.reached_database) return outcome;
-  // The store's log first: the --receipt file then says what the store says, final outcome
-  // included (a receipt that could not be recorded makes the run a store error).
-  Status recorded = Status::Ok();
-  if (!file_only) {
-    recorded = AppendToStore(ctx, job, ReceiptJson(r, *job.tombstones));
-    if (!recorded.ok() && store_best_effort) {
-      ctx.io.err << "tombstone: warning: " << recorded.message() << "\n";
-      recorded = Status::Ok();
-    }
-    if (!recorded.ok() && outcome.ok()) {
-      outcome = recorded;
-      complete(outcome);
-    }
-  }
-  if (!job.receipt_file.empty())
-    if (Status written = WriteReceiptFile(job.receipt_file,
-                                          ReceiptJson(r, *job.tombstones));
-        !written.ok()) {
-      if (!outcome.ok()) ctx.io.err << "tombstone: warning: " << written.message() << "\n";
-      else outcome = written;
-    }
-  if (!outcome.ok() && !recorded.ok() && outcome.message() != recorded.message())
-    ctx.io.err << "tombstone: warning: " << recorded.message() << "\n";
-  return outcome;
 }
 
 }  // namespace tombstone::replay

@@ -4,7 +4,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
-#include "src/cli/output.h"
+#include "src/io/table_text.h"
 
 namespace tombstone::replay {
 namespace {
@@ -199,7 +199,7 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneTable& tombstones) 
 
 void PrintTables(std::ostream& out, const RunRecord& run) {
   const bool verify = run.command == "verify";
-  Table table(verify ? std::vector<std::string>{"table", "action", "scanned", "matched", "present",
+  io::Table table(verify ? std::vector<std::string>{"table", "action", "scanned", "matched", "present",
                                                 "retained", "kept_by_guard", "held"}
                      : std::vector<std::string>{"table", "action", "scanned", "matched",
                                                 run.dry_run ? "would_change" : "deleted",
@@ -222,7 +222,7 @@ void PrintTables(std::ostream& out, const RunRecord& run) {
     for (auto n : {c.retained, c.kept_by_guard, c.held}) row.push_back(std::to_string(n));
     table.Add(std::move(row));
   }
-  table.Print(out, Format::kTable);
+  table.Print(out, io::Format::kTable);
 }
 
 }  // namespace tombstone::replay

@@ -275,20 +275,13 @@ class Scanner {
 void Progress::Start(const std::string& table, double estimated_rows) {
   table_ = table;
   estimate_ = estimated_rows;
-  last_shown_ = Seconds();
+  line_.Restart();
 }
 
-void Progress::Show(std::uint64_t rows, bool last) {
-  const double now = Seconds();
-  if (!last && now - last_shown_ < 0.5) return;
-  last_shown_ = now;
-  std::string line = fmt::format("\r{}: {} rows", table_, rows);
-  if (estimate_ > 0) line += fmt::format(" ({:.0f}%)", std::min(100.0, 100.0 * rows / estimate_));
-  err_ << line << (last ? "\n" : "") << std::flush;
-}
-
-void Progress::Finish(std::uint64_t rows) {
-  if (enabled_) Show(rows, true);
+std::string Progress::Text(std::uint64_t rows) const {
+  std::string text = fmt::format("{}: {} rows", table_, rows);
+  if (estimate_ > 0) text += fmt::format(" ({:.0f}%)", std::min(100.0, 100.0 * rows / estimate_));
+  return text;
 }
 
 namespace {

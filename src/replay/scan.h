@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/io/progress_line.h"
 #include "src/pg/session.h"
 #include "src/replay/rows_to_change.h"
 #include "src/replay/table_plan.h"
@@ -47,24 +48,23 @@ struct TableScan {
   std::vector<std::uint32_t> requests;  // tombstones behind the rows to change, ascending
 };
 
-// Shows rows scanned and the percentage of the table's estimate on a terminal, at most twice a
-// second; silent otherwise.
+// Shows rows scanned and the percentage of the table's estimate on a terminal (io::ProgressLine:
+// at most twice a second); silent otherwise.
 class Progress {
  public:
-  Progress(std::ostream& err, bool enabled) : err_(err), enabled_(enabled) {}
+  Progress(std::ostream& err, bool enabled) : line_(err, enabled), enabled_(enabled) {}
   void Start(const std::string& table, double estimated_rows);
   void Tick(std::uint64_t rows) {
-    if (enabled_ && (rows & 0xffff) == 0) Show(rows, false);
+    if (enabled_ && (rows & 0xffff) == 0 && line_.Due()) line_.Show(Text(rows));
   }
-  void Finish(std::uint64_t rows);
+  void Finish(std::uint64_t rows) { line_.Finish(enabled_ ? Text(rows) : std::string()); }
 
  private:
-  void Show(std::uint64_t rows, bool last);
-  std::ostream& err_;
+  std::string Text(std::uint64_t rows) const;
+  io::ProgressLine line_;
   bool enabled_;
   std::string table_;
   double estimate_ = 0;
-  double last_shown_ = 0;
 };
 
 // Scans `plan`'s table on `session` (inside its transaction when one is open). `key` tells the

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   spec.delimiter = (data[0] & 2) != 0 ? '\t' : ',';
   spec.columns = {{"E-Mail", "email", false}, {"customer_id", "user_id", false}};
   fuzz::RunExport(data, size, "in.csv",
-                  [&](exports::LineReader& lines, exports::OutputFile* out,
+                  [&](io::LineReader& lines, io::OutputFile* out,
                       exports::FileReport* report) {
                     return exports::ProcessCsv(lines, spec, *index, out, report);
                   });

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 #include "src/exports/export_report.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -17,12 +17,12 @@ void RunExport(const std::uint8_t* data, std::size_t size, const char* name, Pro
   if (size == 0) return;
   const bool scrub = (data[0] & 1) != 0;
   const std::string path = WriteScratch(name, Text(data + 1, size - 1));
-  auto in = exports::InputFile::Open(path);
+  auto in = io::InputFile::Open(path);
   Require(in.ok(), "unable to open the scratch file", in.status().message());
-  exports::LineReader lines(*in.value());
-  std::unique_ptr<exports::OutputFile> out;
+  io::LineReader lines(*in.value());
+  std::unique_ptr<io::OutputFile> out;
   if (scrub) {
-    auto created = exports::OutputFile::Create(ScratchDir() + "/out");
+    auto created = io::OutputFile::Create(ScratchDir() + "/out");
     Require(created.ok(), "unable to create the scrub output", created.status().message());
     out = std::move(created.value());
   }

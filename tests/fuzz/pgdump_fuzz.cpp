@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return loaded.value().release();
   }();
   fuzz::RunExport(data, size, "in.sql",
-                  [&](exports::LineReader& lines, exports::OutputFile* out,
+                  [&](io::LineReader& lines, io::OutputFile* out,
                       exports::FileReport* report) {
                     return exports::ProcessDump(lines, *map, *index, *fuzz::Reader().key, out,
                                                 report);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <zstd.h>
 
-#include "src/compliance/store_archive.h"
+#include "src/store/store_archive.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace tombstone;
@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   else
     file = WithTrailer(header + Compressed(rest));
   const std::string path = fuzz::WriteScratch("export", file);
-  auto verified = compliance::VerifyStoreArchive(path);
+  auto verified = store::VerifyStoreArchive(path);
   if (!verified.ok()) {
     Require(data[0] == 0 || data[0] == 1, "a well-formed archive did not verify",
             verified.status().message());
@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string dir = fuzz::ScratchDir() + "/extract";
   fuzz::RemoveAll(dir);
   Require(::mkdir(dir.c_str(), 0700) == 0, "unable to create the extract directory");
-  const tombstones::Status extracted = compliance::ExtractStoreArchive(path, dir);
+  const tombstones::Status extracted = store::ExtractStoreArchive(path, dir);
   if (!extracted.ok()) RequireUnableTo(extracted, "an extract refused without 'unable to'");
   fuzz::RemoveAll(dir);
   return 0;

@@ -1,7 +1,7 @@
-// The exports' file reader (src/exports/byte_stream.h): plain or zstd input split into lines.
+// The exports' file reader (src/io/byte_stream.h): plain or zstd input split into lines.
 // The first byte chooses the name: 0 "in.zst" (read as zstd whatever it holds), other "in"
 // (zstd only when it starts with the magic number). The rest is the file.
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace tombstone;
@@ -11,9 +11,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string path =
       fuzz::WriteScratch(data[0] == 0 ? "in.zst" : "in", fuzz::Text(data + 1, size - 1));
-  auto in = exports::InputFile::Open(path);
+  auto in = io::InputFile::Open(path);
   Require(in.ok(), "unable to open the scratch file", in.status().message());
-  exports::LineReader lines(*in.value());
+  io::LineReader lines(*in.value());
   std::uint64_t total = 0;
   for (;;) {
     std::string_view line;

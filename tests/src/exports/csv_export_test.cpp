@@ -7,6 +7,7 @@
 #include "tests/src/exports/export_fixture.h"
 
 using namespace tombstone::exports;
+namespace io = tombstone::io;
 using tombstone::testing::ExportFixture;
 using tombstone::testing::ReadFile;
 using tombstone::testing::WriteFile;
@@ -19,12 +20,12 @@ Status Process(ExportFixture& f, const std::string& content, const CsvSpec& spec
   const std::string in = f.Path("in.csv"), out = f.Path("out.csv");
   WriteFile(in, content);
   auto index = f.Index({"email", "user_id"});
-  auto file = InputFile::Open(in);
+  auto file = io::InputFile::Open(in);
   REQUIRE(file.ok());
-  LineReader lines(*file.value());
-  std::unique_ptr<OutputFile> output;
+  io::LineReader lines(*file.value());
+  std::unique_ptr<io::OutputFile> output;
   if (copy != nullptr) {
-    auto o = OutputFile::Create(out);
+    auto o = io::OutputFile::Create(out);
     REQUIRE(o.ok());
     output = std::move(o.value());
   }

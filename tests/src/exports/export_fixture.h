@@ -3,12 +3,14 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <zstd.h>
+
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 #include "src/match/kind_matcher.h"
 #include "src/map/data_map.h"
 #include "tests/support/cli_runner.h"
@@ -64,12 +66,12 @@ std::string Zstd(const std::string& data);
 
 // Writes `content` to `path`, zstd-compressed when the name ends in .zst.
 inline void WriteMaybeZstd(const std::string& path, const std::string& content) {
-  WriteFile(path, exports::EndsWith(path, ".zst") ? Zstd(content) : content);
+  WriteFile(path, io::EndsWith(path, ".zst") ? Zstd(content) : content);
 }
 
-// Reads `path`, decompressing when it ends in .zst (through exports::InputFile).
+// Reads `path`, decompressing when it ends in .zst (through io::InputFile).
 inline std::string ReadMaybeZstd(const std::string& path) {
-  auto in = exports::InputFile::Open(path);
+  auto in = io::InputFile::Open(path);
   REQUIRE(in.ok());
   std::string all, buf(1 << 16, '\0');
   for (;;) {

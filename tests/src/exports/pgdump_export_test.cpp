@@ -8,6 +8,7 @@
 #include "tests/support/pgdump_test_map.h"
 
 using namespace tombstone::exports;
+namespace io = tombstone::io;
 using tombstone::testing::ExportFixture;
 using tombstone::testing::ReadFile;
 using tombstone::testing::WriteFile;
@@ -111,13 +112,13 @@ Run Process(ExportFixture& f, const std::string& dump, bool scrub, const char* m
   REQUIRE(m.ok());
   WriteFile(f.Path("in.sql"), dump);
   auto index = f.Index({"email", "user_id"});
-  auto in = InputFile::Open(f.Path("in.sql"));
+  auto in = io::InputFile::Open(f.Path("in.sql"));
   REQUIRE(in.ok());
-  LineReader lines(*in.value());
+  io::LineReader lines(*in.value());
   Run r;
   r.report.path = f.Path("in.sql");
-  std::unique_ptr<OutputFile> out;
-  if (scrub) out = std::move(OutputFile::Create(f.Path("out.sql")).value());
+  std::unique_ptr<io::OutputFile> out;
+  if (scrub) out = std::move(io::OutputFile::Create(f.Path("out.sql")).value());
   r.status = ProcessDump(lines, m.value(), *index, *f.key, out.get(), &r.report);
   if (r.status.ok() && out) {
     REQUIRE(out->Commit().ok());

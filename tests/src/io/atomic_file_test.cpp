@@ -67,5 +67,38 @@ TEST_CASE("an atomic file appears only complete, with the mode asked for", "[io]
   }
 }
 
+TEST_CASE("a directory is replaced whole, the old one put back when the new cannot go", "[io]") {
+  TempDir dir;
+  namespace fs = std::filesystem;
+  const std::string target = dir / "store", fresh = dir / "store.import-1",
+                    aside = dir / "store.replaced-1";
+  fs::create_directories(fresh);
+  WriteFile(fresh + "/CURRENT", "new");
+
+  SECTION("no target yet: the fresh directory takes its name") {
+    REQUIRE(io::ReplaceDirectory(fresh, target, aside).ok());
+    CHECK(ReadFile(target + "/CURRENT") == "new");
+    CHECK_FALSE(fs::exists(fresh));
+    CHECK_FALSE(fs::exists(aside));
+  }
+  SECTION("an existing target is replaced and the old copy removed") {
+    fs::create_directories(target);
+    WriteFile(target + "/CURRENT", "old");
+    REQUIRE(io::ReplaceDirectory(fresh, target, aside).ok());
+    CHECK(ReadFile(target + "/CURRENT") == "new");
+    CHECK_FALSE(fs::exists(aside));
+    CHECK(CountFiles(dir.path()) == 1);
+  }
+  SECTION("a fresh directory that cannot be placed leaves the old one in place") {
+    fs::create_directories(target);
+    WriteFile(target + "/CURRENT", "old");
+    const tombstones::Status s = io::ReplaceDirectory(dir / "missing", target, aside);
+    CHECK(s.code() == tombstones::ExitCode::kFailed);
+    CHECK_THAT(s.message(), Catch::Contains("unable to place"));
+    CHECK(ReadFile(target + "/CURRENT") == "old");
+    CHECK_FALSE(fs::exists(aside));
+  }
+}
+
 }  // namespace
 }  // namespace tombstone::testing

@@ -11,7 +11,7 @@
 
 #include "tombstones/tombstones.h"
 
-namespace tombstone::compliance {
+namespace tombstone::store {
 
 inline constexpr int kStoreArchiveFormat = 1;
 
@@ -38,4 +38,4 @@ tombstones::Result<ArchiveSummary> VerifyStoreArchive(const std::string& file);
 // kStoreError when the content is malformed (names with '/', sizes that do not add up).
 tombstones::Status ExtractStoreArchive(const std::string& file, const std::string& dir);
 
-}  // namespace tombstone::compliance
+}  // namespace tombstone::store

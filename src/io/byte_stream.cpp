@@ -1,4 +1,4 @@
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -9,12 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace tombstone::exports {
+namespace tombstone::io {
 namespace {
 
 constexpr std::size_t kChunk = 1 << 17;      // 128 KiB
 constexpr std::size_t kOutBuffer = 1 << 20;  // 1 MiB before a write or a compress step
-constexpr unsigned char kZstdMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
 
 std::string Errno() { return std::strerror(errno); }
 
@@ -41,21 +40,22 @@ Result<std::unique_ptr<InputFile>> InputFile::OpenStream(std::istream& stream,
   std::unique_ptr<InputFile> in(new InputFile());
   in->path_ = name;
   in->stream_ = &stream;
-  if (Status s = in->Sniff(); !s.ok()) return s;
+  // Sniffed at the first Read: opening standard input must not wait for a slow producer (import
+  // reads its list before it opens the store; the store is opened meanwhile).
   return in;
 }
 
 // Compressed when named so or when it starts with the zstd magic number.
 Status InputFile::Sniff() {
-  raw_.resize(ZSTD_DStreamInSize());
+  sniffed_ = true;
+  raw_.resize(ZstdDecoder::InputChunk());
   std::size_t got = 0;
   if (Status s = ReadRaw(raw_.data(), raw_.size(), &got); !s.ok()) return s;
-  in_ = {raw_.data(), got, 0};
-  const bool magic = got >= 4 && std::memcmp(raw_.data(), kZstdMagic, 4) == 0;
-  if (magic || EndsWith(path_, ".zst")) {
-    dstream_ = ZSTD_createDStream();
-    if (dstream_ == nullptr) return Error("out of memory for the zstd decoder");
-    ZSTD_initDStream(dstream_);
+  raw_pos_ = 0;
+  raw_size_ = got;
+  if (StartsWithZstdMagic({raw_.data(), got}) || EndsWith(path_, ".zst")) {
+    decoder_ = ZstdDecoder::Create();
+    if (decoder_ == nullptr) return Error("out of memory for the zstd decoder");
   }
   return Status::Ok();
 }
@@ -65,6 +65,7 @@ Result<std::unique_ptr<InputFile>> InputFile::OpenProcess(const std::vector<std:
                                                           std::unique_ptr<InputFile> feed) {
   std::unique_ptr<InputFile> in(new InputFile());
   in->path_ = path;
+  in->sniffed_ = true;  // the program's output is plain text, whatever the dump's name
   int to_child[2] = {-1, -1};
   if (feed != nullptr && ::pipe2(to_child, O_CLOEXEC) != 0)
     return in->Error("unable to create a pipe: " + Errno());
@@ -118,7 +119,6 @@ Status InputFile::FinishProcess() {
 }
 
 InputFile::~InputFile() {
-  if (dstream_ != nullptr) ZSTD_freeDStream(dstream_);
   if (file_ != nullptr) std::fclose(file_);
   child_.reset();  // stops a program whose output was not read to the end
   if (feeder_.joinable()) feeder_.join();
@@ -149,6 +149,8 @@ Status InputFile::ReadRaw(char* buf, std::size_t capacity, std::size_t* got) {
 
 Status InputFile::Read(char* buf, std::size_t capacity, std::size_t* got) {
   *got = 0;
+  if (!sniffed_)
+    if (Status s = Sniff(); !s.ok()) return s;
   if (unread_pos_ < unread_.size()) {
     const std::size_t n = std::min(capacity, unread_.size() - unread_pos_);
     std::memcpy(buf, unread_.data() + unread_pos_, n);
@@ -157,38 +159,37 @@ Status InputFile::Read(char* buf, std::size_t capacity, std::size_t* got) {
     if (unread_pos_ == unread_.size()) std::string().swap(unread_);
     return Status::Ok();
   }
-  if (dstream_ == nullptr) {
+  if (decoder_ == nullptr) {
     // Plain: first hand out what Open() read to sniff the format.
-    if (in_.pos < in_.size) {
-      const std::size_t n = std::min(capacity, in_.size - in_.pos);
-      std::memcpy(buf, raw_.data() + in_.pos, n);
-      in_.pos += n;
+    if (raw_pos_ < raw_size_) {
+      const std::size_t n = std::min(capacity, raw_size_ - raw_pos_);
+      std::memcpy(buf, raw_.data() + raw_pos_, n);
+      raw_pos_ += n;
       *got = n;
       return Status::Ok();
     }
     if (raw_eof_) return Status::Ok();
     return ReadRaw(buf, capacity, got);
   }
-  ZSTD_outBuffer out{buf, capacity, 0};
-  while (out.pos == 0) {
-    if (in_.pos == in_.size) {
+  std::size_t out = 0;
+  while (out == 0) {
+    if (raw_pos_ == raw_size_) {
       if (raw_eof_) {
         // The end of the file must be the end of a frame.
-        if (!any_input_ || last_ret_ != 0) return Error("truncated zstd stream");
+        if (!any_input_ || !decoder_->at_frame_end()) return Error("truncated zstd stream");
         return Status::Ok();
       }
       std::size_t n = 0;
       if (Status s = ReadRaw(raw_.data(), raw_.size(), &n); !s.ok()) return s;
-      in_ = {raw_.data(), n, 0};
+      raw_pos_ = 0;
+      raw_size_ = n;
       if (n == 0) continue;
     }
-    const std::size_t ret = ZSTD_decompressStream(dstream_, &out, &in_);
-    if (ZSTD_isError(ret))
-      return Error(std::string("not a valid zstd stream (") + ZSTD_getErrorName(ret) + ")");
-    last_ret_ = ret;
+    if (!decoder_->Step(raw_.data(), raw_size_, &raw_pos_, buf, capacity, &out))
+      return Error(decoder_->error());
     // A frame may end with output still buffered in the decoder: loop until output or EOF.
   }
-  *got = out.pos;
+  *got = out;
   return Status::Ok();
 }
 
@@ -244,26 +245,20 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path, 
   std::unique_ptr<OutputFile> out(new OutputFile());
   out->path_ = path;
   // The mode a new file gets (0666 less the umask), as the tool that made IN would give it.
-  auto file = io::AtomicFile::Create(path, {.mode = 0666, .replace = replace});
+  auto file = AtomicFile::Create(path, {.mode = 0666, .replace = replace});
   if (!file.ok()) return file.status();
   out->file_ = std::move(file.value());
   if (EndsWith(path, ".zst")) {
-    out->cstream_ = ZSTD_createCStream();
-    if (out->cstream_ == nullptr)
-      return Status::Failed("unable to write '" + path + "': out of memory for the zstd encoder");
-    ZSTD_CCtx_setParameter(out->cstream_, ZSTD_c_compressionLevel, 3);
-    // One worker thread compresses while this one reads and matches (ignored by a libzstd
-    // built without threads: it then compresses inline).
-    ZSTD_CCtx_setParameter(out->cstream_, ZSTD_c_nbWorkers, 1);
-    out->zbuf_.resize(ZSTD_CStreamOutSize());
+    // One worker thread compresses while this one reads and matches.
+    auto encoder = ZstdEncoder::Create(path, {.level = 3, .checksum = false, .workers = 1});
+    if (!encoder.ok()) return encoder.status();
+    out->encoder_ = std::move(encoder.value());
   }
   out->buf_.reserve(kOutBuffer);
   return out;
 }
 
-OutputFile::~OutputFile() {
-  if (cstream_ != nullptr) ZSTD_freeCStream(cstream_);
-}
+OutputFile::~OutputFile() = default;
 
 Status OutputFile::Write(std::string_view bytes) {
   buf_.append(bytes);
@@ -272,23 +267,11 @@ Status OutputFile::Write(std::string_view bytes) {
 }
 
 Status OutputFile::FlushBuffer(bool end) {
-  if (cstream_ == nullptr) {
-    Status s = file_->Write(buf_);
-    buf_.clear();
-    return s;
-  }
-  ZSTD_inBuffer in{buf_.data(), buf_.size(), 0};
-  const ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
-  for (;;) {
-    ZSTD_outBuffer out{zbuf_.data(), zbuf_.size(), 0};
-    const std::size_t remaining = ZSTD_compressStream2(cstream_, &out, &in, mode);
-    if (ZSTD_isError(remaining))
-      return Status::Failed("unable to compress '" + path_ + "': " + ZSTD_getErrorName(remaining));
-    if (Status s = file_->Write({zbuf_.data(), out.pos}); !s.ok()) return s;
-    if (end ? remaining == 0 : in.pos == in.size) break;
-  }
+  Status s = encoder_ == nullptr
+                 ? file_->Write(buf_)
+                 : encoder_->Compress(buf_, end, [this](std::string_view z) { return file_->Write(z); });
   buf_.clear();
-  return Status::Ok();
+  return s;
 }
 
 Status OutputFile::Commit() {
@@ -296,4 +279,4 @@ Status OutputFile::Commit() {
   return file_->Commit();
 }
 
-}  // namespace tombstone::exports
+}  // namespace tombstone::io

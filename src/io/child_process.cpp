@@ -1,4 +1,4 @@
-#include "src/exports/child_process.h"
+#include "src/io/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace tombstone::exports {
+namespace tombstone::io {
 namespace {
 
 std::string Errno() { return std::strerror(errno); }
@@ -101,4 +101,4 @@ Status ChildProcess::Wait() {
                        (stderr_fd_ >= 0 ? LastLine(stderr_fd_) : "no message"));
 }
 
-}  // namespace tombstone::exports
+}  // namespace tombstone::io

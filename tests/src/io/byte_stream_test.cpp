@@ -1,6 +1,6 @@
 // Streaming input and output of exports: plain and zstd, line splitting, truncation refused,
 // OUT appearing only complete.
-#include "src/exports/byte_stream.h"
+#include "src/io/byte_stream.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include "tests/src/exports/export_fixture.h"
 #include "tests/support/temp_dir.h"
 
-using namespace tombstone::exports;
+using namespace tombstone::io;
 using tombstone::testing::ReadFile;
 using tombstone::testing::ReadMaybeZstd;
 using tombstone::testing::TempDir;
@@ -69,6 +69,29 @@ TEST_CASE("input files are split into lines, plain or zstd, whatever their size"
   SECTION("an empty file has no lines") {
     WriteFile(dir / "empty.csv", "");
     CHECK(Lines(dir / "empty.csv").empty());
+  }
+}
+
+TEST_CASE("a zstd file read in pieces smaller than its blocks comes out whole") {
+  // Import reads 64 KiB at a time, the exports 128 KiB or more: a piece smaller than a zstd
+  // block must not end the data early, nor make the end of the file look truncated.
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += "row " + std::to_string(i * 7919 % 100003) + "\n";
+  WriteFile(dir / "ids.zst", Zstd(text));
+  for (const std::size_t piece : {std::size_t{1000}, std::size_t{1} << 16}) {
+    auto in = InputFile::Open(dir / "ids.zst");
+    REQUIRE(in.ok());
+    std::string back, buf(piece, '\0');
+    for (;;) {
+      std::size_t got = 0;
+      const Status s = in.value()->Read(buf.data(), buf.size(), &got);
+      REQUIRE(s.message() == "");
+      if (got == 0) break;
+      back.append(buf.data(), got);
+    }
+    CHECK(back.size() == text.size());
+    CHECK(back == text);
   }
 }
 

@@ -1,8 +1,7 @@
-// Streaming file input and output for exports: plain or zstd-compressed, read and written in
-// chunks so that a file of any size passes through bounded memory.
+// Streaming file input and output: plain or zstd-compressed (src/io/zstd.h), a file, standard
+// input or a program's output, read and written in chunks so that a file of any size passes
+// through bounded memory. The exports' readers and writers, the identifier lists of import.
 #pragma once
-
-#include <zstd.h>
 
 #include <cstdio>
 #include <functional>
@@ -13,11 +12,12 @@
 #include <thread>
 #include <vector>
 
-#include "src/exports/child_process.h"
 #include "src/io/atomic_file.h"
+#include "src/io/child_process.h"
+#include "src/io/zstd.h"
 #include "tombstones/tombstones.h"
 
-namespace tombstone::exports {
+namespace tombstone::io {
 
 using tombstones::Result;
 using tombstones::Status;
@@ -29,7 +29,8 @@ class InputFile {
   // kUsage when the file cannot be opened.
   static Result<std::unique_ptr<InputFile>> Open(const std::string& path);
   // Reads `in` (standard input), named `name` in messages; decompressed when it starts with the
-  // zstd magic number. `in` must outlive the InputFile.
+  // zstd magic number. Nothing is read before the first Read (compressed() is known from then
+  // on). `in` must outlive the InputFile.
   static Result<std::unique_ptr<InputFile>> OpenStream(std::istream& in, const std::string& name);
   // Reads the standard output of `argv` (pg_restore -f - DUMP), named `path` in messages. When
   // `feed` is given, a thread writes its bytes to the program's standard input (a .zst archive
@@ -52,7 +53,7 @@ class InputFile {
     unread_pos_ = 0;
   }
 
-  bool compressed() const { return dstream_ != nullptr; }
+  bool compressed() const { return decoder_ != nullptr; }
   const std::string& path() const { return path_; }
   // Bytes read from the file itself so far (compressed size when compressed).
   std::uint64_t raw_bytes() const { return raw_bytes_; }
@@ -70,10 +71,10 @@ class InputFile {
   std::istream* stream_ = nullptr;  // OpenStream: read instead of file_
   std::string unread_;              // Unread(): handed out first
   std::size_t unread_pos_ = 0;
-  ZSTD_DStream* dstream_ = nullptr;
-  std::string raw_;  // compressed input buffer
-  ZSTD_inBuffer in_{nullptr, 0, 0};
-  std::size_t last_ret_ = 0;  // last ZSTD_decompressStream result: 0 at a frame's end
+  std::unique_ptr<ZstdDecoder> decoder_;  // null when plain
+  std::string raw_;                        // bytes read from the file, not yet handed out
+  std::size_t raw_pos_ = 0, raw_size_ = 0;
+  bool sniffed_ = false;  // Sniff() ran: compressed or not is known
   bool raw_eof_ = false;
   bool any_input_ = false;
   std::uint64_t raw_bytes_ = 0;
@@ -133,12 +134,11 @@ class OutputFile {
   Status FlushBuffer(bool end);
 
   std::string path_;
-  std::unique_ptr<io::AtomicFile> file_;
-  ZSTD_CStream* cstream_ = nullptr;
-  std::string buf_;   // pending uncompressed bytes
-  std::string zbuf_;  // compressed output chunk
+  std::unique_ptr<AtomicFile> file_;
+  std::unique_ptr<ZstdEncoder> encoder_;  // null when plain
+  std::string buf_;                       // pending uncompressed bytes
 };
 
 bool EndsWith(std::string_view s, std::string_view suffix);
 
-}  // namespace tombstone::exports
+}  // namespace tombstone::io

@@ -1,24 +1,20 @@
 // The store export file (layout in store_archive.h and docs/store-export.md).
-#include "src/compliance/store_archive.h"
+#include "src/store/store_archive.h"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <unistd.h>
-#include <zstd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <vector>
 
 #include "src/io/atomic_file.h"
+#include "src/io/hex.h"
+#include "src/io/zstd.h"
 
-namespace tombstone::compliance {
+namespace tombstone::store {
 namespace {
 
 namespace fs = std::filesystem;
@@ -29,13 +25,6 @@ constexpr std::string_view kMagic = "tombstone-store-export ";
 constexpr std::string_view kTrailerTag = "blake2b-256 ";
 constexpr std::size_t kTrailerSize = 12 + 64 + 1;
 constexpr std::size_t kChunk = 1 << 16;
-
-std::string Hex(const unsigned char* data, std::size_t n) {
-  std::string hex(n * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), data, n);
-  hex.pop_back();
-  return hex;
-}
 
 // Writes bytes to the export's temporary file while hashing them; the first error is kept.
 class HashedFile {
@@ -52,7 +41,7 @@ class HashedFile {
   std::string Digest() {
     std::array<unsigned char, 32> d{};
     crypto_generichash_final(&state_, d.data(), d.size());
-    return Hex(d.data(), d.size());
+    return io::Hex(d.data(), d.size());
   }
   void WriteRaw(std::string_view bytes) {  // not hashed: the trailer
     if (status_.ok()) status_ = out_->Write(bytes);
@@ -67,40 +56,26 @@ class HashedFile {
   std::uint64_t written_ = 0;
 };
 
-// Compresses the payload into a HashedFile.
+// Compresses the payload into a HashedFile: level 9, with zstd's own checksum per frame.
 class Compressor {
  public:
-  explicit Compressor(HashedFile* file) : file_(file), ctx_(ZSTD_createCCtx()) {
-    ZSTD_CCtx_setParameter(ctx_, ZSTD_c_compressionLevel, 9);
-    ZSTD_CCtx_setParameter(ctx_, ZSTD_c_checksumFlag, 1);
+  explicit Compressor(HashedFile* file) : file_(file) {
+    auto encoder = io::ZstdEncoder::Create("store export", {.level = 9, .checksum = true});
+    if (encoder.ok()) encoder_ = std::move(encoder.value());
   }
-  ~Compressor() { ZSTD_freeCCtx(ctx_); }
   bool Write(std::string_view bytes, bool last = false) {
-    if (ctx_ == nullptr) return false;  // out of memory
-    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
-    std::vector<char> buf(ZSTD_CStreamOutSize());
-    for (;;) {
-      ZSTD_outBuffer out{buf.data(), buf.size(), 0};
-      const std::size_t rest = ZSTD_compressStream2(ctx_, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
-      if (ZSTD_isError(rest)) return false;
-      file_->Write(std::string_view(buf.data(), out.pos));
-      if (!file_->status().ok()) return false;
-      if (last ? rest == 0 : in.pos == in.size) return true;
-    }
+    if (encoder_ == nullptr) return false;  // out of memory
+    const auto sink = [this](std::string_view z) {
+      file_->Write(z);
+      return file_->status();
+    };
+    return encoder_->Compress(bytes, last, sink).ok();
   }
 
  private:
   HashedFile* file_;
-  ZSTD_CCtx* ctx_;
+  std::unique_ptr<io::ZstdEncoder> encoder_;
 };
-
-bool SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
-}
 
 Status WriteFiles(const std::string& checkpoint_dir, Compressor& z, ArchiveSummary* summary) {
   std::vector<fs::path> files;
@@ -144,8 +119,10 @@ Status Corrupt(const std::string& file, const std::string& cause) {
 class Decompressor {
  public:
   Decompressor(std::ifstream* in, std::uint64_t compressed)
-      : in_(in), left_(compressed), ctx_(ZSTD_createDCtx()), inbuf_(ZSTD_DStreamInSize()) {}
-  ~Decompressor() { ZSTD_freeDCtx(ctx_); }
+      : in_(in),
+        left_(compressed),
+        decoder_(io::ZstdDecoder::Create()),
+        inbuf_(io::ZstdDecoder::InputChunk()) {}
   // Fills exactly n bytes; false at the end of the stream or on error.
   bool Read(char* out, std::size_t n) {
     while (n > 0) {
@@ -174,7 +151,8 @@ class Decompressor {
 
  private:
   bool Refill() {
-    have_.resize(ZSTD_DStreamOutSize());
+    if (decoder_ == nullptr) return false;  // out of memory
+    have_.resize(io::ZstdDecoder::OutputChunk());
     pos_ = 0;
     for (;;) {
       if (in_pos_ == in_size_) {
@@ -185,20 +163,18 @@ class Decompressor {
         in_pos_ = 0;
         in_size_ = n;
       }
-      ZSTD_inBuffer in{inbuf_.data(), in_size_, in_pos_};
-      ZSTD_outBuffer out{have_.data(), have_.size(), 0};
-      const std::size_t r = ZSTD_decompressStream(ctx_, &out, &in);
-      in_pos_ = in.pos;
-      if (ZSTD_isError(r)) return false;
-      if (out.pos > 0) {
-        have_.resize(out.pos);
+      std::size_t out = 0;
+      if (!decoder_->Step(inbuf_.data(), in_size_, &in_pos_, have_.data(), have_.size(), &out))
+        return false;
+      if (out > 0) {
+        have_.resize(out);
         return true;
       }
     }
   }
   std::ifstream* in_;
   std::uint64_t left_;
-  ZSTD_DCtx* ctx_;
+  std::unique_ptr<io::ZstdDecoder> decoder_;
   std::vector<char> inbuf_;
   std::size_t in_pos_ = 0, in_size_ = 0;
   std::vector<char> have_;
@@ -216,24 +192,6 @@ bool ReadHeaderLine(std::ifstream& in, std::string* header) {
     header->push_back(c);
   }
   return false;
-}
-
-// Extracted files are new names in a fresh private directory: never an existing file, never
-// through a link (a name listed twice is malformed).
-int CreateExtracted(const std::string& dir, const std::string& name) {
-  return ::open((dir + "/" + name).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                0600);
-}
-
-bool WriteAll(int fd, const char* data, std::size_t n) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, data, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    data += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
 }
 
 bool ValidName(const std::string& name) {
@@ -304,7 +262,7 @@ Result<ArchiveSummary> VerifyStoreArchive(const std::string& file) {
   std::array<unsigned char, 32> digest{};
   crypto_generichash_final(&state, digest.data(), digest.size());
   ArchiveSummary summary;
-  summary.checksum = Hex(digest.data(), digest.size());
+  summary.checksum = io::Hex(digest.data(), digest.size());
   summary.written = size;
   if (trailer.substr(kTrailerTag.size(), 64) != summary.checksum)
     return Corrupt(file, "checksum mismatch: the file was changed or damaged");
@@ -323,12 +281,7 @@ Status ExtractStoreArchive(const std::string& file, const std::string& dir) {
   std::vector<char> buf(kChunk);
   for (int files = 0;; ++files) {
     if (!z.Line(&line)) return Corrupt(file, "the compressed content is malformed");
-    if (line == "end " + std::to_string(files)) {
-      if (!SyncDirectory(dir))
-        return Status::Failed("unable to import store export '" + file + "': cannot sync '" +
-                              dir + "'");
-      return Status::Ok();
-    }
+    if (line == "end " + std::to_string(files)) return Status::Ok();  // each file synced its name
     std::size_t size_end = line.find(' ', 5);
     if (line.rfind("file ", 0) != 0 || size_end == std::string::npos)
       return Corrupt(file, "the compressed content is malformed");
@@ -338,26 +291,23 @@ Status ExtractStoreArchive(const std::string& file, const std::string& dir) {
       return Corrupt(file, "the compressed content is malformed");
     const std::string name = line.substr(size_end + 1);
     if (!ValidName(name)) return Corrupt(file, "it names a file outside the store");
-    const int out = CreateExtracted(dir, name);
-    if (out < 0 && errno == EEXIST) return Corrupt(file, "the compressed content is malformed");
-    if (out < 0)
-      return Status::Failed("unable to import store export '" + file + "': cannot create '" +
-                            name + "': " + std::strerror(errno));
-    bool written = true;
+    // A new name in a fresh private directory, never through a link, 0600 like the store; a name
+    // listed twice makes Commit refuse to replace the first.
+    auto out = io::AtomicFile::Create(dir + "/" + name, {.mode = 0600, .replace = false});
+    if (!out.ok())
+      return Status::Failed("unable to import store export '" + file +
+                            "': " + out.status().message());
     for (std::uint64_t left = bytes; left > 0;) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
-      if (!z.Read(buf.data(), n)) {
-        ::close(out);
-        return Corrupt(file, "a file is cut short");
-      }
-      written = written && WriteAll(out, buf.data(), n);
+      if (!z.Read(buf.data(), n)) return Corrupt(file, "a file is cut short");
+      if (Status s = out.value()->Write({buf.data(), n}); !s.ok()) return s;
       left -= n;
     }
-    written = written && ::fsync(out) == 0;
-    written = ::close(out) == 0 && written;
-    if (!written)
-      return Status::Failed("unable to import store export '" + file + "': cannot write '" + name + "'");
+    if (Status s = out.value()->Commit(); !s.ok())
+      return s.code() == tombstones::ExitCode::kUsage
+                 ? Corrupt(file, "the compressed content is malformed")  // a name listed twice
+                 : s;
   }
 }
 
-}  // namespace tombstone::compliance
+}  // namespace tombstone::store

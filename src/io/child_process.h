@@ -10,7 +10,7 @@
 
 #include "tombstones/tombstones.h"
 
-namespace tombstone::exports {
+namespace tombstone::io {
 
 using tombstones::Result;
 using tombstones::Status;
@@ -44,4 +44,4 @@ class ChildProcess {
   int stderr_fd_ = -1;
 };
 
-}  // namespace tombstone::exports
+}  // namespace tombstone::io

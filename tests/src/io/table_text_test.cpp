@@ -1,14 +1,14 @@
 // Terminal tables align on display width (issue 18): request ids and hold reasons may hold
 // accents, combining marks or CJK characters, which take other than one column per byte.
-#include "src/cli/output.h"
+#include "src/io/table_text.h"
 
 #include <catch2/catch.hpp>
 #include <sstream>
 
-namespace tombstone {
+namespace tombstone::io {
 namespace {
 
-TEST_CASE("DisplayWidth counts terminal columns, not bytes", "[cli]") {
+TEST_CASE("DisplayWidth counts terminal columns, not bytes", "[io]") {
   const std::pair<const char*, std::size_t> cases[] = {
       {"", 0},
       {"REQ-1", 5},
@@ -28,7 +28,7 @@ TEST_CASE("DisplayWidth counts terminal columns, not bytes", "[cli]") {
   }
 }
 
-TEST_CASE("Table columns line up whatever the characters", "[cli]") {
+TEST_CASE("Table columns line up whatever the characters", "[io]") {
   Table table({"request", "hold", "n"});
   table.Add({"R-1", "", "1"});
   table.Add({"R\xc3\xa9-2 \xe8\xab\x8b\xe6\xb1\x82", "litige \xc3\xa9t\xc3\xa9", "2"});
@@ -51,4 +51,4 @@ TEST_CASE("Table columns line up whatever the characters", "[cli]") {
 }
 
 }  // namespace
-}  // namespace tombstone
+}  // namespace tombstone::io
