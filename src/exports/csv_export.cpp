@@ -2,109 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
+
+#include "src/io/csv_record.h"
 
 namespace tombstone::exports {
 namespace {
-
-// Splits records into fields a line at a time, so that a quoted field may hold newlines.
-// Follows src/input/csv.cpp: a quote opens a quoted field only at the start of a field.
-class RecordParser {
- public:
-  explicit RecordParser(char delimiter) : delimiter_(delimiter) {}
-
-  void Begin() {
-    count_ = 0;
-    chars_ = record_chars_ = 0;
-    quoted_ = was_quoted_ = false;
-    Field().clear();
-  }
-  // From now on only the fields marked true are stored (the others are still parsed).
-  void KeepOnly(std::vector<bool> keep) { keep_ = std::move(keep); }
-  // A record of one empty, unquoted field: a blank line.
-  bool blank() const { return count_ == 1 && record_chars_ == 0 && !was_quoted_; }
-  // Feeds one line (with its newline, if any). Returns true when the record ends with it.
-  // Runs of ordinary bytes are copied at once: this loop is the CSV reader's hot path.
-  bool Feed(std::string_view line, long line_no, std::string* error) {
-    std::string* field = &fields_[count_];
-    const char* p = line.data();
-    const std::size_t n = line.size();
-    std::size_t i = 0;
-    while (i < n) {
-      if (quoted_) {
-        const void* q = std::memchr(p + i, '"', n - i);
-        if (q == nullptr) {
-          Put(field, p + i, n - i);
-          i = n;
-          break;
-        }
-        const std::size_t at = static_cast<const char*>(q) - p;
-        Put(field, p + i, at - i);
-        if (at + 1 < n && p[at + 1] == '"') {
-          Put(field, "\"", 1);
-          i = at + 2;
-        } else {
-          quoted_ = false;
-          i = at + 1;
-        }
-        continue;
-      }
-      std::size_t j = i;
-      while (j < n && p[j] != delimiter_ && p[j] != '\n' && p[j] != '\r' && p[j] != '"') ++j;
-      const char c = p[i];
-      if (j > i || (c == '\r' && i + 1 < n && p[i + 1] != '\n') ||
-          (c == '"' && (chars_ != 0 || was_quoted_))) {
-        if (was_quoted_) {
-          *error = "text after a closing quote on line " + std::to_string(line_no);
-          return false;
-        }
-        if (j == i) j = i + 1;  // a lone '\r' or a quote inside an unquoted field
-        Put(field, p + i, j - i);
-        i = j;
-      } else if (c == delimiter_) {
-        ++count_;
-        field = &Field();
-        field->clear();
-        chars_ = 0;
-        was_quoted_ = false;
-        ++i;
-      } else if (c == '"') {
-        quoted_ = was_quoted_ = true;
-        ++i;
-      } else {  // '\n', or '\r' ending the line
-        ++count_;
-        return true;
-      }
-    }
-    if (line.empty() || line.back() != '\n') {  // the last line of the file, unterminated
-      if (quoted_) return false;
-      ++count_;
-      return true;
-    }
-    return false;
-  }
-  bool in_quotes() const { return quoted_; }
-  std::size_t size() const { return count_; }
-  const std::string& operator[](std::size_t i) const { return fields_[i]; }
-
- private:
-  // Appends to the current field when it is kept; counts the bytes either way.
-  void Put(std::string* field, const char* data, std::size_t n) {
-    chars_ += n;
-    record_chars_ += n;
-    if (keep_.empty() || (count_ < keep_.size() && keep_[count_])) field->append(data, n);
-  }
-  std::string& Field() {
-    if (fields_.size() <= count_) fields_.resize(count_ + 1);
-    return fields_[count_];
-  }
-  char delimiter_;
-  std::vector<std::string> fields_{1};
-  std::size_t count_ = 0;
-  std::size_t chars_ = 0, record_chars_ = 0;  // bytes of the current field, of the record
-  std::vector<bool> keep_;                    // empty: keep every field
-  bool quoted_ = false, was_quoted_ = false;
-};
 
 bool SameIgnoringCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -120,7 +22,7 @@ struct BoundColumn {
 };
 
 // Finds each mapped column in the header: exactly, else ignoring case.
-Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const CsvSpec& spec,
+Result<std::vector<BoundColumn>> BindColumns(const io::CsvRecordParser& header, const CsvSpec& spec,
                                              match::TombstoneMatcher& tombstones,
                                              const std::string& path) {
   std::vector<BoundColumn> bound;
@@ -153,9 +55,8 @@ Result<std::vector<BoundColumn>> BindColumns(const RecordParser& header, const C
 Status ProcessCsv(io::LineReader& lines, const CsvSpec& spec, match::TombstoneMatcher& tombstones,
                   io::OutputFile* out, FileReport* report) {
   const std::string& path = report->path;
-  RecordParser parser(spec.delimiter);
+  io::CsvRecordParser parser(spec.delimiter);
   std::string record;  // the raw bytes of a record spanning several lines
-  std::string error;
   long line_no = 0;
   bool have_header = false;
   std::size_t header_fields = 0;
@@ -171,8 +72,12 @@ Status ProcessCsv(io::LineReader& lines, const CsvSpec& spec, match::TombstoneMa
     parser.Begin();
     record.clear();
     bool multi = false;
-    while (!parser.Feed(line, line_no, &error)) {
-      if (!error.empty()) return Status::Usage("unable to read '" + path + "': " + error);
+    for (;;) {
+      const io::CsvRecordParser::Fed fed = parser.Feed(line);
+      if (fed == io::CsvRecordParser::Fed::kRecord) break;
+      if (fed == io::CsvRecordParser::Fed::kTextAfterQuote)
+        return Status::Usage("unable to read '" + path + "': text after a closing quote on line " +
+                             std::to_string(line_no));
       if (!multi) record.assign(line);
       multi = true;
       if (Status s = lines.Next(&line); !s.ok()) return s;

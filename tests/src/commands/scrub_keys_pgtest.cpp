@@ -67,7 +67,8 @@ TEST_CASE("scrub follows the dump's foreign keys: CASCADE removes, SET NULL clea
   f.Add("REQ-7", {"email:USER7@example.com", "user_id:7"});
   f.Add("REQ-8", {"email:user8@example.com"});
   WriteFile(f.Path("map.toml"), kMap);
-  const std::string format = GENERATE(std::string("-Fp"), std::string("-Fc"));
+  const std::string format =
+      GENERATE(std::string("-Fp"), std::string("-Fc"), std::string("-Fd"));  // -Fd: a directory
   INFO("pg_dump " << format);
   const std::string dump = f.Path("app.dump"), clean = f.Path("clean.sql");
   REQUIRE(Shell(PgBinDir() + "/pg_dump " + format + " -f " + Q(dump) + " " + Q(pg.Dsn(source))) ==

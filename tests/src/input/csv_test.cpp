@@ -1,4 +1,4 @@
-// The CSV reader of 'import' (src/input/csv.cpp): RFC 4180 records, quoted fields, doubled
+// The CSV reader of 'import' (src/input/csv.cpp, over src/io/csv_record): RFC 4180 records, quoted fields, doubled
 // quotes, embedded newlines, CRLF, and the line each record starts on; malformed input is an
 // error that names a line, never the field's text.
 #include "src/input/csv.h"
@@ -46,7 +46,8 @@ TEST_CASE("CSV records: plain, quoted, doubled quotes, empty fields and line end
       {"a,b,c", {{"a", "b", "c"}}},  // no final newline
       {"a,b\nc,d\n", {{"a", "b"}, {"c", "d"}}},
       {"a,b\r\nc,d\r\n", {{"a", "b"}, {"c", "d"}}},  // CRLF
-      {"a,b\rc,d", {{"a", "b"}, {"c", "d"}}},        // a lone CR ends a record too
+      {"a,b\rc,d", {{"a", "b\rc", "d"}}},  // a lone CR inside a line is data (as scan reads it)
+      {"a,b\r", {{"a", "b"}}},            // but ends the input's last line
       {",\n", {{"", ""}}},
       {",,", {{"", "", ""}}},
       {"\n", {{""}}},  // an empty line is one empty field
@@ -139,4 +140,30 @@ TEST_CASE("a large CSV streams record by record", "[input]") {
   CHECK(reader.error().empty());
   CHECK(n == 20000);
   CHECK(fields.empty());
+}
+
+TEST_CASE("CSV records beyond the limits are refused naming the line and column", "[input]") {
+  const CsvReader::Limits limits{.field_bytes = 8, .record_bytes = 20, .fields = 3};
+  const auto read = [&](const std::string& text) {
+    std::istringstream in(text);
+    CsvReader reader(in, ',', limits);
+    Read r;
+    std::vector<std::string> fields;
+    while (reader.Next(&fields)) r.records.push_back(fields);
+    r.error = reader.error();
+    return r;
+  };
+  CHECK(read("a,b,c\n12345678,x\n").error.empty());  // at the limits
+  const Read field = read("ok\na,123456789\n");
+  CHECK(field.records.size() == 1);
+  CHECK(field.error == "line 2, column 2: a field is longer than 8 bytes");
+  const Read quoted = read("\"1234\n56789\",x\n");  // a field spanning lines counts whole
+  CHECK(quoted.error == "line 2, column 1: a field is longer than 8 bytes");
+  const Read record = read("1234567,1234567,1234567\n");
+  CHECK(record.error == "line 1, column 3: the record is longer than 20 bytes");
+  const Read many = read("a,b,c,d\n");
+  CHECK(many.error == "line 1, column 4: more than 3 fields");
+  const Read endless = read(std::string(100000, 'x'));  // one line, no newline, no delimiter
+  CHECK(endless.records.empty());
+  CHECK_THAT(endless.error, Catch::StartsWith("line 1, column 1: a field is longer than 8 bytes"));
 }
