@@ -84,10 +84,15 @@ class RelationScan {
       const Candidate& column = candidates_[c];
       const std::string_view raw = rows_.Raw(c);
       if (column.source.value == match::ValueClass::kJson) {
-        if (!ForEachJsonLeaf(raw, [&](const std::string& path, std::string_view value) {
+        if (!json_.ForEach(raw, [&](std::string_view path, std::string_view value) {
               Match(c, path, false, value, column.probes);
-            }))
-          ++malformed_json_;
+            })) {
+          // PostgreSQL sends only valid JSON, and the reader reads all of it: a value it refuses
+          // would hide the leaves after the error, so the relation fails rather than say nothing.
+          error_ = "malformed binary COPY data: a value of column '" + column.name +
+                   "' that is not valid JSON";
+          return;
+        }
       } else if (column.source.array) {
         pg::BinaryTextArray elements;
         std::string_view element;
@@ -115,7 +120,6 @@ class RelationScan {
 
   const std::string& error() const { return error_; }
   std::uint64_t scanned() const { return scanned_; }
-  std::uint64_t malformed_json() const { return malformed_json_; }
 
   // The places with something found, in column and path order.
   std::vector<Place> Places() const {
@@ -156,7 +160,7 @@ class RelationScan {
     return out;
   }
 
-  void Match(std::size_t column, const std::string& path, bool tokens, std::string_view value,
+  void Match(std::size_t column, std::string_view path, bool tokens, std::string_view value,
              const std::vector<std::size_t>& probes) {
     for (std::size_t p : probes) {
       Probe& probe = probes_[p];
@@ -164,7 +168,7 @@ class RelationScan {
       if (!hash) continue;
       const std::uint32_t t = tombstones_.Find(*hash);
       if (t == TombstoneTable::kNone) continue;
-      Found& found = found_[Where{column, path, tokens}];
+      Found& found = found_[Where{column, std::string(path), tokens}];
       found.kinds.insert(probe.kind);
       if (tombstones_.held(t)) {
         if (found.last_held_row != scanned_) ++found.held_rows, found.last_held_row = scanned_;
@@ -185,9 +189,10 @@ class RelationScan {
   Place base_;
   std::vector<pg::Wire> wires_;
   pg::CopyBinaryRows rows_;
+  JsonLeafReader json_;
   std::map<Where, Found> found_;
   std::string normalized_, text_, error_;
-  std::uint64_t scanned_ = 0, malformed_json_ = 0;
+  std::uint64_t scanned_ = 0;
 };
 
 std::string Array(const std::vector<std::string>& values) {
