@@ -134,8 +134,9 @@ struct JsonLeafReader::State {
     rapidjson::MemoryStream in(json.data(), json.size());
     handler.Start(&leaf, &in, skip, numbers);
     // The stream ends at a NUL byte: one inside the text must not end it early without an error.
-    const bool parsed = json.size() <= kShallowBytes ? !reader.Parse<kFlags>(in, handler).IsError()
-                                                     : !reader.Parse<kDeepFlags>(in, handler).IsError();
+    const bool parsed = json.size() <= kShallowBytes
+                            ? !reader.Parse<kFlags>(in, handler).IsError()
+                            : !reader.Parse<kDeepFlags>(in, handler).IsError();
     return parsed && in.Tell() == json.size();
   }
 
@@ -152,8 +153,8 @@ struct JsonLeafReader::State {
         ++i;
       } else if (c == '-' || (c >= '0' && c <= '9')) {
         std::size_t end = i;
-        while (end < json.size() && std::string_view("0123456789+-.eE").find(json[end]) !=
-                                        std::string_view::npos)
+        while (end < json.size() &&
+               std::string_view("0123456789+-.eE").find(json[end]) != std::string_view::npos)
           ++end;
         const std::string_view text = json.substr(i, end - i);
         masked.push_back({i, text, IsJsonNumber(text)});

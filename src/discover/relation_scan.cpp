@@ -10,9 +10,9 @@ namespace {
 using match::TombstoneTable;
 
 bool Delimiter(unsigned char c) {
-  return std::isspace(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' ||
-         c == ']' || c == '{' || c == '}' || c == ',' || c == ';' || c == ':' || c == '"' ||
-         c == '\'' || c == '`';
+  return std::isspace(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']' ||
+         c == '{' || c == '}' || c == ',' || c == ';' || c == ':' || c == '"' || c == '\'' ||
+         c == '`';
 }
 
 // Calls `token` for every email-shaped word of `text`: characters around an '@' up to a space
@@ -26,8 +26,7 @@ void ForEachEmailToken(std::string_view text, F&& token) {
     while (end < text.size() && !Delimiter(static_cast<unsigned char>(text[end]))) ++end;
     std::string_view word = text.substr(begin, end - begin);
     while (!word.empty() && word.back() == '.') word.remove_suffix(1);
-    if (word.front() != '@' && word.back() != '@' && word.find('@') == word.rfind('@'))
-      token(word);
+    if (word.front() != '@' && word.back() != '@' && word.find('@') == word.rfind('@')) token(word);
     at = end;
   }
 }
@@ -45,7 +44,8 @@ RelationScan::RelationScan(const TombstoneTable& tombstones, const std::vector<P
   for (const Candidate& c : candidates_) {
     email_probes_.emplace_back();
     for (std::size_t p : c.probes)
-      if (probes_[p].normalizer == tombstones::Normalizer::kEmail) email_probes_.back().push_back(p);
+      if (probes_[p].normalizer == tombstones::Normalizer::kEmail)
+        email_probes_.back().push_back(p);
   }
 }
 
@@ -84,9 +84,8 @@ void RelationScan::Add(std::string_view message) {
     } else if (column.wire == pg::Wire::kText) {
       Match(c, {}, false, raw, column.probes);
       if (options_.tokens && column.source.value == match::ValueClass::kText)
-        ForEachEmailToken(raw, [&](std::string_view token) {
-          Match(c, {}, true, token, email_probes_[c]);
-        });
+        ForEachEmailToken(
+            raw, [&](std::string_view token) { Match(c, {}, true, token, email_probes_[c]); });
     } else {
       text_.clear();
       if (!pg::AppendAsText(column.wire, raw, &text_)) {
@@ -138,8 +137,7 @@ std::vector<Place> RelationScan::Finish() const {
       place.rows_scanned = scanned_;
       place.rows_found = found.rows;
       place.rows_held = found.held_rows;
-      for (std::uint32_t t : found.requests)
-        place.requests.emplace_back(tombstones_.request_id(t));
+      for (std::uint32_t t : found.requests) place.requests.emplace_back(tombstones_.request_id(t));
       place.requests_truncated = found.truncated;
       out.push_back(std::move(place));
     }

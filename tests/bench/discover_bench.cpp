@@ -84,7 +84,8 @@ Candidate CandidateOf(const std::string& type, const std::vector<Probe>& probes)
 
 int main(int argc, char** argv) {
   if (argc < 7 || (argc - 5) % 2 != 0) {
-    std::fprintf(stderr, "usage: discover_bench DSN STORE KEY_FILE RUNS SQL TYPES [SQL TYPES...]\n");
+    std::fprintf(stderr,
+                 "usage: discover_bench DSN STORE KEY_FILE RUNS SQL TYPES [SQL TYPES...]\n");
     return 2;
   }
   auto key = tombstones::Key::Load(argv[3]);

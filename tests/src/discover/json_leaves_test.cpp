@@ -3,7 +3,6 @@
 #include "src/discover/json_leaves.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,7 +57,8 @@ TEST_CASE("json leaves: strings and numbers with their paths, in document order"
   CheckCases({
       {R"({"a": "x", "b": {"c": "y", "d": 4}, "e": [1, "z"]})",
        {{"a", "x"}, {"b.c", "y"}, {"b.d", "4"}, {"e[]", "1"}, {"e[]", "z"}}},
-      {R"([{"e": "x"}, {"e": "y", "f": [[7]]}])", {{"[].e", "x"}, {"[].e", "y"}, {"[].f[][]", "7"}}},
+      {R"([{"e": "x"}, {"e": "y", "f": [[7]]}])",
+       {{"[].e", "x"}, {"[].e", "y"}, {"[].f[][]", "7"}}},
       {R"({"t": true, "f": false, "n": null, "s": ""})", {{"s", ""}}},
       {R"({"a": {"b": 1}, "c": 2})", {{"a.b", "1"}, {"c", "2"}}},  // the path after a nested object
       {R"({"a": "x", "a": "y"})", {{"a", "x"}, {"a", "y"}}},       // json (not jsonb) keeps both
@@ -95,16 +95,27 @@ TEST_CASE("json leaves: numbers as written, beyond any integer or double", "[dis
   const std::string digits400 = "1" + std::string(400, '0');  // jsonb's text of 1e400
   CheckCases({
       {"[0, -0, -17, 4471, 1.50, 1.5e-7, 2E+10, -3e0]",
-       {{"[]", "0"}, {"[]", "-0"}, {"[]", "-17"}, {"[]", "4471"}, {"[]", "1.50"},
-        {"[]", "1.5e-7"}, {"[]", "2E+10"}, {"[]", "-3e0"}}},
+       {{"[]", "0"},
+        {"[]", "-0"},
+        {"[]", "-17"},
+        {"[]", "4471"},
+        {"[]", "1.50"},
+        {"[]", "1.5e-7"},
+        {"[]", "2E+10"},
+        {"[]", "-3e0"}}},
       {"[18446744073709551615, 18446744073709551616, -9223372036854775809]",
-       {{"[]", "18446744073709551615"}, {"[]", "18446744073709551616"},
+       {{"[]", "18446744073709551615"},
+        {"[]", "18446744073709551616"},
         {"[]", "-9223372036854775809"}}},
       {"[123456789012345678901234567890.125]", {{"[]", "123456789012345678901234567890.125"}}},
       // Numbers a double cannot hold: the leaves after them are read too, none given twice.
       {R"({"a": "x", "big": 1e400, "email": "alice@example.com", "n": [-1E+999, 2, 0.5e-99999]})",
-       {{"a", "x"}, {"big", "1e400"}, {"email", "alice@example.com"}, {"n[]", "-1E+999"},
-        {"n[]", "2"}, {"n[]", "0.5e-99999"}}},
+       {{"a", "x"},
+        {"big", "1e400"},
+        {"email", "alice@example.com"},
+        {"n[]", "-1E+999"},
+        {"n[]", "2"},
+        {"n[]", "0.5e-99999"}}},
       {"{\"n\": " + digits400 + ", \"s\": \"7\"}", {{"n", digits400}, {"s", "7"}}},
       {"-" + digits400, {{"", "-" + digits400}}},
       {R"({"a": "1e400", "b": 1e400})", {{"a", "1e400"}, {"b", "1e400"}}},  // a string stays one
@@ -159,7 +170,7 @@ TEST_CASE("json leaves: invalid json is refused, after the leaves before the err
       {R"({"a": 1} x)", {{"a", "1"}}},
       {"1 2", {{"", "1"}}},
       {std::string("{\"a\": 1}\0{\"b\": 2}", 17), {{"a", "1"}}},  // a NUL byte does not end it
-      {std::string("[\"a\0b\"]", 7), {}},                          // nor is it allowed in a string
+      {std::string("[\"a\0b\"]", 7), {}},                         // nor is it allowed in a string
       {R"(["a", "b" "c"])", {{"[]", "a"}, {"[]", "b"}}},
       {"[01]", {{"[]", "0"}}},  // "0", then a digit where a comma belongs
       {"[1.]", {}},
@@ -167,7 +178,7 @@ TEST_CASE("json leaves: invalid json is refused, after the leaves before the err
       {"[.5]", {}},
       {"[+1]", {}},
       {R"(["\x"])", {}},
-      {R"(["\ud800"])", {}},         // a high surrogate alone
+      {R"(["\ud800"])", {}},        // a high surrogate alone
       {R"(["\ud800\u0041"])", {}},  // followed by no low one
       {"[NaN]", {}},
       {"[Infinity]", {}},
