@@ -12,9 +12,9 @@ namespace {
 // RapidJSON's SAX reader (Debian's rapidjson-dev): numbers as written, not converted; strings
 // decoded into the reader's own buffer and given as pointer and length. UTF-8 is not validated,
 // on purpose (see the header). Its recursive parser is the faster (by about a sixth here), but
-// recurses once per level of nesting: it reads only texts too short to nest deeply (a level
-// takes two bytes, and a few hundred levels a few hundred kB of stack); longer texts are read by
-// the iterative parser, whose stack is on the heap.
+// recurses once per level of nesting: it reads only texts too short to nest deeply (a text of n
+// bytes opens at most n levels, and a thousand levels take a few hundred kB of stack); longer
+// texts are read by the iterative parser, whose stack is on the heap.
 constexpr unsigned kFlags = rapidjson::kParseNumbersAsStringsFlag;
 constexpr unsigned kDeepFlags = kFlags | rapidjson::kParseIterativeFlag;
 constexpr std::size_t kShallowBytes = 1024;

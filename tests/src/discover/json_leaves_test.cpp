@@ -145,6 +145,13 @@ TEST_CASE("json leaves: any depth, without recursion", "[discover]") {
     r = ReadLeaves(std::string(depth, '['));
     CHECK_FALSE(r.ok);
   }
+  // The deepest text of the short texts' parser: 1 kB of '[' (recursion, each level a call).
+  CHECK_FALSE(ReadLeaves(std::string(1024, '[')).ok);
+  std::string path;
+  for (int i = 0; i < 511; ++i) path += "[]";
+  const Read shallow = ReadLeaves(std::string(511, '[') + "1" + std::string(511, ']'));  // 1,023 B
+  CHECK(shallow.ok);
+  CHECK(shallow.leaves == Leaves{{path, "1"}});
 }
 
 TEST_CASE("json leaves: bytes that are not UTF-8 are given as they are", "[discover]") {
