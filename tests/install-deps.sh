@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config git
   librocksdb-dev libzstd-dev zstd libsodium-dev libicu-dev
   libpqxx-dev libpq-dev libcxxopts-dev libfmt-dev catch2
-  libtomlplusplus-dev nlohmann-json3-dev
+  libtomlplusplus-dev nlohmann-json3-dev rapidjson-dev
   postgresql-15 postgresql-client-15 pgbackrest barman python3 shellcheck
   # the Patroni recipe (tests/restore-hooks/patroni_pgtest.cpp starts its own etcd and Patroni on
   # random loopback ports; under systemd, Debian also starts etcd on 127.0.0.1:2379, unused by it)

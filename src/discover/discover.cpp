@@ -1,194 +1,15 @@
 #include "src/discover/discover.h"
 
-#include <map>
-#include <tuple>
-
-#include "src/discover/json_leaves.h"
-#include "src/match/kind_matcher.h"
+#include "src/discover/relation_scan.h"
 #include "src/match/value_types.h"
 #include "src/pg/catalog.h"
-#include "src/pg/copy_binary.h"
 
 namespace tombstone::discover {
 namespace {
 
 using match::TombstoneTable;
-using tombstones::Normalizer;
 
 constexpr std::uint32_t kInt8 = 20, kInt4 = 23;
-
-struct Probe {
-  std::string kind;
-  Normalizer normalizer;
-  tombstones::Key::KindHasher hasher;
-};
-
-// A column that can hold an identifier, and the kinds that read its type.
-struct Candidate {
-  std::string name, type;
-  match::SourceType source;
-  pg::Wire wire = pg::Wire::kText;
-  std::vector<std::size_t> probes;  // indices into the store's kinds
-};
-
-bool Delimiter(unsigned char c) {
-  return std::isspace(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' ||
-         c == ']' || c == '{' || c == '}' || c == ',' || c == ';' || c == ':' || c == '"' ||
-         c == '\'' || c == '`';
-}
-
-// Calls `token` for every email-shaped word of `text`: characters around an '@' up to a space
-// or punctuation, trailing dots removed.
-template <typename F>
-void ForEachEmailToken(std::string_view text, F&& token) {
-  std::size_t at = 0;
-  while ((at = text.find('@', at)) != std::string_view::npos) {
-    std::size_t begin = at, end = at + 1;
-    while (begin > 0 && !Delimiter(static_cast<unsigned char>(text[begin - 1]))) --begin;
-    while (end < text.size() && !Delimiter(static_cast<unsigned char>(text[end]))) ++end;
-    std::string_view word = text.substr(begin, end - begin);
-    while (!word.empty() && word.back() == '.') word.remove_suffix(1);
-    if (word.front() != '@' && word.back() != '@' && word.find('@') == word.rfind('@'))
-      token(word);
-    at = end;
-  }
-}
-
-class RelationScan {
- public:
-  RelationScan(const TombstoneTable& tombstones, std::vector<Probe>& probes,
-               std::vector<Candidate> candidates, const Options& options, Place base)
-      : tombstones_(tombstones),
-        probes_(probes),
-        candidates_(std::move(candidates)),
-        options_(options),
-        base_(std::move(base)) {
-    for (const Candidate& c : candidates_) wires_.push_back(c.wire);
-  }
-
-  const std::vector<pg::Wire>& wires() const { return wires_; }
-
-  // One binary COPY message.
-  void Add(std::string_view message) {
-    if (!error_.empty()) return;
-    const auto got = rows_.Next(message);
-    if (got == pg::CopyBinaryRows::Got::kMalformed) error_ = rows_.error();
-    if (got != pg::CopyBinaryRows::Got::kRow) return;
-    if (rows_.size() != candidates_.size()) {
-      error_ = "malformed binary COPY data: a row of another width";
-      return;
-    }
-    ++scanned_;
-    for (std::size_t c = 0; c < candidates_.size(); ++c) {
-      if (rows_.Null(c)) continue;
-      const Candidate& column = candidates_[c];
-      const std::string_view raw = rows_.Raw(c);
-      if (column.source.value == match::ValueClass::kJson) {
-        if (!ForEachJsonLeaf(raw, [&](const std::string& path, std::string_view value) {
-              Match(c, path, false, value, column.probes);
-            }))
-          ++malformed_json_;
-      } else if (column.source.array) {
-        pg::BinaryTextArray elements;
-        std::string_view element;
-        if (!elements.Open(raw)) {
-          error_ = "malformed binary COPY data: an array of column '" + column.name + "'";
-          return;
-        }
-        while (elements.Next(&element)) Match(c, {}, false, element, column.probes);
-      } else if (column.wire == pg::Wire::kText) {
-        Match(c, {}, false, raw, column.probes);
-        if (options_.tokens && column.source.value == match::ValueClass::kText)
-          ForEachEmailToken(raw, [&](std::string_view token) {
-            Match(c, {}, true, token, email_probes_(column.probes));
-          });
-      } else {
-        text_.clear();
-        if (!pg::AppendAsText(column.wire, raw, &text_)) {
-          error_ = "malformed binary COPY data: an integer of column '" + column.name + "'";
-          return;
-        }
-        Match(c, {}, false, text_, column.probes);
-      }
-    }
-  }
-
-  const std::string& error() const { return error_; }
-  std::uint64_t scanned() const { return scanned_; }
-  std::uint64_t malformed_json() const { return malformed_json_; }
-
-  // The places with something found, in column and path order.
-  std::vector<Place> Places() const {
-    std::vector<Place> out;
-    for (const auto& [where, found] : found_) {
-      Place place = base_;
-      const Candidate& column = candidates_[std::get<0>(where)];
-      place.column = column.name;
-      place.type = column.type;
-      place.path = std::get<1>(where);
-      place.tokens = std::get<2>(where);
-      place.kinds = found.kinds;
-      place.rows_scanned = scanned_;
-      place.rows_found = found.rows;
-      place.rows_held = found.held_rows;
-      for (std::uint32_t t : found.requests)
-        place.requests.emplace_back(tombstones_.request_id(t));
-      place.requests_truncated = found.truncated;
-      out.push_back(std::move(place));
-    }
-    return out;
-  }
-
- private:
-  using Where = std::tuple<std::size_t, std::string, bool>;
-  struct Found {
-    std::set<std::string> kinds;
-    std::uint64_t rows = 0, held_rows = 0;
-    std::uint64_t last_row = 0, last_held_row = 0;  // a row counts once per place
-    std::set<std::uint32_t> requests;
-    bool truncated = false;
-  };
-
-  std::vector<std::size_t> email_probes_(const std::vector<std::size_t>& probes) const {
-    std::vector<std::size_t> out;
-    for (std::size_t p : probes)
-      if (probes_[p].normalizer == Normalizer::kEmail) out.push_back(p);
-    return out;
-  }
-
-  void Match(std::size_t column, const std::string& path, bool tokens, std::string_view value,
-             const std::vector<std::size_t>& probes) {
-    for (std::size_t p : probes) {
-      Probe& probe = probes_[p];
-      const auto hash = match::ProbeHash(probe.normalizer, probe.hasher, value, &normalized_);
-      if (!hash) continue;
-      const std::uint32_t t = tombstones_.Find(*hash);
-      if (t == TombstoneTable::kNone) continue;
-      Found& found = found_[Where{column, path, tokens}];
-      found.kinds.insert(probe.kind);
-      if (tombstones_.held(t)) {
-        if (found.last_held_row != scanned_) ++found.held_rows, found.last_held_row = scanned_;
-        continue;
-      }
-      if (found.last_row != scanned_) ++found.rows, found.last_row = scanned_;
-      if (options_.request_ids == 0 || found.requests.size() < options_.request_ids)
-        found.requests.insert(t);
-      else if (found.requests.count(t) == 0)
-        found.truncated = true;
-    }
-  }
-
-  const TombstoneTable& tombstones_;
-  std::vector<Probe>& probes_;
-  std::vector<Candidate> candidates_;
-  const Options& options_;
-  Place base_;
-  std::vector<pg::Wire> wires_;
-  pg::CopyBinaryRows rows_;
-  std::map<Where, Found> found_;
-  std::string normalized_, text_, error_;
-  std::uint64_t scanned_ = 0, malformed_json_ = 0;
-};
 
 std::string Array(const std::vector<std::string>& values) {
   std::string out = "{";
@@ -300,7 +121,7 @@ Result<Report> Discover(pg::Session& session, const TombstoneTable& tombstones,
     if (!copied.ok()) return copied;
     if (!scan.error().empty()) return Status::Failed("unable to " + what + ": " + scan.error());
     report.rows += scan.scanned();
-    for (Place& place : scan.Places()) {
+    for (Place& place : scan.Finish()) {
       place.covered = coverage != nullptr && coverage->Covers(place.root, place.column) &&
                       !place.tokens;
       report.places.push_back(std::move(place));

@@ -179,6 +179,29 @@ TEST_CASE("discover finds, after a clean replay, the copy a trigger keeps outsid
   CheckNoIdentifier(d.run);
 }
 
+// Regression: the json reader stopped at a number beyond a double's range, and the leaves after
+// it were dropped without a word: discover said clean (exit 0).
+TEST_CASE("discover reads the leaves of a json value after a number beyond a double's range",
+          "[pg][discover]") {
+  // As jsonb (numeric: 1 and 400 zeros) and json (as written) hold it. jsonb orders keys by
+  // length: "n" comes before "email".
+  SchemaCase c(
+      "CREATE TABLE events (id serial PRIMARY KEY, payload jsonb, raw json);\n"
+      "INSERT INTO events (payload, raw) VALUES\n"
+      "  ('{\"n\": 1e400, \"email\": \"alice@example.com\"}',\n"
+      "   '{\"amount\": -2.5E+999, \"to\": [\"x@example.org\", \"ALICE@example.com\"]}');\n");
+  c.Erase("R-1", "email:alice@example.com\n");
+  const Discovered d = Discover(c);
+  CHECK(d.run.code == 3);
+  const json* payload = Place(d.report, "public.events.payload.email");
+  REQUIRE(payload != nullptr);
+  CHECK((*payload)["rows_found"] == 1);
+  const json* raw = Place(d.report, "public.events.raw.to[]");
+  REQUIRE(raw != nullptr);
+  CHECK((*raw)["rows_found"] == 1);
+  CheckNoIdentifier(d.run);
+}
+
 TEST_CASE("discover on a clean database finds nothing and exits 0", "[pg][discover]") {
   SchemaCase c(kSchema);
   c.Erase("R-1", "email:nobody@example.com\n");
