@@ -42,9 +42,10 @@ class JsonLeafReader {
   // Calls `leaf(path, value)` for every string (its text, escapes decoded) and every number (as
   // written: "1.50", "-0", "1e400", digits beyond any integer type) of `json`, in document order;
   // the top-level value has the empty path. Both views are valid during the call only. Nesting
-  // depth is not limited (nothing recurses). Bytes that are not UTF-8 are given as they are, not
-  // refused (the server has checked the text's encoding). false when `json` is not valid JSON:
-  // the leaves before the error were given, none after it.
+  // depth is not limited: only texts of at most 1 kB are read by a recursive parser (at most one
+  // level per byte), longer ones by an iterative one. Bytes that are not UTF-8 are given as they
+  // are, not refused (the server has checked the text's encoding). false when `json` is not valid
+  // JSON: the leaves before the error were given, none after it.
   bool ForEach(std::string_view json, LeafFunction leaf);
 
  private:
