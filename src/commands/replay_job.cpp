@@ -150,8 +150,9 @@ Status Prepare(Context& ctx, const std::string& command, const JobInput& input, 
                              "finished recovery), so nothing can be changed",
                          "promote the restored server (or let recovery reach its target) first; "
                          "nothing was changed and no fence was raised");
-  auto plan = replay::PlanTables(*job.session, job.map, *job.tombstones, *job.key,
-                         command == "verify" ? replay::PlanFor::kCounting : replay::PlanFor::kChanges);
+  auto plan = replay::PlanTables(
+      *job.session, job.map, *job.tombstones, *job.key,
+      command == "verify" ? replay::PlanFor::kCounting : replay::PlanFor::kChanges);
   if (!plan.ok()) return plan.status();
   job.plan = std::move(plan.value());
   job.record.plan = &job.plan;
@@ -198,8 +199,8 @@ Status Finish(Context& ctx, JobRun& job, Status outcome, bool file_only, bool st
     }
   }
   if (!job.receipt_file.empty())
-    if (Status written = WriteReceiptFile(job.receipt_file,
-                                          replay::ReceiptJson(r, *job.tombstones));
+    if (Status written =
+            WriteReceiptFile(job.receipt_file, replay::ReceiptJson(r, *job.tombstones));
         !written.ok()) {
       if (!outcome.ok()) ctx.io.err << "tombstone: warning: " << written.message() << "\n";
       else outcome = written;

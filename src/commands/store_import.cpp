@@ -60,7 +60,8 @@ Status Place(const Context& ctx, const std::string& extracted, const std::string
     auto writer = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kIfGiven);
     if (!writer.ok()) return writer.status();
   }
-  return io::ReplaceDirectory(extracted, dir, dir + ".replaced-" + std::to_string(tombstones::Now()));
+  return io::ReplaceDirectory(extracted, dir,
+                              dir + ".replaced-" + std::to_string(tombstones::Now()));
 }
 
 Status Run(Context& ctx) {

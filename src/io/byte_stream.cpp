@@ -267,9 +267,10 @@ Status OutputFile::Write(std::string_view bytes) {
 }
 
 Status OutputFile::FlushBuffer(bool end) {
-  Status s = encoder_ == nullptr
-                 ? file_->Write(buf_)
-                 : encoder_->Compress(buf_, end, [this](std::string_view z) { return file_->Write(z); });
+  Status s =
+      encoder_ == nullptr
+          ? file_->Write(buf_)
+          : encoder_->Compress(buf_, end, [this](std::string_view z) { return file_->Write(z); });
   buf_.clear();
   return s;
 }

@@ -199,12 +199,12 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneTable& tombstones) 
 
 void PrintTables(std::ostream& out, const RunRecord& run) {
   const bool verify = run.command == "verify";
-  io::Table table(verify ? std::vector<std::string>{"table", "action", "scanned", "matched", "present",
-                                                "retained", "kept_by_guard", "held"}
-                     : std::vector<std::string>{"table", "action", "scanned", "matched",
-                                                run.dry_run ? "would_change" : "deleted",
-                                                run.dry_run ? "already_done" : "anonymized",
-                                                "retained", "kept_by_guard", "held"});
+  io::Table table(verify ? std::vector<std::string>{"table", "action", "scanned", "matched",
+                                                    "present", "retained", "kept_by_guard", "held"}
+                         : std::vector<std::string>{"table", "action", "scanned", "matched",
+                                                    run.dry_run ? "would_change" : "deleted",
+                                                    run.dry_run ? "already_done" : "anonymized",
+                                                    "retained", "kept_by_guard", "held"});
   for (const TableScan* scan : run.scans) {
     const TableCounts& c = scan->counts;
     std::vector<std::string> row = {scan->plan->Display(),

@@ -11,8 +11,10 @@ using tombstone::fuzz::Require;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto map = ParseDataMap(std::string(fuzz::Text(data, size)), "fuzz.toml");
   if (!map.ok()) {
-    Require(map.status().code() == tombstones::ExitCode::kUsage, "a map error is not a usage error");
-    Require(map.status().message().starts_with("unable to "), "a map error does not say 'unable to'");
+    Require(map.status().code() == tombstones::ExitCode::kUsage,
+            "a map error is not a usage error");
+    Require(map.status().message().starts_with("unable to "),
+            "a map error does not say 'unable to'");
     return 0;
   }
   Require(!map->tables.empty() || map->csv.has_value(), "a map with nothing to match parsed");
