@@ -82,11 +82,9 @@ Status ReadCsv(InputSource& source, Batch& batch) {
   CsvReader reader(source.stream(), ',',
                    {.field_bytes = kMaxInputField, .record_bytes = kMaxInputLine, .fields = 100});
   std::vector<std::string> fields;
-  if (!reader.Next(&fields)) {
-    if (!source.status().ok()) return source.status();
+  if (!reader.Next(&fields))
     return Status::Usage("unable to import " + source.name() +
                          (reader.error().empty() ? ": it is empty" : ": " + reader.error()));
-  }
   // Header: the four required columns and an optional hold, in any order.
   Row row;
   for (std::size_t i = 0; i < fields.size(); ++i) row.columns[fields[i]] = i;
@@ -112,8 +110,6 @@ Status ReadCsv(InputSource& source, Batch& batch) {
     row.hold = field("hold");
     if (Status s = batch.AddRow(row, reader.first_line()); !s.ok()) return s;
   }
-  // A record cut by a read error looks malformed: the read error is the cause to report.
-  if (!source.status().ok()) return source.status();
   if (!reader.error().empty())
     return Status::Usage("unable to import " + source.name() + ": " + reader.error());
   return Status::Ok();
@@ -178,6 +174,9 @@ Result<std::vector<tombstones::Tombstone>> ReadErasureList(InputSource& source,
   Batch batch(hasher, source);
   Status read =
       format == ErasureListFormat::kCsv ? ReadCsv(source, batch) : ReadJsonLines(source, batch);
+  // An input cut short (a truncated .zst) ends in a partial record that looks malformed (a header
+  // without its columns): the read error is the cause to report.
+  if (!source.status().ok()) return source.status();
   if (!read.ok()) return read;
   return batch.Take();
 }

@@ -52,6 +52,18 @@ TEST_CASE("a compressed list cut short is refused and nothing is recorded", "[in
   const RunResult piped = f.Run({"import", "-", "--format", "csv"}, z.substr(0, z.size() / 2));
   CHECK(piped.code == 2);
   CHECK_THAT(piped.err, Catch::Contains("unable to read 'standard input': truncated zstd stream"));
+  // Cut inside the header: what was read looks like a header without its columns, but the cause
+  // to report is the cut.
+  const std::string small = Compress(List(1));
+  const RunResult header = f.Run({"import", "-", "--format", "csv"}, small.substr(0, 20));
+  CHECK(header.code == 2);
+  CHECK_THAT(header.err, Catch::Contains("truncated zstd stream"));
+  const RunResult jsonl = f.Run({"import", "-", "--format", "jsonl"},
+                                Compress("{\"request\": \"REQ-J\", \"kind\": \"user_id\", "
+                                         "\"value\": \"7\", \"erased_at\": \"2026-01-01\"}\n")
+                                    .substr(0, 30));
+  CHECK(jsonl.code == 2);
+  CHECK_THAT(jsonl.err, Catch::Contains("truncated zstd stream"));
   const RunResult listed = f.Run({"list", "--format", "csv"});
   CHECK(listed.out.find("REQ-") == std::string::npos);
 }
