@@ -68,6 +68,8 @@ Status Run(Context& ctx) {
   const std::string& file = ctx.args[0];
   auto dir = StoreDir(ctx);
   if (!dir.ok()) return dir.status();
+  // "store/" is "store": the extracted copy and the old one set aside go beside it, not inside.
+  while (dir->size() > 1 && dir->back() == '/') dir->pop_back();
   if (Status s = CheckTarget(ctx, dir.value()); !s.ok()) return s;
   auto summary = store::VerifyStoreArchive(file);
   if (!summary.ok()) return summary.status();

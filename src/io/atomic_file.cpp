@@ -126,8 +126,11 @@ Status WriteFileAtomically(const std::string& path, std::string_view content,
   return file.value()->Commit();
 }
 
-Status ReplaceDirectory(const std::string& fresh, const std::string& target,
+Status ReplaceDirectory(const std::string& fresh, const std::string& target_as_given,
                         const std::string& aside) {
+  // "store/" names "store": its parent, not itself, is the directory to sync.
+  std::string target = target_as_given;
+  while (target.size() > 1 && target.back() == '/') target.pop_back();
   std::error_code ec;
   const bool existed = std::filesystem::exists(target, ec);
   if (existed) {

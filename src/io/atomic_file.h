@@ -67,9 +67,9 @@ Status WriteFileAtomically(const std::string& path, std::string_view content,
 // fsync of a directory: what makes a rename or a new name in it durable. kFailed on an error.
 Status SyncDirectory(const std::string& dir);
 
-// Puts directory `fresh` at `target` (same file system): an existing `target` is first renamed
-// to `aside`, put back if `fresh` cannot be placed, and removed once it is; the parent directory
-// is synced. kFailed naming what could not be moved.
+// Puts directory `fresh` at `target` (same file system; a trailing '/' is ignored): an existing
+// `target` is first renamed to `aside`, put back if `fresh` cannot be placed, and removed once it
+// is; the parent directory is synced. kFailed naming what could not be moved.
 Status ReplaceDirectory(const std::string& fresh, const std::string& target,
                         const std::string& aside);
 

@@ -66,6 +66,16 @@ TEST_CASE("store export and import round-trip the whole store", "[compliance]") 
     for (const auto& e : fs::directory_iterator(dir.path()))
       CHECK(e.path().filename().string().find("replaced") == std::string::npos);
   }
+  SECTION("--store given with a trailing slash names the same store") {
+    REQUIRE(f.Run({"add", "--request", "REQ-9", "--ids-from", "-"}, "user_id:9\n").code == 0);
+    const RunResult forced = In(f, f.store + "/", {"store", "import", file, "--force"});
+    INFO(forced.err);
+    REQUIRE(forced.code == 0);
+    CHECK(f.Run({"show", "REQ-9"}).code == 1);
+    CHECK(f.Run({"show", "REQ-1"}).code == 0);
+    for (const auto& e : fs::directory_iterator(dir.path()))
+      CHECK(e.path().filename().string().find("replaced") == std::string::npos);
+  }
 }
 
 TEST_CASE("store import refuses corrupt and truncated files and creates nothing", "[compliance]") {

@@ -89,6 +89,14 @@ TEST_CASE("a directory is replaced whole, the old one put back when the new cann
     CHECK_FALSE(fs::exists(aside));
     CHECK(CountFiles(dir.path()) == 1);
   }
+  SECTION("a target named with a trailing slash is the same directory") {
+    fs::create_directories(target);
+    WriteFile(target + "/CURRENT", "old");
+    REQUIRE(io::ReplaceDirectory(fresh, target + "/", aside).ok());
+    CHECK(ReadFile(target + "/CURRENT") == "new");
+    CHECK_FALSE(fs::exists(aside));
+    CHECK(CountFiles(dir.path()) == 1);
+  }
   SECTION("a fresh directory that cannot be placed leaves the old one in place") {
     fs::create_directories(target);
     WriteFile(target + "/CURRENT", "old");
