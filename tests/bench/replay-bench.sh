@@ -6,12 +6,16 @@
 #   per-subject      one prepared DELETE per subject per table in one transaction, rolled back:
 #                    on the indexed columns, and complete (case-insensitive email, jsonb key;
 #                    time-boxed and extrapolated)
+#   the apply limit  the rows replay deletes, found first (untimed), then deleted by row identity
+#                    in one transaction by each candidate method (replay_bench apply), each on a
+#                    fresh copy: the fastest is the apply limit
 # then, at the second N, replay with its default verification against --verify counts, and
 # tombstone discover against a COPY of the columns it reads;
 # then prints the ratios against their targets and the tool's peak RSS.
 #
 # Usage: tests/bench/replay-bench.sh [--quick] [--users N] [--events N] [--ns "1000 10000 ..."]
 #          [--runs R] [--time-box SECONDS] [--work-dir DIR] [--keep] [--reuse] [--no-build]
+#          [--apply-methods "pk-batch ctid-batch ctid-one copy-join"] [--no-per-subject]
 #   --quick     200,000 users, 400,000 events, N = 1,000 and 10,000, 20 s time box: a few minutes
 #   default     5,000,000 users, 10,000,000 events, N = 1,000 .. 1,000,000, 60 s time box
 #   --work-dir  where the cluster, stores and results go (default: a new directory in $TMPDIR;
@@ -19,6 +23,8 @@
 #   --reuse     measure again on the dataset a --keep run left in --work-dir (implies --keep)
 #   --runs R    measure the limit, verify and replay R times per N, each on a fresh copy, and
 #               report medians (the per-subject methods run once); default 1
+#   --apply-methods  the apply limit's candidates, once per N (default: all four; "" skips it)
+#   --no-per-subject skip the per-subject methods (minutes at 1,000,000; their columns read 0)
 # Build directory: $TOMBSTONE_BUILD_DIR or build/. Runs as root (the server then runs as
 # 'postgres') or as any user that can run initdb.
 set -euo pipefail
@@ -28,6 +34,7 @@ build=${TOMBSTONE_BUILD_DIR:-$top/build}
 pgbin=${TOMBSTONE_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 users=5000000 events=10000000 ns="1000 10000 100000 1000000" box=60 index_box=600
 work="" keep=0 reuse=0 do_build=1 runs=1
+apply_methods="pk-batch ctid-batch ctid-one copy-join" per_subject=1
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -37,11 +44,13 @@ while [[ $# -gt 0 ]]; do
     --ns) ns=$2; shift ;;
     --time-box) box=$2; shift ;;
     --runs) runs=$2; shift ;;
+    --apply-methods) apply_methods=$2; shift ;;
+    --no-per-subject) per_subject=0 ;;
     --work-dir) work=$2; shift ;;
     --keep) keep=1 ;;
     --reuse) reuse=1 keep=1 ;;
     --no-build) do_build=0 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "replay-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -241,6 +250,7 @@ fresh_copy() {
   "$bench" limit "$run_dsn" "$limit_users" "$limit_events" >/dev/null  # warm-up: the copy is cold
 }
 
+printf 'n\tmethod\tseconds\tevents_s\tusers_s\tevents_rows\tusers_rows\tidentify_s\n' >"$work/apply.tsv"
 printf 'n\trun\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\treplay_scan_s\treplay_apply_s\treplay_query_s\tlimit_binary_s\tverify_cpu_s\treplay_cpu_s\n' >"$work/runs.tsv"
 
 for n in $ns; do
@@ -249,6 +259,16 @@ for n in $ns; do
   run_dsn=$(dsn_of bench_run)
   key=(--store "$work/store-$n" --key-file "$work/key-$n")
   load_start=$(load1)
+  indexed_s=0 indexed_users=0 indexed_events=0 complete_s=0 complete_done=0 complete_boxed=0
+  # The apply limit: each candidate on a fresh copy (after the same warm-up as replay's copy).
+  for method in $apply_methods; do
+    fresh_copy
+    out=$("$bench" apply "$run_dsn" "$work/subjects-$n.tsv" "$method")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$method" "$(field "$out" seconds)" \
+      "$(field "$out" events_s)" "$(field "$out" users_s)" "$(field "$out" events)" \
+      "$(field "$out" users)" "$(field "$out" identify)" >>"$work/apply.tsv"
+    log "N=$n: apply limit candidate $method: $out"
+  done
   declare -a L1=() L2=() V=() R=() VC=() RC=() LB=() RQ=() SC=() AP=() VRAT=() RRAT=()
   verify_rss=0 replay_rss=0 verify_rcs="" replay_rcs="" after_rcs="" after_s=""
   for ((run = 1; run <= runs; run++)); do
@@ -265,7 +285,7 @@ for n in $ns; do
     out=$("$bench" limit-binary "$run_dsn" "$limit_users" "$limit_events"); limit_binary=$(field "$out" total)
     log "N=$n: limit ${limit2}s; in binary format ${limit_binary}s; replay's own queries streamed ${replay_query}s"
 
-    if ((run == 1)); then  # the per-subject methods roll back: once per N is enough
+    if ((run == 1 && per_subject == 1)); then  # they roll back: once per N is enough
       out=$("$bench" per-subject "$run_dsn" "$work/subjects-$n.tsv" indexed "$index_box")
       indexed_s=$(field "$out" extrapolated) indexed_users=$(field "$out" users_deleted)
       indexed_events=$(field "$out" events_deleted)
@@ -351,6 +371,35 @@ extra_report() {
        "discover/limit $(ratio_of "$discover_s" "$dlimit") (target <= 1.5), RSS $((discover_rss / 1024)) MB"
 }
 
+# The apply limit per N: each candidate's time (events + users, children first), the fastest
+# of them, and replay against the scan limit plus the apply limit (target <= 1.5 at 1,000,000).
+apply_report() {
+  [[ -n $apply_methods ]] || return 0
+  echo "apply limit: the rows replay deletes, deleted by row identity in one transaction (replay_bench apply),"
+  echo "each candidate once per N on a fresh copy; apply_limit = the fastest; replay's apply from its receipt"
+  awk -F'\t' -v methods="$apply_methods" '
+    FNR == 1 { next }
+    FILENAME == ARGV[1] { t[$1, $2] = $3; rows[$1] = $6 + $7; if (!($1 in best) || $3 < best[$1]) { best[$1] = $3; bm[$1] = $2 } ; next }
+    { limit[$1] = ($4 + $5) / 2; replay[$1] = $9; apply[$1] = $21; order[++k] = $1 }
+    END {
+      split(methods, m, " ")
+      printf "%9s %9s", "N", "rows"
+      for (i = 1; i in m; i++) printf " %10s", m[i]
+      printf " %11s %9s %9s %8s %10s\n", "apply_limit", "rep_apply", "limit_s", "replay_s", "rep/(l+al)"
+      printf "%9s %9s", "target", ""
+      for (i = 1; i in m; i++) printf " %10s", ""
+      printf " %11s %9s %9s %8s %10s\n", "", "", "", "", "<=1.5@1M"
+      for (j = 1; j <= k; j++) {
+        n = order[j]; if (!(n in best)) continue
+        printf "%9d %9d", n, rows[n]
+        for (i = 1; i in m; i++) printf " %10.2f", t[n, m[i]]
+        r = replay[n] / (limit[n] + best[n])
+        printf " %11.2f %9.2f %9.2f %8.2f %9.2f%s\n", best[n], apply[n], limit[n], replay[n], r,
+          (n == 1000000 && r > 1.5 ? "*" : "")
+      }
+    }' "$work/apply.tsv" "$1"
+}
+
 # --- report ------------------------------------------------------------------------------
 # One row per N. Targets: verify/limit <= 1.15 and replay/limit <= 1.25 (at N = 10,000);
 # indexed/replay >= 1 at 10,000 and >= 10 at 100,000; complete/replay >= 1000 at 10,000;
@@ -404,6 +453,8 @@ report() {
   echo "$runs run(s) per N, each on a fresh copy: times are medians, each ratio the median of the runs' ratios, RSS the peak"
   echo
   report "$results"
+  echo
+  apply_report "$results"
   echo
   extra_report
 } | tee "$work/report.txt"

@@ -24,9 +24,24 @@
 //         per-subject <method> subjects <done> of <total> seconds <measured>
 //             extrapolated <seconds for all> boxed <0|1> users_deleted <n> events_deleted <n>
 //
+//   replay_bench apply DSN SUBJECTS METHOD
+//       The apply limit: how fast this server deletes exactly the rows replay deletes, by row
+//       identity, in one transaction (rolled back: run it on a copy). The rows are found first,
+//       untimed, the way replay matches them (users: id, or the email normalized; events:
+//       user_id, or the payload's email normalized; lower(btrim()) is the normalizer for this
+//       ASCII dataset). Then, timed, children first (events, then users):
+//         pk-batch     DELETE ... WHERE id = ANY($1::bigint[]), 10,000 keys a statement
+//                      (what replay does: the primary key is its locator)
+//         ctid-batch   DELETE ... WHERE ctid = ANY($1::tid[]), 10,000 a statement, in ctid order
+//         ctid-one     the same, one statement per table with every ctid
+//         copy-join    COPY the ctids into a temporary table, DELETE ... USING it (a join on ctid)
+//       Prints:
+//         apply <method> users <n> events <n> identify <s> events_s <s> users_s <s> seconds <s>
+//
 // Exit status: 0 measured, 1 a database error, 2 misuse. No identifier is ever printed.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -190,10 +205,130 @@ int PerSubject(const char* dsn, const char* subjects_path, const std::string& me
   return 0;
 }
 
+// --- apply -------------------------------------------------------------------------------
+
+// Runs a query with text parameters; returns its result (the caller clears it).
+PGresult* Query(PGconn* conn, const std::string& sql, const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  for (const std::string& p : params) values.push_back(p.c_str());
+  PGresult* r = PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                             values.data(), nullptr, nullptr, 0);
+  const ExecStatusType st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) Fail("run '" + sql + "'", conn);
+  return r;
+}
+
+void CopyIn(PGconn* conn, const std::string& copy, const std::string& data) {
+  PGresult* r = PQexec(conn, copy.c_str());
+  const bool started = PQresultStatus(r) == PGRES_COPY_IN;
+  PQclear(r);
+  if (!started || PQputCopyData(conn, data.data(), static_cast<int>(data.size())) != 1 ||
+      PQputCopyEnd(conn, nullptr) != 1)
+    Fail("run '" + copy + "'", conn);
+  while ((r = PQgetResult(conn)) != nullptr) {
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) Fail("finish '" + copy + "'", conn);
+  }
+}
+
+// The doomed rows of one table: their ctids (in ctid order) and primary keys.
+struct Doomed {
+  std::vector<std::string> ctids, ids;
+};
+
+Doomed Identify(PGconn* conn, const std::string& sql) {
+  PGresult* r = Query(conn, sql, {});
+  Doomed d;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    d.ctids.emplace_back(PQgetvalue(r, i, 0));
+    d.ids.emplace_back(PQgetvalue(r, i, 1));
+  }
+  PQclear(r);
+  return d;
+}
+
+std::string Array(const std::vector<std::string>& v, std::size_t begin, std::size_t end) {
+  std::string a = "{";
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) a += ',';
+    a += '"' + v[i] + '"';  // ctids "(1,2)" and integers: nothing to escape
+  }
+  return a + "}";
+}
+
+long long Deleted(PGresult* r) {
+  const long long n = std::atoll(PQcmdTuples(r));
+  PQclear(r);
+  return n;
+}
+
+// Deletes the doomed rows of `table` by `method`; returns the rows deleted.
+long long DeleteRows(PGconn* conn, const std::string& table, const Doomed& d,
+                     const std::string& method) {
+  long long n = 0;
+  if (method == "copy-join") {
+    std::string data;
+    for (const std::string& c : d.ctids) data += c + "\n";
+    Exec(conn, "CREATE TEMPORARY TABLE doomed (c tid) ON COMMIT DROP");
+    CopyIn(conn, "COPY doomed FROM STDIN", data);
+    Exec(conn, "ANALYZE doomed");
+    n = Deleted(Query(conn, "DELETE FROM " + table + " t USING doomed WHERE t.ctid = doomed.c", {}));
+    Exec(conn, "DROP TABLE doomed");
+    return n;
+  }
+  const bool by_ctid = method != "pk-batch";
+  const std::vector<std::string>& keys = by_ctid ? d.ctids : d.ids;
+  const std::string sql = "DELETE FROM " + table + (by_ctid ? " WHERE ctid = ANY($1::tid[])"
+                                                            : " WHERE id = ANY($1::bigint[])");
+  const std::size_t batch = method == "ctid-one" ? keys.size() : 10000;
+  for (std::size_t b = 0; b < keys.size(); b += batch)
+    n += Deleted(Query(conn, sql, {Array(keys, b, std::min(keys.size(), b + batch))}));
+  return n;
+}
+
+int Apply(const char* dsn, const char* subjects_path, const std::string& method) {
+  if (method != "pk-batch" && method != "ctid-batch" && method != "ctid-one" &&
+      method != "copy-join") {
+    std::fprintf(stderr, "replay_bench: unable to run 'apply': unknown method\n");
+    return 2;
+  }
+  const std::vector<Subject> subjects = ReadSubjects(subjects_path);
+  PGconn* conn = Connect(dsn);
+  const Clock::time_point start = Clock::now();
+  Exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+  std::string data;
+  for (const Subject& s : subjects) data += s.id + "\t" + s.email + "\n";
+  Exec(conn, "CREATE TEMPORARY TABLE subjects (id bigint, email text) ON COMMIT DROP");
+  CopyIn(conn, "COPY subjects FROM STDIN", data);
+  Exec(conn, "ANALYZE subjects");
+  const Doomed events = Identify(
+      conn, "SELECT ctid, id FROM events WHERE user_id IN (SELECT id FROM subjects) OR "
+            "lower(btrim(payload->>'email')) IN (SELECT email FROM subjects) ORDER BY ctid");
+  const Doomed users = Identify(
+      conn, "SELECT ctid, id FROM users WHERE id IN (SELECT id FROM subjects) OR "
+            "lower(btrim(email)) IN (SELECT email FROM subjects) ORDER BY ctid");
+  const double identify = Since(start);
+  Clock::time_point t = Clock::now();
+  const long long events_deleted = DeleteRows(conn, "events", events, method);
+  const double events_s = Since(t);
+  t = Clock::now();
+  const long long users_deleted = DeleteRows(conn, "users", users, method);
+  const double users_s = Since(t);
+  Exec(conn, "ROLLBACK");
+  PQfinish(conn);
+  std::printf("apply %s users %lld events %lld identify %.3f events_s %.3f users_s %.3f "
+              "seconds %.3f\n",
+              method.c_str(), users_deleted, events_deleted, identify, events_s, users_s,
+              events_s + users_s);
+  return 0;
+}
+
 int Usage() {
   std::fprintf(stderr,
                "usage: replay_bench limit|limit-binary DSN SQL [SQL...]\n"
-               "       replay_bench per-subject DSN SUBJECTS indexed|complete TIME_BOX_SECONDS\n");
+               "       replay_bench per-subject DSN SUBJECTS indexed|complete TIME_BOX_SECONDS\n"
+               "       replay_bench apply DSN SUBJECTS pk-batch|ctid-batch|ctid-one|copy-join\n");
   return 2;
 }
 
@@ -207,5 +342,6 @@ int main(int argc, char** argv) {
                  command == "limit-binary");
   if (command == "per-subject" && argc == 6)
     return PerSubject(argv[2], argv[3], argv[4], std::atof(argv[5]));
+  if (command == "apply" && argc == 5) return Apply(argv[2], argv[3], argv[4]);
   return Usage();
 }
