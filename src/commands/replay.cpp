@@ -3,11 +3,13 @@
 #include "src/commands/replay.h"
 
 #include <ostream>
+#include <vector>
 
 #include "src/commands/replay_job.h"
 #include "src/replay/changes.h"
 #include "src/replay/fence.h"
 #include "src/replay/order.h"
+#include "src/replay/row_address.h"
 
 namespace tombstone {
 namespace {
@@ -62,6 +64,13 @@ void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& orde
       if (plan.relation.oid == a.relation)
         out << "  note: " << a.kind << " '" << a.name << "' on " << plan.Display() << " ("
             << a.when << "): its changes are accounted for before commit\n";
+  std::string by_ctid;
+  for (const replay::TablePlan& plan : tables)
+    if (plan.ctid_field >= 0 && plan.locator_fields == std::vector<int>{plan.ctid_field})
+      by_ctid += (by_ctid.empty() ? "" : ", ") + plan.Display();
+  if (!by_ctid.empty())
+    out << "  note: " << by_ctid << ": rows deleted by ctid, not by primary key (no trigger, "
+        << "rule or SET NULL key can move them during replay)\n";
   for (const std::string& note : job.plan.notes) out << "  note: " << note << "\n";
   for (const std::string& note : order.notes) out << "  note: " << note << "\n";
   const replay::KindCoverage coverage = replay::CoverageOf(job.plan, *job.tombstones);
@@ -122,6 +131,9 @@ Status RunOne(Context& ctx, const JobInput& input) {
   auto actions = pg::TriggersAndRules(*job.session, replay::RelationsTouched(job, order.value()));
   if (!actions.ok()) return actions.status();
   job.record.server_actions = std::move(actions.value());
+  auto writers = replay::HasTriggersOrRules(*job.session);  // may a row move under replay?
+  if (!writers.ok()) return writers.status();
+  replay::LocateDeletesByCtid(job.plan, order.value(), writers.value());
   PrintPlan(ctx.io.out, job, order.value());
   if (ctx.Has("dry-run")) return Rehearse(ctx, job, order.value());
   if (Status s = HoldStoreForReceipt(ctx, job); !s.ok()) return s;  // the store's lock

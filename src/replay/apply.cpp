@@ -106,6 +106,14 @@ Status BlockedFurtherDown(const ApplyOrder& order, const TablePlan& plan, const 
                             "then run replay again ('replay --dry-run' shows it without a fence)");
 }
 
+// SAVEPOINT, ROLLBACK TO SAVEPOINT or RELEASE SAVEPOINT of the one savepoint a delete takes.
+Status Savepoint(pg::Session& session, const std::string& command, const TablePlan& plan) {
+  auto done = session.Query("prepare the delete from '" + plan.Display() + "'",
+                            command + " tombstone_delete", {}, pg::Shape::kAnyRows,
+                            tombstones::ExitCode::kFailed, pg::Detail::kConditionOnly);
+  return done.ok() ? Status::Ok() : done.status();
+}
+
 }  // namespace
 
 Status ApplyPlan(pg::Session& session, const ApplyOrder& order,
@@ -114,8 +122,23 @@ Status ApplyPlan(pg::Session& session, const ApplyOrder& order,
   const TablePlan& plan = plans[index];
   TableScan& scan = scans[index];
   const bool deleting = plan.action() == Action::kDelete;
+  // Blocking keys the server enforces at each statement's end are counted only after a refusal,
+  // from a savepoint taken before the first delete (KeyChecks).
+  const bool savepoint =
+      deleting && !scan.rows.empty() && ServerEnforcesBlockingKeys(order, plans, index);
   if (deleting)
+    if (Status s = CheckBeforeDelete(session, order, plans, scans, index,
+                                     KeyChecks::kNotEnforcedByServer);
+        !s.ok())
+      return s;
+  if (savepoint)
+    if (Status s = Savepoint(session, "SAVEPOINT", plan); !s.ok()) return s;
+  const auto refused = [&](const Status& failed) {
+    if (!savepoint) return BlockedFurtherDown(order, plan, failed);
+    if (Status s = Savepoint(session, "ROLLBACK TO SAVEPOINT", plan); !s.ok()) return s;
     if (Status s = CheckBeforeDelete(session, order, plans, scans, index); !s.ok()) return s;
+    return BlockedFurtherDown(order, plan, failed);
+  };
   int constants_from = 0;
   const std::string sql = deleting ? DeleteSql(plan) : UpdateSql(session, plan, &constants_from);
   const std::string what = std::string(deleting ? "delete from" : "anonymize rows of") + " '" +
@@ -133,7 +156,7 @@ Status ApplyPlan(pg::Session& session, const ApplyOrder& order,
                               pg::Shape::kAnyRows, tombstones::ExitCode::kFailed,
                               pg::Detail::kConditionOnly);
     if (!done.ok() && deleting && session.last_sqlstate() == pg::kForeignKeyViolation)
-      return BlockedFurtherDown(order, plan, done.status());
+      return refused(done.status());
     if (!done.ok()) return done.status();
     const auto changed = static_cast<std::uint64_t>(done->affected_rows());
     (deleting ? scan.counts.deleted : scan.counts.anonymized) += changed;
@@ -154,6 +177,7 @@ Status ApplyPlan(pg::Session& session, const ApplyOrder& order,
       scan.updated.Add(pointers.data());
     }
   }
+  if (savepoint) return Savepoint(session, "RELEASE SAVEPOINT", plan);
   return Status::Ok();
 }
 

@@ -172,9 +172,16 @@ Result<ApplyOrder> OrderTables(pg::Session& session, const Plan& plan) {
   return order;
 }
 
+bool ServerEnforcesBlockingKeys(const ApplyOrder& order, const std::vector<TablePlan>& plans,
+                                std::size_t index) {
+  for (const pg::ForeignKey& fk : order.keys)
+    if (fk.parent_oid == plans[index].relation.oid && fk.Blocks() && !fk.deferrable) return true;
+  return false;
+}
+
 Status CheckBeforeDelete(pg::Session& session, const ApplyOrder& order,
                          const std::vector<TablePlan>& plans, const std::vector<TableScan>& scans,
-                         std::size_t index) {
+                         std::size_t index, KeyChecks checks) {
   const TablePlan& parent = plans[index];
   const TableScan& scan = scans[index];
   if (scan.rows.empty()) return Status::Ok();
@@ -185,6 +192,7 @@ Status CheckBeforeDelete(pg::Session& session, const ApplyOrder& order,
     // An unmapped table may lose rows to a cascade or have a reference cleared (the receipt
     // counts them); a mapped one may not: replay keeps those rows.
     if (!fk.Blocks() && child_plan < 0) continue;
+    if (checks == KeyChecks::kNotEnforcedByServer && fk.Blocks() && !fk.deferrable) continue;
     const bool self = fk.child_oid == parent.relation.oid;
     std::string child_columns, parent_columns;
     for (std::size_t i = 0; i < fk.child_columns.size(); ++i) {

@@ -36,6 +36,17 @@ struct ApplyOrder {
 // is part of its table's partition key (the row would move to another partition).
 Result<ApplyOrder> OrderTables(pg::Session& session, const Plan& plan);
 
+// Which keys into the table CheckBeforeDelete reads. A key that blocks and cannot be deferred
+// is enforced by the server at the end of the delete statement anyway; counting its references
+// first costs an index probe per row (as much as the delete's own check), so replay lets the
+// server refuse, rolls back to a savepoint and counts them only then, for the message.
+enum class KeyChecks { kAll, kNotEnforcedByServer };
+
+// Whether a key into plan `index`'s table blocks and is checked by the server at the end of each
+// statement (not deferrable): the keys KeyChecks::kNotEnforcedByServer leaves out.
+bool ServerEnforcesBlockingKeys(const ApplyOrder& order, const std::vector<TablePlan>& plans,
+                                std::size_t index);
+
 // Run inside the replay's transaction right before plan `index`'s rows are deleted. kFailed
 // (exit 1) naming the key, the tables and the number of rows when a row about to be deleted is
 // still referenced through a key that blocks, or when a cascade or SET NULL would delete or change
@@ -43,7 +54,7 @@ Result<ApplyOrder> OrderTables(pg::Session& session, const Plan& plan);
 // matched).
 Status CheckBeforeDelete(pg::Session& session, const ApplyOrder& order,
                          const std::vector<TablePlan>& plans, const std::vector<TableScan>& scans,
-                         std::size_t index);
+                         std::size_t index, KeyChecks checks = KeyChecks::kAll);
 
 // The keys (by index into order.keys) that lead the server into `relation`, named for messages:
 // "'orders_user_id_fkey' (public.orders -> public.users, ON DELETE CASCADE)".

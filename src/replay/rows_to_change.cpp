@@ -1,5 +1,8 @@
 #include "src/replay/rows_to_change.h"
 
+#include <cstdint>
+#include <string>
+
 namespace tombstone::replay {
 namespace {
 
@@ -20,14 +23,49 @@ std::size_t ReadLength(const std::string& in, std::size_t* offset) {
   }
 }
 
+// "(block,offset)" to 4 + 2 bytes, big-endian; false when `text` is not that.
+bool PackTid(std::string_view text, char out[6]) {
+  if (text.size() < 5 || text.front() != '(' || text.back() != ')') return false;
+  std::uint64_t block = 0, offset = 0;
+  std::size_t i = 1;
+  const auto number = [&](std::uint64_t* n, char end, std::uint64_t max) {
+    const std::size_t start = i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      *n = *n * 10 + static_cast<std::uint64_t>(text[i] - '0');
+      if (*n > max) return false;
+    }
+    return i > start && i < text.size() && text[i++] == end;
+  };
+  if (!number(&block, ',', 0xffffffffu) || !number(&offset, ')', 0xffffu) || i != text.size())
+    return false;
+  for (int b = 0; b < 4; ++b) out[b] = static_cast<char>(block >> (24 - 8 * b));
+  out[4] = static_cast<char>(offset >> 8);
+  out[5] = static_cast<char>(offset);
+  return true;
+}
+
+void UnpackTid(std::string_view packed, std::string* text) {
+  const auto byte = [&](int b) { return static_cast<std::uint32_t>(static_cast<unsigned char>(packed[b])); };
+  const std::uint32_t block = byte(0) << 24 | byte(1) << 16 | byte(2) << 8 | byte(3);
+  const std::uint32_t offset = byte(4) << 8 | byte(5);
+  *text = "(" + std::to_string(block) + "," + std::to_string(offset) + ")";
+}
+
 }  // namespace
 
-// A value is stored as its length + 1 (0 for NULL) and its bytes.
+// A value is stored as its length + 1 (0 for NULL) and its bytes; a tid column's value as 7 (its
+// 6 packed bytes), or 0 for NULL.
 void RowsToChange::Add(const std::string_view* const* values) {
   if (rows_ % kMarkEvery == 0) marks_.push_back(data_.size());
   for (std::size_t i = 0; i < width_; ++i) {
     if (values[i] == nullptr) {
       AppendLength(&data_, 0);
+      continue;
+    }
+    char tid[6];
+    if (tid_columns_[i] && PackTid(*values[i], tid)) {
+      AppendLength(&data_, 7);
+      data_.append(tid, 6);
       continue;
     }
     AppendLength(&data_, values[i]->size() + 1);
@@ -37,7 +75,7 @@ void RowsToChange::Add(const std::string_view* const* values) {
 }
 
 RowsToChange::Cursor::Cursor(const RowsToChange& rows, std::size_t row)
-    : rows_(rows), values_(rows.width_), nulls_(rows.width_) {
+    : rows_(rows), values_(rows.width_), nulls_(rows.width_), tids_(rows.width_) {
   if (row >= rows.rows_) return;
   offset_ = rows.marks_[row / kMarkEvery];
   for (std::size_t skip = row % kMarkEvery; skip > 0; --skip) {
@@ -56,6 +94,10 @@ void RowsToChange::Cursor::Decode() {
     const std::size_t n = ReadLength(rows_.data_, &at);
     nulls_[i] = n == 0;
     values_[i] = n == 0 ? std::string_view() : std::string_view(rows_.data_).substr(at, n - 1);
+    if (n == 7 && rows_.tid_columns_[i]) {
+      UnpackTid(values_[i], &tids_[i]);
+      values_[i] = tids_[i];
+    }
     at += n == 0 ? 0 : n - 1;
   }
   next_ = at;

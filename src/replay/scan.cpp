@@ -240,7 +240,7 @@ class Scanner {
     }
     const std::size_t k = plan_.locator.size();
     for (std::size_t i = 0; i < k; ++i) {
-      values_[i] = fields_.Value(i);
+      values_[i] = fields_.Value(static_cast<std::size_t>(plan_.locator_fields[i]));
       pointers_[i] = &values_[i];
     }
     for (std::size_t s = 0; s < plan_.sets.size(); ++s) {
@@ -294,7 +294,10 @@ Result<TableScan> Scan(const TablePlan& plan, const TombstoneTable& tombstones,
                        Progress* progress) {
   TableScan scan;
   scan.plan = &plan;
-  scan.rows = RowsToChange(plan.locator.size() + plan.sets.size());
+  const std::size_t width = plan.locator.size() + plan.sets.size();
+  std::vector<bool> tids(width, false);
+  for (std::size_t i = 0; i < plan.locator.size(); ++i) tids[i] = plan.locator_types[i] == "tid";
+  scan.rows = RowsToChange(width, std::move(tids));
   TableCounts& counts = scan.counts;
   const double started = Seconds();
   if (progress != nullptr) progress->Start(plan.Display(), plan.relation.estimated_rows);

@@ -209,19 +209,22 @@ class Planner {
         for (const std::string& column : r.primary_key) {
           plan.locator.push_back(session_.QuoteName(column));
           plan.locator_types.push_back(r.Find(column)->type);
-          fields.AddLocator(session_.QuoteName(column), r.Find(column)->type);
+          plan.locator_fields.push_back(
+              fields.AddLocator(session_.QuoteName(column), r.Find(column)->type));
         }
       } else if (r.kind == 'p') {
         plan.locator = {"tableoid", "ctid"};
         plan.locator_types = {"oid", "tid"};
-        fields.Add("tableoid", pg::Wire::kOid);
-        fields.Add("ctid", pg::Wire::kTid);
+        plan.locator_fields = {fields.Add("tableoid", pg::Wire::kOid),
+                               fields.Add("ctid", pg::Wire::kTid)};
       } else {
         plan.locator = {"ctid"};
         plan.locator_types = {"tid"};
-        fields.Add("ctid", pg::Wire::kTid);
+        plan.locator_fields = {fields.Add("ctid", pg::Wire::kTid)};
       }
     }
+    if (!counting && t.action == Action::kDelete && r.kind == 'r' && !r.primary_key.empty())
+      plan.ctid_field = fields.Add("ctid", pg::Wire::kTid);
     for (const MatchSource& m : t.match)
       if (Status s = PlanSource(plan, fields, m); !s.ok()) return s;
     if (Status s = PlanGuard(plan, fields); !s.ok()) return s;

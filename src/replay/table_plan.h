@@ -64,6 +64,10 @@ struct TablePlan {
   // partitioned table). SQL expressions (quoted) and their types; fields 0..k-1 of a row.
   std::vector<std::string> locator;
   std::vector<std::string> locator_types;
+  std::vector<int> locator_fields;  // the fields of `select` that hold them, in order
+  // A delete from a plain table with a primary key also streams ctid (its field, else -1), so
+  // that LocateDeletesByCtid can locate the rows by it instead (row_address.h).
+  int ctid_field = -1;
   std::vector<KeySource> sources;
   int guard_field = -1;   // the created_at guard, as a timestamptz (guard_time.h)
   std::string guard_zone; // the zone a guard without time zone is read in, else empty

@@ -1,5 +1,7 @@
 #include "src/replay/verify_changes.h"
 
+#include <algorithm>
+
 #include "src/replay/locator.h"
 
 namespace tombstone::replay {
@@ -13,6 +15,13 @@ Status VerifyByReading(pg::Session& session, const std::vector<TablePlan>& plans
     const std::size_t k = plan.locator.size();
     const std::string condition = LocatorCondition(plan, "p", 1);
     if (plan.action() == Action::kDelete) {
+      // Rows deleted by ctid are not read again: the deleted version stays in its slot until
+      // after commit, so a read by ctid could never find one, and a row put back gets a new
+      // ctid. What would put one back (a trigger, a rule) inserts into a mapped table, which the
+      // accounting of the server's changes refuses unless the map expects it, and then that
+      // table is scanned again (changes.cpp).
+      if (std::find(plan.locator.begin(), plan.locator.end(), "ctid") != plan.locator.end())
+        continue;
       std::uint64_t back = 0;
       for (std::size_t b = 0; b < scan.rows.size(); b += kBatchRows) {
         const std::size_t e = std::min(scan.rows.size(), b + kBatchRows);

@@ -1,5 +1,5 @@
 // The default verification, before commit: every row replay changed is read again by its
-// locator. A deleted row must be gone; an anonymized row must no longer match any tombstone
+// locator. A deleted row must be gone (unless deleted by ctid: see the .cpp); an anonymized row must no longer match any tombstone
 // through a source the anonymize changes, and must hold its strategy's values. This catches what
 // the statement counts cannot: a trigger that puts back the old value, a rule that re-inserts.
 #pragma once
