@@ -13,6 +13,7 @@
 
 #include "src/map/data_map.h"
 #include "src/replay/job.h"
+#include "tests/restore-hooks/restore_support.h"
 #include "tests/src/replay/schema_case.h"
 #include "tests/support/temp_dir.h"
 #include "tombstones/tombstones.h"
@@ -369,4 +370,47 @@ TEST_CASE("a scan session that cannot connect fails the scan, naming no password
   CHECK(ToolSessions(c, "1") == "1");
   // The job's session is still usable: --jobs 1 needs no other session.
   CHECK(hand.Scan(1, &counts).ok());
+}
+
+// On a standby (the server in recovery) a shared snapshot is not exact: verify scans with one
+// session, says so, and finds what --jobs 1 finds.
+TEST_CASE("verify --jobs on a standby scans with one session and says so", "[pg][replay][jobs]") {
+  namespace r = tombstone::testing::restore;
+  tombstone::testing::TempDir dir;
+  r::OpenToServerUser(dir);
+  const int port = 40000 + ::getpid() % 10000;
+  r::SourceCluster primary(dir.path(), port);
+  primary.Psql("CREATE DATABASE app");
+  primary.Psql(kSchema, "app");
+  r::SourceCluster::Must(
+      r::AsServerUser(tombstone::testing::PgBinDir() + "/pg_basebackup -h " + r::Q(primary.sock()) +
+                      " -p " + std::to_string(port) + " -c fast -X stream -R -D " +
+                      r::Q(dir / "standby")),
+      "take a base backup for a standby");
+  r::Opened standby(dir / "standby", dir / "standby-sock", port + 1);
+  REQUIRE(standby.up());
+  REQUIRE(standby.Psql("SELECT pg_is_in_recovery()", "app").out == "t\n");
+
+  tombstone::testing::TempDir store_dir;
+  tombstone::testing::StoreFixture store(store_dir.path());
+  REQUIRE(store.Run({"add", "--request", "R-5", "--ids-from", "-"}, "user_id:5\n").code == 0);
+  REQUIRE(store.Run({"add", "--request", "R-7", "--ids-from", "-"}, "email:USER7@example.com\n")
+              .code == 0);
+  tombstone::testing::WriteFile(store_dir / "map.toml", Map());
+  const auto verify = [&](const std::string& jobs, std::string* err) {
+    const std::string receipt = store_dir / ("standby-" + jobs + ".json");
+    const RunResult v = store.Run({"verify", "--dsn", standby.Dsn("app"), "--map",
+                                   store_dir / "map.toml", "--jobs", jobs, "--receipt", receipt});
+    INFO(v.out << v.err);
+    CHECK(v.code == 3);
+    *err = v.err;
+    return RowsOf(receipt);
+  };
+  std::string one_err, three_err;
+  const json one = verify("1", &one_err);
+  CHECK(verify("3", &three_err) == one);
+  CHECK(one_err.find("not used") == std::string::npos);
+  CHECK(three_err.find("tombstone verify: --jobs 3 not used: the server is in recovery, where a "
+                       "shared snapshot is not exact; scanning with one session") !=
+        std::string::npos);
 }
