@@ -82,6 +82,8 @@ Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
 // without parameters: a COPY takes none), with no progress line: one part of a parallel scan
 // (parallel_scan.h). `rows`, when not null, grows by the rows read as they stream (in steps of
 // a few thousand, and the rest at the end), for the progress line another thread shows.
+// Threads may run ScanPart at once, each on its own session: the plan, the tombstones and the key
+// are only read.
 Result<TableScan> ScanPart(pg::Session& session, const TablePlan& plan,
                            const TombstoneTable& tombstones, const tombstones::Key& key,
                            const std::string& condition, std::atomic<std::uint64_t>* rows);

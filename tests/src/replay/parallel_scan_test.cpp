@@ -1,8 +1,14 @@
 // --jobs splits a table's heap into block ranges: every block in exactly one range, the first
-// from block 0, the last open-ended (no row missed whatever the size is when they are read).
+// from block 0, the last open-ended (no row missed whatever the size is when they are read);
+// the parts' rows to change, appended, read as one scan's.
 #include <catch2/catch.hpp>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "src/replay/parallel_scan.h"
+#include "src/replay/rows_to_change.h"
 
 namespace {
 
@@ -65,4 +71,55 @@ TEST_CASE("BlockCondition selects a block range by ctid, nothing for the whole h
   CHECK(BlockCondition({0, 4096}) == "ctid < '(4096,0)'::tid");
   CHECK(BlockCondition({4096, 8192}) == "ctid >= '(4096,0)'::tid AND ctid < '(8192,0)'::tid");
   CHECK(BlockCondition({8192, kOpen}) == "ctid >= '(8192,0)'::tid");
+}
+
+namespace {
+
+using tombstone::replay::RowsToChange;
+
+// Every row of `rows` as text, NULL as "<null>".
+std::vector<std::vector<std::string>> Rows(const RowsToChange& rows) {
+  std::vector<std::vector<std::string>> out;
+  RowsToChange::Cursor cursor(rows, 0);
+  for (std::size_t r = 0; r < rows.size(); ++r, cursor.Next()) {
+    std::vector<std::string> row;
+    for (std::size_t i = 0; i < rows.width(); ++i)
+      row.push_back(cursor.IsNull(i) ? "<null>" : std::string(cursor.Value(i)));
+    out.push_back(row);
+  }
+  return out;
+}
+
+void AddRow(RowsToChange& rows, const std::vector<std::optional<std::string>>& values) {
+  std::vector<std::string_view> views(values.size());
+  std::vector<const std::string_view*> pointers(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i]) views[i] = *values[i];
+    pointers[i] = values[i] ? &views[i] : nullptr;
+  }
+  rows.Add(pointers.data());
+}
+
+}  // namespace
+
+TEST_CASE("rows to change of the parts, appended, read as one scan's", "[replay][jobs]") {
+  // Enough rows that the appended ones cross the every-256-rows marks of the buffer.
+  RowsToChange whole(2), first(2), second(2), empty(2);
+  for (int i = 0; i < 700; ++i) {
+    const std::vector<std::optional<std::string>> row = {
+        "(" + std::to_string(i) + ",1)",
+        i % 3 == 0 ? std::nullopt : std::optional<std::string>(std::string(i % 7, 'x'))};
+    AddRow(whole, row);
+    AddRow(i < 300 ? first : second, row);
+  }
+  first.Append(empty);
+  first.Append(second);
+  CHECK(first.size() == 700);
+  CHECK(Rows(first) == Rows(whole));
+  RowsToChange from_nothing(2);
+  from_nothing.Append(whole);
+  CHECK(Rows(from_nothing) == Rows(whole));
+  // Reading from any row (a batch of the apply step) finds the same values.
+  RowsToChange::Cursor at(first, 555);
+  CHECK(at.Value(0) == "(555,1)");
 }
