@@ -144,6 +144,42 @@ Status Session::Begin(bool repeatable_read, bool read_only) {
   return Status::Ok();
 }
 
+Result<std::string> Session::ExportSnapshot() {
+  if (!work_)
+    return Status::Failed("unable to export the snapshot: no transaction is open (internal error)");
+  return QueryValue<std::string>("export the snapshot", "SELECT pg_catalog.pg_export_snapshot()");
+}
+
+Status Session::BeginWithSnapshot(const std::string& snapshot) {
+  if (Status s = Begin(/*repeatable_read=*/true, /*read_only=*/true); !s.ok()) return s;
+  // The first statement of the transaction, before anything takes a snapshot; it takes no
+  // parameter, so the identifier (the server's own text) is quoted by the driver.
+  auto set = Query("import the snapshot", "SET TRANSACTION SNAPSHOT " + QuoteLiteral(snapshot));
+  if (!set.ok()) {
+    Rollback();
+    return set.status();
+  }
+  return Status::Ok();
+}
+
+Status Session::PrepareCancel() {
+  const auto* txn = dynamic_cast<const pqxx::dbtransaction*>(work_.get());
+  if (txn == nullptr)
+    return Status::Failed("unable to prepare a cancel request: no transaction is open (internal "
+                          "error)");
+  PGcancel* cancel = PQgetCancel(RawConnection::Of(*txn));
+  if (cancel == nullptr)
+    return Status::Failed("unable to prepare a cancel request: the connection is not open");
+  cancel_ = std::shared_ptr<pg_cancel>(cancel, &PQfreeCancel);
+  return Status::Ok();
+}
+
+void Session::Cancel() const noexcept {
+  if (!cancel_) return;
+  char error[256];
+  (void)PQcancel(cancel_.get(), error, sizeof error);  // best effort: the statement's own error follows
+}
+
 Status Session::Commit() {
   try {
     work_->commit();

@@ -1,7 +1,7 @@
 // One PostgreSQL session for replay and verify: a libpqxx connection with at most one open
 // transaction, every statement run through Query() or Copy() so that library exceptions become a
 // Status at this boundary. Identifiers are quoted by the driver (QuoteName); values are always
-// parameters. Not thread-safe.
+// parameters. Not thread-safe: one thread uses a session at a time (Cancel() excepted).
 #pragma once
 
 #include <functional>
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include <pqxx/pqxx>
+
+struct pg_cancel;  // libpq's PGcancel
 
 #include "src/pg/dsn.h"  // RedactDsn
 #include "tombstones/tombstones.h"
@@ -71,6 +73,20 @@ class Session {
   void Rollback() noexcept;
   bool in_transaction() const { return work_ != nullptr; }
 
+  // Exports the open transaction's snapshot (pg_export_snapshot) so that other sessions see
+  // exactly what it sees; the identifier is valid until this transaction ends. REQUIRES
+  // in_transaction().
+  Result<std::string> ExportSnapshot();
+  // Begins a repeatable-read, read-only transaction that sees exactly `snapshot` (SET
+  // TRANSACTION SNAPSHOT, exported by another session's open transaction). kFailed when the
+  // server refuses it (the exporting transaction has ended, another database).
+  Status BeginWithSnapshot(const std::string& snapshot);
+  // Readies Cancel() for this connection. REQUIRES in_transaction().
+  Status PrepareCancel();
+  // Asks the server to cancel the statement this session runs, if any: the one call another
+  // thread may make while a thread works with this session. A no-op before PrepareCancel().
+  void Cancel() const noexcept;
+
   // Runs `sql` with text parameters ($1, $2, ...). `what` names the statement in errors
   // ("unable to <what>: <server message>"). Errors get `code` (kFailed unless told).
   Result<pqxx::result> Query(const std::string& what, const std::string& sql,
@@ -129,6 +145,7 @@ class Session {
 
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::transaction_base> work_;
+  std::shared_ptr<pg_cancel> cancel_;  // PrepareCancel(): libpq's cancel request, thread-safe
   std::string redacted_dsn_;
   std::string last_sqlstate_;
 };

@@ -23,19 +23,45 @@ Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>
       "finish, then run replay again");
 }
 
+namespace {
+
+// ScanAll on the job's session alone, in the order of `plans`.
+Result<std::vector<TableScan>> ScanOneByOne(Job& job, const std::vector<const TablePlan*>& plans,
+                                            Progress& progress) {
+  std::vector<TableScan> scans;
+  for (const TablePlan* plan : plans) {
+    auto scan = ScanTable(*job.session, *plan, *job.tombstones, *job.key, progress);
+    if (!scan.ok()) return scan.status();
+    scans.push_back(std::move(scan.value()));
+  }
+  return scans;
+}
+
+}  // namespace
+
 Status ScanAll(Job& job, bool views, Progress& progress) {
   job.scans.clear();
   job.scans.reserve(job.plan.tables.size());
   job.record.scans.clear();
+  const auto now = [views](const TablePlan& plan) {
+    return plan.action() != Action::kRefresh || views;  // else scanned once refreshed (ScanViews)
+  };
+  std::vector<const TablePlan*> plans;
+  for (const TablePlan& plan : job.plan.tables)
+    if (now(plan)) plans.push_back(&plan);
+  auto scans = job.scan_settings.jobs > 1
+                   ? ScanInParallel(*job.session, job.scan_settings, plans, *job.tombstones,
+                                    *job.key, progress)
+                   : ScanOneByOne(job, plans, progress);
+  if (!scans.ok()) return scans.status();
+  std::size_t next = 0;
   for (const TablePlan& plan : job.plan.tables) {
-    if (plan.action() == Action::kRefresh && !views) {
-      job.scans.emplace_back();  // scanned once refreshed (ScanViews)
-      job.scans.back().plan = &plan;
+    if (now(plan)) {
+      job.scans.push_back(std::move(scans.value()[next++]));
       continue;
     }
-    auto scan = ScanTable(*job.session, plan, *job.tombstones, *job.key, progress);
-    if (!scan.ok()) return scan.status();
-    job.scans.push_back(std::move(scan.value()));
+    job.scans.emplace_back();
+    job.scans.back().plan = &plan;
   }
   for (const TableScan& scan : job.scans) job.record.scans.push_back(&scan);
   job.Lap("scan");

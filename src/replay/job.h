@@ -14,6 +14,7 @@
 #include "src/map/data_map.h"
 #include "src/match/tombstone_table.h"
 #include "src/pg/session.h"
+#include "src/replay/parallel_scan.h"
 #include "src/replay/receipt.h"
 #include "src/replay/scan.h"
 #include "src/replay/table_plan.h"
@@ -29,6 +30,7 @@ struct Job {
   std::unique_ptr<tombstones::Key> key;  // the store's: tells its pseudonyms from lookalikes
   std::optional<TombstoneTable> tombstones;
   std::unique_ptr<pg::Session> session;
+  ScanSettings scan_settings;  // --jobs: how ScanAll reads the tables
   Plan plan;
   std::vector<TableScan> scans;  // one per plan.tables entry, in the same order
   RunRecord record;
@@ -44,8 +46,11 @@ struct Job {
 // rolled back. REQUIRES: the transaction is rolled back.
 Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>& relations);
 
-// Scans every mapped relation once, in map order, on the job's session. Materialized views
-// (action refresh) are scanned only when `views` is set: replay scans them after refreshing.
+// Scans every mapped relation once, in the job's transaction's snapshot: in map order on the
+// job's session, or with scan_settings.jobs sessions sharing that snapshot (parallel_scan.h),
+// which gives the same scans. Materialized views (action refresh) are scanned only when `views`
+// is set: replay scans them after refreshing. REQUIRES: the job's session is in a repeatable-read
+// transaction that has changed nothing yet.
 Status ScanAll(Job& job, bool views, Progress& progress);
 // Scans the materialized views ScanAll left out (after replay refreshed them).
 Status ScanViews(Job& job, Progress& progress);

@@ -74,6 +74,20 @@ void RowsToChange::Add(const std::string_view* const* values) {
   ++rows_;
 }
 
+void RowsToChange::Append(const RowsToChange& other) {
+  if (other.empty()) return;
+  std::vector<std::string_view> values(width_);
+  std::vector<const std::string_view*> pointers(width_);
+  Cursor cursor(other, 0);
+  for (std::size_t r = 0; r < other.rows_; ++r, cursor.Next()) {
+    for (std::size_t i = 0; i < width_; ++i) {
+      values[i] = cursor.Value(i);
+      pointers[i] = cursor.IsNull(i) ? nullptr : &values[i];
+    }
+    Add(pointers.data());
+  }
+}
+
 RowsToChange::Cursor::Cursor(const RowsToChange& rows, std::size_t row)
     : rows_(rows), values_(rows.width_), nulls_(rows.width_), tids_(rows.width_) {
   if (row >= rows.rows_) return;

@@ -38,6 +38,8 @@ class RowsToChange {
   std::size_t bytes() const { return data_.size(); }  // of the packed values
   // Appends a row of width() values; a null pointer stands for NULL.
   void Add(const std::string_view* const* values);
+  // Appends every row of `other`, in order. REQUIRES: other.width() == width(), or other empty.
+  void Append(const RowsToChange& other);
 
   // Reads rows in order from `row`: Next() moves to the next row, Value(i) / IsNull(i) read its
   // i-th value (views into the buffer, valid while the RowsToChange lives).

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <functional>
 #include <limits>
 #include <ostream>
@@ -291,7 +293,7 @@ Result<TableScan> Scan(const TablePlan& plan, const TombstoneTable& tombstones,
                        const tombstones::Key& key, const std::string& what,
                        const std::function<Status(const std::function<void(std::string_view)>&)>&
                            feed,
-                       Progress* progress) {
+                       Progress* progress, std::atomic<std::uint64_t>* shared_rows = nullptr) {
   TableScan scan;
   scan.plan = &plan;
   const std::size_t width = plan.locator.size() + plan.sets.size();
@@ -302,11 +304,16 @@ Result<TableScan> Scan(const TablePlan& plan, const TombstoneTable& tombstones,
   const double started = Seconds();
   if (progress != nullptr) progress->Start(plan.Display(), plan.relation.estimated_rows);
   Scanner scanner(plan, tombstones, key, scan);
+  constexpr std::uint64_t kStep = 4096;  // rows between two additions to *shared_rows
   Status copied = feed([&](std::string_view message) {
     scanner.Add(message);
     if (progress != nullptr) progress->Tick(counts.scanned);
+    if (shared_rows != nullptr && counts.scanned % kStep == 0 && counts.scanned > 0)
+      shared_rows->fetch_add(kStep, std::memory_order_relaxed);
   });
   scanner.Flush();
+  if (shared_rows != nullptr)
+    shared_rows->fetch_add(counts.scanned % kStep, std::memory_order_relaxed);
   if (progress != nullptr) progress->Finish(counts.scanned);
   if (!copied.ok()) return copied;
   if (!scanner.error().empty()) return Status::Failed("unable to " + what + ": " + scanner.error());
@@ -328,6 +335,43 @@ Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
         return session.Copy(what, plan.select, row, pg::Session::CopyFormat::kBinary);
       },
       &progress);
+}
+
+Result<TableScan> ScanPart(pg::Session& session, const TablePlan& plan,
+                           const TombstoneTable& tombstones, const tombstones::Key& key,
+                           const std::string& condition, std::atomic<std::uint64_t>* rows) {
+  const std::string what = "scan table '" + plan.Display() + "'";
+  const std::string select = condition.empty() ? plan.select : plan.select + " WHERE " + condition;
+  return Scan(
+      plan, tombstones, key, what,
+      [&](const std::function<void(std::string_view)>& row) {
+        return session.Copy(what, select, row, pg::Session::CopyFormat::kBinary);
+      },
+      nullptr, rows);
+}
+
+void MergeScan(TableScan& into, TableScan&& part) {
+  TableCounts& c = into.counts;
+  const TableCounts& p = part.counts;
+  c.scanned += p.scanned;
+  c.matched += p.matched;
+  c.to_change += p.to_change;
+  c.deleted += p.deleted;
+  c.anonymized += p.anonymized;
+  c.already_anonymized += p.already_anonymized;
+  c.retained += p.retained;
+  c.kept_by_guard += p.kept_by_guard;
+  c.guard_unreadable += p.guard_unreadable;
+  c.held += p.held;
+  c.scan_seconds += p.scan_seconds;
+  c.apply_seconds += p.apply_seconds;
+  into.rows.Append(part.rows);
+  into.updated.Append(part.updated);
+  std::vector<std::uint32_t> requests;
+  requests.reserve(into.requests.size() + part.requests.size());
+  std::set_union(into.requests.begin(), into.requests.end(), part.requests.begin(),
+                 part.requests.end(), std::back_inserter(requests));
+  into.requests = std::move(requests);
 }
 
 Result<TableScan> ScanRows(pg::Session& session, const TablePlan& plan,

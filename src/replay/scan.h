@@ -6,6 +6,7 @@
 // counted: its matching rows are "to change" without a locator, i.e. still present.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -57,6 +58,10 @@ class Progress {
   void Tick(std::uint64_t rows) {
     if (enabled_ && (rows & 0xffff) == 0 && line_.Due()) line_.Show(Text(rows));
   }
+  // Shows `rows` now if the line is due: for a total that grows in steps (a parallel scan).
+  void Show(std::uint64_t rows) {
+    if (enabled_ && line_.Due()) line_.Show(Text(rows));
+  }
   void Finish(std::uint64_t rows) { line_.Finish(enabled_ ? Text(rows) : std::string()); }
 
  private:
@@ -72,6 +77,21 @@ class Progress {
 Result<TableScan> ScanTable(pg::Session& session, const TablePlan& plan,
                             const TombstoneTable& tombstones, const tombstones::Key& key,
                             Progress& progress);
+
+// ScanTable over the rows of `plan`'s relation that `condition` selects (SQL the tool wrote,
+// without parameters: a COPY takes none), with no progress line: one part of a parallel scan
+// (parallel_scan.h). `rows`, when not null, grows by the rows read as they stream (in steps of
+// a few thousand, and the rest at the end), for the progress line another thread shows.
+// Threads may run ScanPart at once, each on its own session: the plan, the tombstones and the key
+// are only read.
+Result<TableScan> ScanPart(pg::Session& session, const TablePlan& plan,
+                           const TombstoneTable& tombstones, const tombstones::Key& key,
+                           const std::string& condition, std::atomic<std::uint64_t>* rows);
+
+// Adds `part` (a scan of other rows of the same relation) to `into`: the counts and seconds
+// summed, its rows to change after those of `into`, the tombstones behind them merged.
+// REQUIRES: both scans of the same plan.
+void MergeScan(TableScan& into, TableScan&& part);
 
 // The same decisions for the rows of `plan`'s relation (alias p) that satisfy `condition` (with
 // `params`), read in the open transaction: how replay reads again the rows it changed.

@@ -11,11 +11,13 @@
 #                    fresh copy: the fastest is the apply limit
 # then, at the second N, replay with its default verification against --verify counts, and
 # tombstone discover against a COPY of the columns it reads;
+# then, with --jobs, verify and replay at that N for each --jobs value side by side;
 # then prints the ratios against their targets and the tool's peak RSS.
 #
 # Usage: tests/bench/replay-bench.sh [--quick] [--users N] [--events N] [--ns "1000 10000 ..."]
 #          [--runs R] [--time-box SECONDS] [--work-dir DIR] [--keep] [--reuse] [--no-build]
 #          [--apply-methods "pk-batch ctid-batch ctid-one copy-join"] [--no-per-subject]
+#          [--jobs "1 2 ..."]
 #   --quick     200,000 users, 400,000 events, N = 1,000 and 10,000, 20 s time box: a few minutes
 #   default     5,000,000 users, 10,000,000 events, N = 1,000 .. 1,000,000, 60 s time box
 #   --work-dir  where the cluster, stores and results go (default: a new directory in $TMPDIR;
@@ -25,6 +27,8 @@
 #               report medians (the per-subject methods run once); default 1
 #   --apply-methods  the apply limit's candidates, once per N (default: all four; "" skips it)
 #   --no-per-subject skip the per-subject methods (minutes at 1,000,000; their columns read 0)
+#   --jobs J    the --jobs values to compare (verify and replay, each on a fresh copy, at the
+#               second N); default "1": no comparison (the runs above use --jobs 1)
 # Build directory: $TOMBSTONE_BUILD_DIR or build/. Runs as root (the server then runs as
 # 'postgres') or as any user that can run initdb.
 set -euo pipefail
@@ -33,7 +37,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${TOMBSTONE_BUILD_DIR:-$top/build}
 pgbin=${TOMBSTONE_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 users=5000000 events=10000000 ns="1000 10000 100000 1000000" box=60 index_box=600
-work="" keep=0 reuse=0 do_build=1 runs=1
+work="" keep=0 reuse=0 do_build=1 runs=1 jobs_list="1"
 apply_methods="pk-batch ctid-batch ctid-one copy-join" per_subject=1
 
 while [[ $# -gt 0 ]]; do
@@ -46,11 +50,12 @@ while [[ $# -gt 0 ]]; do
     --runs) runs=$2; shift ;;
     --apply-methods) apply_methods=$2; shift ;;
     --no-per-subject) per_subject=0 ;;
+    --jobs) jobs_list=$2; shift ;;
     --work-dir) work=$2; shift ;;
     --keep) keep=1 ;;
     --reuse) reuse=1 keep=1 ;;
     --no-build) do_build=0 ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "replay-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -356,6 +361,38 @@ discover_s=$tool_seconds discover_rc=$tool_rc discover_rss=$tool_rss_kb
 out=$("$bench" limit "$run_dsn" "$limit_discover_users" "$limit_discover_events"); dlimit2=$(field "$out" total)
 log "N=$extra_n: discover ${discover_s}s exit $discover_rc; its limit ${dlimit1}s / ${dlimit2}s"
 psql_q "DROP DATABASE bench_run" postgres
+
+# --- --jobs, at the same N ---------------------------------------------------------------------
+# verify and replay with each --jobs value, each on a fresh copy; the limit (text COPY, one
+# session) measured before each, for the ratios. Client CPU says what the hashing costs.
+declare -a jobs_rows=()
+if [[ $jobs_list != "1" ]]; then
+  for j in $jobs_list; do
+    fresh_copy
+    out=$("$bench" limit "$run_dsn" "$limit_users" "$limit_events"); jlimit=$(field "$out" total)
+    run_tool "verify-jobs-$j" "${key[@]}" verify --dsn "$run_dsn" --map "$work/map.toml" --jobs "$j"
+    jv_s=$tool_seconds jv_rc=$tool_rc jv_cpu=$tool_cpu
+    run_tool "replay-jobs-$j" "${key[@]}" replay --dsn "$run_dsn" --map "$work/map.toml" \
+      --jobs "$j" --receipt "$work/receipt-jobs-$j.json"
+    jr_s=$tool_seconds jr_rc=$tool_rc jr_cpu=$tool_cpu jr_rss=$tool_rss_kb
+    jr_scan=$(timing "$work/receipt-jobs-$j.json" scan) jr_apply=$(timing "$work/receipt-jobs-$j.json" apply)
+    log "N=$extra_n --jobs $j: verify ${jv_s}s exit $jv_rc, replay ${jr_s}s exit $jr_rc (scan ${jr_scan}s, apply ${jr_apply}s), limit ${jlimit}s"
+    jobs_rows+=("$(printf '%s\t' "$j" "$jlimit" "$jv_s" "$jv_rc" "$jv_cpu" "$jr_s" "$jr_rc" "$jr_cpu" "$jr_scan" "$jr_apply")$((jr_rss / 1024))")
+    psql_q "DROP DATABASE bench_run" postgres
+  done
+fi
+jobs_report() {
+  [[ ${#jobs_rows[@]} -gt 0 ]] || return 0
+  echo "--jobs at N=$extra_n (one run each, fresh copies; limit = one session's text COPY, just before):"
+  printf '%s\n' "${jobs_rows[@]}" | awk -F'\t' '
+    NR == 1 { first_v = $3; first_r = $6 }
+    {
+      printf "  --jobs %-3s verify_s %7.2f (exit %s, client CPU %6.2fs, ver/lim %5.2f, vs jobs %s %5.2f)" \
+        "  replay_s %7.2f (exit %s, client CPU %6.2fs, scan %ss, apply %ss, RSS %s MB, rep/lim %5.2f, vs jobs %s %5.2f)\n",
+        $1, $3, $4, $5, ($2 > 0 ? $3 / $2 : 0), first_j, (first_v > 0 ? $3 / first_v : 0),
+        $6, $7, $8, $9, $10, $11, ($2 > 0 ? $6 / $2 : 0), first_j, (first_r > 0 ? $6 / first_r : 0)
+    }' first_j="${jobs_list%% *}"
+}
 extra_report() {
   local dlimit
   dlimit=$(awk -v a="$dlimit1" -v b="$dlimit2" 'BEGIN { print (a + b) / 2 }')
@@ -457,5 +494,6 @@ report() {
   apply_report "$results"
   echo
   extra_report
+  jobs_report
 } | tee "$work/report.txt"
 if [[ $keep == 1 ]]; then log "results in $results, report in $work/report.txt"; fi
