@@ -93,10 +93,10 @@ class RocksStore final : public Store {
   Result<std::uint64_t> RecordedSealedCount();
   void PutSealedCount(rocksdb::WriteBatch* batch, std::uint64_t n);
   // Add() in sealed mode: checks each identifier's sealed form (it opens with sealing_key_ for
-  // its kind and hash, and hashes back to it under key_ when there is one) and puts its record
-  // into `batch` unless one is already stored (`check_stored`). Adds to *added what it put.
-  Status PutSealed(rocksdb::WriteBatch* batch, const Tombstone& t, bool check_stored,
-                   std::uint64_t* added);
+  // its kind and hash, and hashes back to it under key_ when there is one) and appends its
+  // record (key, value) to *records unless one is already stored (`check_stored`).
+  using Records = std::vector<std::pair<std::string, std::string>>;
+  Status SealedRecords(const Tombstone& t, bool check_stored, Records* records);
   // Retract(): deletes the sealed records of `t` in `batch`; adds to *deleted how many.
   Status DeleteSealed(rocksdb::WriteBatch* batch, const Tombstone& t, std::uint64_t* deleted);
   // Reads the kinds, the tombstones and every sealed record into *out (values only when

@@ -91,8 +91,7 @@ void RocksStore::PutSealedCount(rocksdb::WriteBatch* batch, std::uint64_t n) {
   batch->Put(kSealedCountKey, w.out());
 }
 
-Status RocksStore::PutSealed(rocksdb::WriteBatch* batch, const Tombstone& t, bool check_stored,
-                             std::uint64_t* added) {
+Status RocksStore::SealedRecords(const Tombstone& t, bool check_stored, Records* records) {
   const std::string what = "unable to add tombstone '" + t.request_id + "': ";
   Scrubbed value;
   for (const IdentifierHash& id : t.identifiers) {
@@ -114,8 +113,7 @@ Status RocksStore::PutSealed(rocksdb::WriteBatch* batch, const Tombstone& t, boo
       if (!stored.ok()) return stored.status();
       if (stored.value()) continue;
     }
-    batch->Put(key, coding::EncodeSealed(id.sealed));
-    ++*added;
+    records->emplace_back(key, coding::EncodeSealed(id.sealed));
   }
   return Status::Ok();
 }
