@@ -488,7 +488,10 @@ class Store {
   // kStoreError otherwise; kUsage when sealed mode is off). Each record is authenticated: one
   // that does not open, that belongs to no tombstone, or a number of records other than the
   // store recorded, is kStoreError, never skipped. The caller checks each value against its
-  // hash with the hashing key (Key::HashIdentifier) before trusting it.
+  // hash with the hashing key (Key::HashIdentifier) before trusting it. Memory: the result
+  // keeps 32 bytes per distinct (kind, hash) plus the values; while it is built, 32 bytes more
+  // per identifier of every tombstone (about 90 MB at peak for a million email addresses).
+  // Time: one pass over the tombstones and one over the sealed records.
   virtual Result<SealedIdentifiers> OpenSealed(const SealingKey& sealing_key) = 0;
   // Per kind, how many distinct hashes the tombstones hold and how many have a sealed
   // identifier, without opening anything (no key needed); the values of the result are empty.
