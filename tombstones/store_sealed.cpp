@@ -224,6 +224,11 @@ Status RocksStore::ReadSealed(const SealingKey* open_with, SealedIdentifiers* ou
     if (i == 0 || refs[i].kind != refs[i - 1].kind || refs[i].hash != refs[i - 1].hash)
       ++out->kinds_[refs[i].kind].hashes;
 
+  auto recorded = RecordedSealedCount();
+  if (!recorded.ok()) return recorded.status();
+  // One entry at most per record and per identifier of the tombstones: reserved once, not
+  // doubled (and a damaged count cannot make it reserve more than the tombstones hold).
+  out->entries_.reserve(std::min<std::uint64_t>(recorded.value(), refs.size()));
   *records = 0;
   Scrubbed value;
   s = ScanPrefix(coding::kSealedPrefix, [&](std::string_view key, std::string_view raw) {
@@ -263,8 +268,6 @@ Status RocksStore::ReadSealed(const SealingKey* open_with, SealedIdentifiers* ou
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  auto recorded = RecordedSealedCount();
-  if (!recorded.ok()) return recorded.status();
   if (recorded.value() != *records)
     return Status::StoreError("unable to read store '" + dir_ + "': it holds " +
                                   std::to_string(*records) + " sealed identifiers but recorded " +
