@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cstring>
+
 namespace tombstones::coding {
 
 void Writer::Varint(std::uint64_t v) {
@@ -206,6 +208,41 @@ std::string HeadMacInput(std::uint64_t seq, std::string_view last_mac) {
   w.Varint(seq);
   w.String(last_mac);
   return std::move(w.out());
+}
+
+}  // namespace tombstones::coding
+
+namespace tombstones::coding {
+
+std::string SealedKey(std::string_view kind, const Hash128& hash, std::string_view request_id) {
+  std::string key(kSealedPrefix);
+  key.append(kind).push_back('\0');
+  key.append(reinterpret_cast<const char*>(hash.bytes.data()), hash.bytes.size());
+  key.append(request_id);
+  return key;
+}
+
+bool SplitSealedKey(std::string_view key, std::string_view* kind, Hash128* hash,
+                    std::string_view* request_id) {
+  const std::size_t zero = key.find('\0');
+  if (zero == std::string_view::npos || zero == 0 || key.size() < zero + 1 + hash->bytes.size() + 1)
+    return false;
+  *kind = key.substr(0, zero);
+  std::memcpy(hash->bytes.data(), key.data() + zero + 1, hash->bytes.size());
+  *request_id = key.substr(zero + 1 + hash->bytes.size());
+  return true;
+}
+
+std::string EncodeSealed(std::string_view sealed) {
+  std::string value(1, static_cast<char>(kValueVersion));
+  value.append(sealed);
+  return value;
+}
+
+bool DecodeSealed(std::string_view value, std::string_view* sealed) {
+  if (value.empty() || static_cast<unsigned char>(value[0]) != kValueVersion) return false;
+  *sealed = value.substr(1);
+  return true;
 }
 
 }  // namespace tombstones::coding

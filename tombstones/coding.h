@@ -18,6 +18,17 @@ inline constexpr std::string_view kKindPrefix = "k/";
 inline constexpr std::string_view kTombstonePrefix = "t/";
 inline constexpr std::string_view kBackupPrefix = "b/";
 inline constexpr std::string_view kReceiptPrefix = "r/";
+// e/<kind> 0x00 <16 hash bytes> <request id>: a sealed identifier (sealed mode only).
+inline constexpr std::string_view kSealedPrefix = "e/";
+
+// The key of the sealed identifier (kind, hash) of tombstone `request_id`.
+std::string SealedKey(std::string_view kind, const Hash128& hash, std::string_view request_id);
+// Splits what follows kSealedPrefix; false when malformed.
+bool SplitSealedKey(std::string_view key, std::string_view* kind, Hash128* hash,
+                    std::string_view* request_id);
+// A sealed record's value: version byte, then SealingKey::Seal's output.
+std::string EncodeSealed(std::string_view sealed);
+bool DecodeSealed(std::string_view value, std::string_view* sealed);
 
 // Append-only writer.
 class Writer {

@@ -13,8 +13,8 @@ namespace tombstones {
 
 class RocksStore final : public Store {
  public:
-  RocksStore(std::string dir, Mode mode, const Key* key)
-      : dir_(std::move(dir)), mode_(mode), key_(key) {}
+  RocksStore(std::string dir, Mode mode, const Key* key, const SealingKey* sealing_key)
+      : dir_(std::move(dir)), mode_(mode), key_(key), sealing_key_(sealing_key) {}
   ~RocksStore() override;
 
   Result<std::optional<Normalizer>> KindNormalizer(const std::string& kind) override;
@@ -45,7 +45,12 @@ class RocksStore final : public Store {
   Status ForEachReceipt(const std::function<bool(const ReceiptEntry&)>& visit) override;
   Result<ReceiptsCheck> CheckReceipts(const std::optional<ReceiptsAnchor>& expect) override;
   Status VerifyReceipts() override;
-  Result<IntegrityReport> VerifyIntegrity() override;
+  Result<std::optional<std::string>> SealingFingerprint() override;
+  Status EnableSealing(const SealingKey& sealing_key) override;
+  Result<std::uint64_t> DisableSealing() override;
+  Result<SealedIdentifiers> OpenSealed(const SealingKey& sealing_key) override;
+  Result<SealedIdentifiers> SealedCoverage() override;
+  Result<IntegrityReport> VerifyIntegrity(const SealingKey* sealing_key = nullptr) override;
   Status Checkpoint(const std::string& dir) override;
   const std::string& dir() const override { return dir_; }
 
@@ -63,6 +68,7 @@ class RocksStore final : public Store {
   std::string dir_;
   Mode mode_;
   const Key* key_;
+  const SealingKey* sealing_key_;  // checked against the store's when it is in sealed mode
   // The number of tombstones the store recorded (kept in the same write as the tombstones), or
   // nullopt for a store made before it was kept and not opened by a writer since.
   Result<std::optional<std::uint64_t>> RecordedCount();
@@ -79,6 +85,25 @@ class RocksStore final : public Store {
   // were kept), the event known from its record goes first, so that the history stays whole.
   Status AppendHistory(rocksdb::WriteBatch* batch, const Tombstone* current,
                        const HistoryEvent& event);
+
+  // Sealed identifiers (store_sealed.cpp).
+  // The sealing key the store is bound to is checked by Open(); these assume it.
+  static std::string EncodeSealingMode(const SealingKey& sealing_key);
+  // The number of sealed records the store recorded (m/sealed), 0 when none.
+  Result<std::uint64_t> RecordedSealedCount();
+  void PutSealedCount(rocksdb::WriteBatch* batch, std::uint64_t n);
+  // Add() in sealed mode: checks each identifier's sealed form (it opens with sealing_key_ for
+  // its kind and hash, and hashes back to it under key_ when there is one) and appends its
+  // record (key, value) to *records unless one is already stored (`check_stored`).
+  using Records = std::vector<std::pair<std::string, std::string>>;
+  Status SealedRecords(const Tombstone& t, bool check_stored, Records* records);
+  // Retract(): deletes the sealed records of `t` in `batch`; adds to *deleted how many.
+  Status DeleteSealed(rocksdb::WriteBatch* batch, const Tombstone& t, std::uint64_t* deleted);
+  // Reads the kinds, the tombstones and every sealed record into *out (values only when
+  // `open_with` is given, each record then authenticated); *records: how many sealed records.
+  // kStoreError for a record that is malformed, belongs to no tombstone, does not open, or
+  // when the number of records is not the one recorded.
+  Status ReadSealed(const SealingKey* open_with, SealedIdentifiers* out, std::uint64_t* records);
 
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -171,6 +171,14 @@ Status RocksStore::Retract(const std::string& request_id, const std::string& rea
   if (Status s = AppendHistory(&write, &t, event); !s.ok()) return s;
   // The count every whole pass checks changes in the same write as the tombstone set.
   if (count.value()) PutCount(&write, *count.value() - 1);
+  // Its sealed identifiers go with it: the store keeps no value of a subject it no longer erases.
+  std::uint64_t unsealed = 0;
+  if (Status s = DeleteSealed(&write, t, &unsealed); !s.ok()) return s;
+  if (unsealed > 0) {
+    auto sealed = RecordedSealedCount();
+    if (!sealed.ok()) return sealed.status();
+    PutSealedCount(&write, sealed.value() >= unsealed ? sealed.value() - unsealed : 0);
+  }
   return WriteSynced(&write);
 }
 

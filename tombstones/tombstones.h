@@ -176,13 +176,53 @@ class Key {
   std::string fingerprint_;
 };
 
+// The sealing key: a second secret (32 bytes in its own file, mode 0600, the same checks as Key)
+// with which a store in sealed mode keeps each erased identifier encrypted, so that replay can
+// look subjects up by value (docs/security.md, "Sealed identifiers"). It may live apart from the
+// hashing key; destroying it returns the store to hash-only. Never printed.
+class SealingKey {
+ public:
+  // As Key::Load and Key::Generate (messages name the "sealing key file").
+  static Result<SealingKey> Load(const std::string& path);
+  static Result<SealingKey> Generate(const std::string& path);
+  // For tests: a key from 32 raw bytes.
+  static SealingKey FromBytes(const std::array<unsigned char, 32>& bytes);
+  SealingKey(const SealingKey&) = default;
+  SealingKey& operator=(const SealingKey&) = default;
+  ~SealingKey();  // zeroes the derived key
+
+  // Encrypts a normalized identifier for the record of (kind, hash): XChaCha20-Poly1305-IETF
+  // with a random 24-byte nonce, the additional data binding it to the kind and the keyed hash.
+  // Returns nonce || ciphertext || tag (40 bytes more than `normalized`). Thread-safe.
+  std::string Seal(std::string_view kind, const Hash128& hash, std::string_view normalized) const;
+  // Decrypts what Seal made for the same (kind, hash) into *normalized. false (and *normalized
+  // cleared) when it was sealed under another key, for another (kind, hash), or changed.
+  bool Open(std::string_view kind, const Hash128& hash, std::string_view sealed,
+            std::string* normalized) const;
+  // Public fingerprint, recorded by a sealed store to refuse a wrong sealing key. Hex, 64
+  // digits; derived under another context than Key's, so the two never coincide.
+  const std::string& Fingerprint() const { return fingerprint_; }
+
+ private:
+  SealingKey() = default;
+  void Derive(const std::array<unsigned char, 32>& master);
+  std::array<unsigned char, 32> aead_key_{};
+  std::string fingerprint_;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Records.
 struct IdentifierHash {
   std::string kind;
   Normalizer normalizer = Normalizer::kExact;
   Hash128 hash;
-  bool operator==(const IdentifierHash&) const = default;
+  // Sealed mode only: SealingKey::Seal(kind, hash, normalized value), which Store::Add keeps
+  // beside the tombstone (never in it). Empty otherwise, and in tombstones read back. Not part
+  // of an identifier's identity: equality ignores it.
+  std::string sealed;
+  bool operator==(const IdentifierHash& o) const {
+    return kind == o.kind && normalizer == o.normalizer && hash == o.hash;
+  }
 };
 
 struct Tombstone {
@@ -278,6 +318,47 @@ struct ReceiptsCheck {
   bool head_authenticated = false;
 };
 
+class RocksStore;
+// Sealed identifiers, opened (Store::OpenSealed). Compact for a million: the values sit back to
+// back in one buffer (zeroed when the object is destroyed), 32 bytes of index per identifier.
+class SealedIdentifiers {
+ public:
+  struct Kind {
+    std::string name;
+    Normalizer normalizer = Normalizer::kExact;
+    std::uint64_t hashes = 0;  // distinct identifier hashes of this kind in the tombstones
+    std::uint64_t sealed = 0;  // how many of them have a sealed identifier (<= hashes)
+    // Every hash of this kind can be looked up by value. False for a kind with tombstones
+    // recorded before sealed mode was turned on (until they are added again with the key).
+    bool complete() const { return sealed == hashes; }
+  };
+  struct Entry {
+    Hash128 hash;
+    std::uint32_t kind = 0;    // index into kinds()
+    std::uint32_t offset = 0;  // of the value in the buffer
+    std::uint32_t size = 0;
+  };
+  SealedIdentifiers() = default;
+  SealedIdentifiers(SealedIdentifiers&&) = default;
+  SealedIdentifiers& operator=(SealedIdentifiers&&) = default;
+  ~SealedIdentifiers();
+
+  // Every recorded kind, by name (hashes 0: a kind whose tombstones were all retracted).
+  const std::vector<Kind>& kinds() const { return kinds_; }
+  // One per distinct (kind, hash) that has a sealed identifier, sorted by (kind index, hash).
+  const std::vector<Entry>& entries() const { return entries_; }
+  // The normalized identifier of `e`. Valid while this object lives.
+  std::string_view Value(const Entry& e) const {
+    return std::string_view(values_).substr(e.offset, e.size);
+  }
+
+ private:
+  friend class RocksStore;
+  std::vector<Kind> kinds_;
+  std::vector<Entry> entries_;
+  std::string values_;
+};
+
 // Count and hash of the tombstone set (request ids, identifier hashes, erased_at), for receipts.
 struct StoreDigest {
   std::uint64_t tombstones = 0;
@@ -301,10 +382,16 @@ class Store {
     const Key* key = nullptr;
     // How long a writer waits for another writer to release the lock before kStoreError.
     double lock_wait_seconds = 0;
+    // When set and the store is in sealed mode, the sealing key's fingerprint must match
+    // (kStoreError otherwise); ignored by a store not in sealed mode. A writer adding
+    // tombstones to a sealed store needs it (Add).
+    const SealingKey* sealing_key = nullptr;
   };
 
-  // Creates a new store at `dir` (which must not exist or be empty) bound to `key`.
-  static Result<std::unique_ptr<Store>> Create(const std::string& dir, const Key& key);
+  // Creates a new store at `dir` (which must not exist or be empty) bound to `key`; in sealed
+  // mode bound to `sealing_key` too when one is given.
+  static Result<std::unique_ptr<Store>> Create(const std::string& dir, const Key& key,
+                                               const SealingKey* sealing_key = nullptr);
   // Opens an existing store. kStoreError when missing, locked, corrupt, of a newer format or
   // when the key does not match.
   static Result<std::unique_ptr<Store>> Open(const Options& options);
@@ -322,6 +409,11 @@ class Store {
   // if any request id exists with other identifiers (kFailed) nothing is written. Identical
   // re-adds are no-ops. New kinds are recorded with the normalizers given in the tombstones;
   // a kind already recorded with another normalizer is kUsage. Returns one outcome per input.
+  // Sealed mode: every identifier must carry its `sealed` form, made with the sealing key the
+  // store was opened with (Options::sealing_key), else kUsage and nothing is written; the sealed
+  // forms are kept per (kind, hash, request id) in the same write. An identical re-add stores
+  // the sealed forms its tombstone lacks (one recorded before sealed mode was turned on).
+  // Outside sealed mode the `sealed` fields are ignored.
   virtual Result<std::vector<AddOutcome>> Add(const std::vector<Tombstone>& batch) = 0;
   virtual Result<std::optional<Tombstone>> Get(const std::string& request_id) = 0;
   // Visits every tombstone in request-id order; stop early by returning false.
@@ -345,7 +437,7 @@ class Store {
   virtual Status Release(const std::string& request_id, const std::string& reason,
                          const Actor& actor) = 0;
   // Removes a tombstone recorded by mistake and keeps a kRetract event (no identifier hash), and
-  // the store's tombstone count, in the same write. kFailed when unknown, kUsage for an empty
+  // the store's tombstone count, in the same write; its sealed identifiers go in that write too. kFailed when unknown, kUsage for an empty
   // reason or a tombstone on hold (release it first: a hold is evidence).
   virtual Status Retract(const std::string& request_id, const std::string& reason,
                          const Actor& actor) = 0;
@@ -380,16 +472,46 @@ class Store {
   // CheckReceipts without an anchor.
   virtual Status VerifyReceipts() = 0;
 
+  // --- sealed identifiers (docs/store-format.md, "Sealed identifiers"). Off by default.
+  // The sealing key's fingerprint when the store is in sealed mode; nullopt when it is not.
+  virtual Result<std::optional<std::string>> SealingFingerprint() = 0;
+  // Turns sealed mode on, bound to `sealing_key` (its fingerprint is recorded, never the key).
+  // Tombstones already recorded have no sealed identifier (the store never had their values)
+  // until they are added again with it. kUsage when sealed mode is already on.
+  virtual Status EnableSealing(const SealingKey& sealing_key) = 0;
+  // Deletes every sealed identifier and the mode in one synced write, then compacts the whole
+  // store so that no table file or log of the directory still holds a ciphertext. Returns how
+  // many sealed records were deleted; 0 and nothing done when sealed mode is off. Copies made
+  // before (exports, backups of the directory) keep theirs.
+  virtual Result<std::uint64_t> DisableSealing() = 0;
+  // Opens every sealed identifier with `sealing_key` (whose fingerprint must be the store's:
+  // kStoreError otherwise; kUsage when sealed mode is off). Each record is authenticated: one
+  // that does not open, that belongs to no tombstone, or a number of records other than the
+  // store recorded, is kStoreError, never skipped. The caller checks each value against its
+  // hash with the hashing key (Key::HashIdentifier) before trusting it. Memory: the result
+  // keeps 32 bytes per distinct (kind, hash) plus the values; while it is built, 32 bytes more
+  // per identifier of every tombstone (about 90 MB at peak for a million email addresses).
+  // Time: one pass over the tombstones and one over the sealed records.
+  virtual Result<SealedIdentifiers> OpenSealed(const SealingKey& sealing_key) = 0;
+  // Per kind, how many distinct hashes the tombstones hold and how many have a sealed
+  // identifier, without opening anything (no key needed); the values of the result are empty.
+  virtual Result<SealedIdentifiers> SealedCoverage() = 0;
+
   // --- integrity
   struct IntegrityReport {
     std::uint64_t table_files = 0;
     std::uint64_t table_bytes = 0;
     std::uint64_t tombstones = 0;   // counted by reading every record
     bool count_recorded = false;    // false: a store made before the count was kept
+    bool sealed_mode = false;
+    std::uint64_t sealed = 0;            // sealed records read, each belonging to a tombstone
+    bool sealed_authenticated = false;   // each was opened with the sealing key
   };
   // Reads every block of every table file against its checksum, decodes every tombstone and
-  // compares their number with the count the store recorded. kStoreError naming the problem.
-  virtual Result<IntegrityReport> VerifyIntegrity() = 0;
+  // compares their number with the count the store recorded. In sealed mode, also checks that
+  // every sealed record belongs to a tombstone and that their number is the one recorded, and,
+  // given the sealing key, opens each one. kStoreError naming the problem.
+  virtual Result<IntegrityReport> VerifyIntegrity(const SealingKey* sealing_key = nullptr) = 0;
 
   // --- whole-store copy
   // A consistent checkpoint of the store into `dir` (must not exist), hard-linking where it can.

@@ -25,6 +25,9 @@ constexpr std::string_view kGlobalHelp =
     "Global options (also accepted after the command name):\n"
     "  --store DIR            the store directory (env TOMBSTONE_STORE)\n"
     "  --key-file FILE        the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)\n"
+    "  --sealing-key-file FILE\n"
+    "                         the sealing key file of a store in sealed mode, mode 0600 (env\n"
+    "                         TOMBSTONE_SEALING_KEY_FILE; docs/security.md)\n"
     "  --lock-timeout SECS    how long a writing command waits for another writer (default 10,\n"
     "                         at most 86400; env TOMBSTONE_LOCK_TIMEOUT)\n"
     "  --config FILE          the configuration file (env TOMBSTONE_CONFIG; default\n"
@@ -63,6 +66,8 @@ void DeclareGlobals(cxxopts::Options& options) {
       ("store", "the store directory (env TOMBSTONE_STORE)", cxxopts::value<std::string>(), "DIR")
       ("key-file", "the secret key file, mode 0600 (env TOMBSTONE_KEY_FILE)",
        cxxopts::value<std::string>(), "FILE")
+      ("sealing-key-file", "the sealing key file of a store in sealed mode, mode 0600 (env "
+       "TOMBSTONE_SEALING_KEY_FILE)", cxxopts::value<std::string>(), "FILE")
       ("lock-timeout", "seconds a writing command waits for another writer (0 to 86400; env "
        "TOMBSTONE_LOCK_TIMEOUT)", cxxopts::value<std::string>(), "SECS")
       ("config", "the configuration file (env TOMBSTONE_CONFIG; default "
@@ -191,6 +196,8 @@ Status RunCommand(const CommandSpec& spec, std::vector<std::string> rest, Global
   }
   if (parsed.count("store")) args.store = parsed["store"].as<std::string>();
   if (parsed.count("key-file")) args.key_file = parsed["key-file"].as<std::string>();
+  if (parsed.count("sealing-key-file"))
+    args.sealing_key_file = parsed["sealing-key-file"].as<std::string>();
   if (parsed.count("config")) args.config = parsed["config"].as<std::string>();
   if (parsed.count("lock-timeout")) {
     args.lock_timeout = parsed["lock-timeout"].as<std::string>();
@@ -253,6 +260,8 @@ int RunApp(const std::vector<std::string>& argv, Io& io) {
       globals.store = value;
     } else if (TakeGlobal(argv, &i, "key-file", &value, &error)) {
       globals.key_file = value;
+    } else if (TakeGlobal(argv, &i, "sealing-key-file", &value, &error)) {
+      globals.sealing_key_file = value;
     } else if (TakeGlobal(argv, &i, "config", &value, &error)) {
       globals.config = value;
     } else if (TakeGlobal(argv, &i, "lock-timeout", &value, &error)) {

@@ -38,6 +38,8 @@ using config::LogLevel;
 struct GlobalOptions {
   std::string store_dir;     // --store, TOMBSTONE_STORE, store
   std::string key_file;      // --key-file, TOMBSTONE_KEY_FILE, key-file
+  std::string sealing_key_file;  // --sealing-key-file, TOMBSTONE_SEALING_KEY_FILE,
+                                 // sealing-key-file: sealed mode only (docs/security.md)
   double lock_timeout = 10;  // --lock-timeout, TOMBSTONE_LOCK_TIMEOUT, lock-timeout: seconds a
                              // writer waits for the store's lock
   LogLevel log_level = LogLevel::kInfo;  // log-level in the configuration; -q (kWarn), -v

@@ -25,10 +25,13 @@ constexpr LoggedOption kLoggedOptions[] = {
     // global options
     {"", "store", LoggedValue::kAsGiven},
     {"", "key-file", LoggedValue::kAsGiven},
+    {"", "sealing-key-file", LoggedValue::kAsGiven},
     {"", "lock-timeout", LoggedValue::kAsGiven},
     {"", "config", LoggedValue::kAsGiven},
     // init
     {"", "generate-key", LoggedValue::kAsGiven},
+    {"", "sealed", LoggedValue::kAsGiven},
+    {"", "generate-sealing-key", LoggedValue::kAsGiven},
     // add: --id is an identifier; backups add and remove take a backup's id under that name
     {"backups add", "id", LoggedValue::kAsGiven},
     {"backups remove", "id", LoggedValue::kAsGiven},
@@ -79,7 +82,8 @@ constexpr LoggedOption kLoggedOptions[] = {
 
 // Options the begin line leaves out: said once from GlobalOptions, or how much is logged.
 bool ShownFromGlobals(std::string_view option) {
-  return option == "store" || option == "key-file" || option == "lock-timeout" ||
+  return option == "store" || option == "key-file" || option == "sealing-key-file" ||
+         option == "lock-timeout" ||
          option == "quiet" || option == "verbose" || option == "help";
 }
 
@@ -177,6 +181,8 @@ void CommandLog::Begin(const CommandSpec& spec, const cxxopts::Options& declared
   std::string text = fmt::format("{} command begin {}:", spec.name, tombstones::Version());
   if (!globals.store_dir.empty()) text += " --store=" + Word(globals.store_dir);
   if (!globals.key_file.empty()) text += " --key-file=" + Word(globals.key_file);
+  if (!globals.sealing_key_file.empty())
+    text += " --sealing-key-file=" + Word(globals.sealing_key_file);
   if (globals.lock_timeout != GlobalOptions().lock_timeout)
     text += fmt::format(" --lock-timeout={}", globals.lock_timeout);
   for (const cxxopts::KeyValue& kv : parsed.arguments()) {

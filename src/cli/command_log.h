@@ -37,8 +37,8 @@ class CommandLog {
  public:
   explicit CommandLog(std::ostream& out) : out_(out) {}
 
-  // "<name> command begin <version>: --store=DIR --key-file=FILE [--lock-timeout=S, when not
-  // the default] <options
+  // "<name> command begin <version>: --store=DIR --key-file=FILE [--sealing-key-file=FILE, when
+  // given] [--lock-timeout=S, when not the default] <options
   // as given, in their order> <positional arguments>": at INFO for a spec that logs_begin_end,
   // DEBUG for the others, written when globals.log_level lets it through (the end line then
   // too). `declared` and `parsed` are the command's options and their parse

@@ -24,6 +24,9 @@
 #include "src/commands/receipts_show.h"
 #include "src/commands/receipts_verify.h"
 #include "src/commands/receipts_head.h"
+#include "src/commands/seal_disable.h"
+#include "src/commands/seal_enable.h"
+#include "src/commands/seal_status.h"
 #include "src/commands/store_check.h"
 #include "src/commands/store_export.h"
 #include "src/commands/store_import.h"
@@ -58,6 +61,9 @@ const std::vector<const CommandSpec*>& Commands() {
       &ReceiptsShowCommand(),
       &ReceiptsVerifyCommand(),
       &ReceiptsHeadCommand(),
+      &SealEnableCommand(),
+      &SealDisableCommand(),
+      &SealStatusCommand(),
       &StoreCheckCommand(),
       &StoreExportCommand(),
       &StoreImportCommand(),

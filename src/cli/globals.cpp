@@ -48,6 +48,9 @@ Result<GlobalOptions> ResolveGlobals(const GlobalArgs& args) {
   const config::Config& file = g.config;
   g.store_dir = Pick("store", args.store, "TOMBSTONE_STORE", file.store, &g).value_or("");
   g.key_file = Pick("key-file", args.key_file, "TOMBSTONE_KEY_FILE", file.key_file, &g).value_or("");
+  g.sealing_key_file = Pick("sealing-key-file", args.sealing_key_file,
+                            "TOMBSTONE_SEALING_KEY_FILE", file.sealing_key_file, &g)
+                           .value_or("");
   const std::optional<std::string> file_timeout =
       file.lock_timeout ? std::optional<std::string>(std::to_string(*file.lock_timeout))
                         : std::nullopt;

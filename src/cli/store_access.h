@@ -7,9 +7,12 @@
 
 namespace tombstone {
 
-// A store with the key it was opened with (the store keeps a pointer to it: keep them together).
+// A store with the keys it was opened with (the store keeps pointers to them: keep them
+// together).
 struct OpenedStore {
   std::unique_ptr<tombstones::Key> key;  // null when no key was needed nor given
+  // Set by RequireSealingKeyIfSealed for a store in sealed mode; null otherwise.
+  std::unique_ptr<tombstones::SealingKey> sealing_key;
   std::unique_ptr<tombstones::Store> store;
 };
 
@@ -22,6 +25,16 @@ enum class KeyUse {
 Result<std::string> StoreDir(const Context& ctx);
 // --key-file or TOMBSTONE_KEY_FILE; kUsage when neither is set, kStoreError when unusable.
 Result<tombstones::Key> LoadKey(const Context& ctx);
-Result<OpenedStore> OpenStore(const Context& ctx, tombstones::Store::Mode mode, KeyUse key_use);
+// --sealing-key-file or TOMBSTONE_SEALING_KEY_FILE; kUsage when neither is set, kStoreError
+// when unusable, or when it is the hashing key's own file (the two must be able to live apart).
+Result<tombstones::SealingKey> LoadSealingKey(const Context& ctx);
+// `sealing_key` (may be null) is checked against a sealed store's.
+Result<OpenedStore> OpenStore(const Context& ctx, tombstones::Store::Mode mode, KeyUse key_use,
+                              const tombstones::SealingKey* sealing_key = nullptr);
+// For commands that record identifiers: when the store is in sealed mode, loads the sealing
+// key into opened->sealing_key and checks it against the store's; kUsage with a hint when none
+// is given (nothing may be recorded without its sealed form), kStoreError when it is not the
+// store's. Does nothing for a store not in sealed mode (a sealing key given is not even read).
+Status RequireSealingKeyIfSealed(const Context& ctx, OpenedStore* opened);
 
 }  // namespace tombstone

@@ -10,17 +10,18 @@ _tombstone() {
   local short="-q -v"
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      --store | --key-file | --lock-timeout | --config) ((i++)) ;;
+      --store | --key-file | --sealing-key-file | --lock-timeout | --config) ((i++)) ;;
       -*) ;;
       *)
         if [[ -z $command ]]; then command=${words[i]}
-        elif [[ -z $group && $command =~ ^(backups|receipts|store)$ ]]; then group=${words[i]}
+        elif [[ -z $group && $command =~ ^(backups|receipts|seal|store)$ ]]; then group=${words[i]}
         fi ;;
     esac
   done
   case "$prev" in
     --store) _filedir -d; return ;;
-    --key-file | --map | --receipt | --ids-from | --config | --output) _filedir; return ;;
+    --key-file | --sealing-key-file | --map | --receipt | --ids-from | --config | --output)
+      _filedir; return ;;
     --target)  # the configured targets (docs/configuration.md)
       mapfile -t COMPREPLY < <(compgen -W "$("$prog" config --format tsv 2>/dev/null | cut -f1 | sort -u)" -- "$cur")
       return ;;
@@ -35,7 +36,7 @@ _tombstone() {
     fi
     return
   fi
-  if [[ $command =~ ^(backups|receipts|store)$ && -z $group ]]; then
+  if [[ $command =~ ^(backups|receipts|seal|store)$ && -z $group ]]; then
     help=$("$prog" --help 2>/dev/null)
     mapfile -t COMPREPLY < <(compgen -W "$(sed -n "s/^  $command \([a-z]*\).*/\1/p" <<<"$help")" -- "$cur")
     return

@@ -73,16 +73,23 @@ Status Run(Context& ctx) {
   // Identifiers are read (--ids-from - may wait on a slow producer) and hashed with the store
   // open for reading; the write lock is taken only to record them, so that no other writer (an
   // erasure pipeline, a replay recording its receipt) waits on this command's input.
+  // A store in sealed mode records nothing without its sealed form: the sealing key is
+  // required (exit 2) before any input is read.
   auto reading = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
   if (!reading.ok()) return reading.status();
-  IdentifierHasher hasher(*reading->store, *reading->key);
+  if (Status s = RequireSealingKeyIfSealed(ctx, &reading.value()); !s.ok()) return s;
+  IdentifierHasher hasher(*reading->store, *reading->key, reading->sealing_key.get());
   if (Status s = CollectIdentifiers(ctx, hasher, &t); !s.ok()) return s;
   reading->store.reset();
-  auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
+  auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired,
+                          reading->sealing_key.get());
   if (!opened.ok()) return opened.status();
   auto outcome = opened->store->Add({t});
   if (!outcome.ok()) return outcome.status();
-  if (outcome->front() == tombstones::Store::AddOutcome::kAlreadyPresent)
+  if (outcome->front() == tombstones::Store::AddOutcome::kAlreadyPresent && reading->sealing_key)
+    ctx.io.out << "tombstone '" << t.request_id
+               << "' is already recorded; its sealed identifiers are stored\n";
+  else if (outcome->front() == tombstones::Store::AddOutcome::kAlreadyPresent)
     ctx.io.out << "tombstone '" << t.request_id << "' is already recorded; nothing changed\n";
   else
     ctx.io.out << "added tombstone '" << t.request_id << "' (" << t.identifiers.size()
@@ -97,7 +104,9 @@ const CommandSpec& AddCommand() {
       "add", "--request ID --id KIND:VALUE", 0, 0, "record one erasure (synced before it returns)",
       "Records that the subject with these identifiers was erased. Identifiers are normalized\n"
       "per kind (email: trimmed, lowercased; phone: digits only; other kinds: exact) and kept\n"
-      "only as keyed hashes. Identifiers on the command line end up in shell history: prefer\n"
+      "only as keyed hashes (in sealed mode also encrypted under the sealing key, which is\n"
+      "then required: --sealing-key-file; docs/security.md). Identifiers on the command line\n"
+      "end up in shell history: prefer\n"
       "--ids-from - and one KIND:VALUE per line on standard input.\n"
       "Adding the same request with the same identifiers again changes nothing (exit 0); the\n"
       "same request with other identifiers is refused (exit 1).\n\n"

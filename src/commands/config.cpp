@@ -34,6 +34,7 @@ std::vector<Setting> Settings(const GlobalOptions& g) {
   return {{"config", g.config.path},
           {"store", g.store_dir},
           {"key-file", g.key_file},
+          {"sealing-key-file", g.sealing_key_file},
           {"lock-timeout", fmt::format("{}", g.lock_timeout)},
           {"log-level", std::string(config::LogLevelName(g.log_level))}};
 }

@@ -29,8 +29,9 @@ Status Run(Context& ctx) {
   // (an add, a replay recording its receipt). Add() checks the kinds again under the lock.
   auto reading = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kRequired);
   if (!reading.ok()) return reading.status();
-
-  IdentifierHasher hasher(*reading->store, *reading->key);
+  // In sealed mode nothing is recorded without its sealed form (exit 2 without the key).
+  if (Status s = RequireSealingKeyIfSealed(ctx, &reading.value()); !s.ok()) return s;
+  IdentifierHasher hasher(*reading->store, *reading->key, reading->sealing_key.get());
   auto batch = ReadErasureList(
       source.value(), format == "csv" ? ErasureListFormat::kCsv : ErasureListFormat::kJsonLines,
       hasher);
@@ -38,7 +39,8 @@ Status Run(Context& ctx) {
     return Status::Usage(batch.status().message(),
                          "nothing from this file was recorded; fix it and rerun");
   reading->store.reset();
-  auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired);
+  auto opened = OpenStore(ctx, tombstones::Store::Mode::kWrite, KeyUse::kRequired,
+                          reading->sealing_key.get());
   if (!opened.ok()) return opened.status();
   auto outcomes = opened->store->Add(batch.value());
   if (!outcomes.ok()) return outcomes.status();
@@ -66,7 +68,9 @@ const CommandSpec& ImportCommand() {
       "per line with the same fields. erased_at is RFC 3339; a non-empty hold puts the\n"
       "tombstone on legal hold with that reason. A malformed line is reported with its number\n"
       "and nothing from the file is recorded. Requests already recorded with the same\n"
-      "identifiers are skipped.\n",
+      "identifiers are skipped. In sealed mode the sealing key is required\n"
+      "(--sealing-key-file), and requests recorded before sealed mode was turned on get their\n"
+      "sealed identifiers when imported again (docs/security.md).\n",
       Declare, Run, /*logs_begin_end=*/true};
   return spec;
 }

@@ -10,7 +10,19 @@ namespace {
 Status Run(Context& ctx) {
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kIfGiven);  // open
   if (!opened.ok()) return opened.status();
-  auto report = opened->store->VerifyIntegrity();  // every block, every record, the count
+  // Sealed records are authenticated when the sealing key is given (and the store sealed).
+  std::unique_ptr<tombstones::SealingKey> sealing_key;
+  if (!ctx.global.sealing_key_file.empty()) {
+    auto sealed = opened->store->SealingFingerprint();
+    if (!sealed.ok()) return sealed.status();
+    if (sealed.value()) {
+      auto key = LoadSealingKey(ctx);
+      if (!key.ok()) return key.status();
+      sealing_key = std::make_unique<tombstones::SealingKey>(std::move(key.value()));
+    }
+  }
+  // every block, every record, the counts
+  auto report = opened->store->VerifyIntegrity(sealing_key.get());
   if (!report.ok()) return report.status();
   ctx.io.out << "store intact: " << report->tombstones
              << (report->tombstones == 1 ? " tombstone in " : " tombstones in ")
@@ -21,6 +33,14 @@ Status Run(Context& ctx) {
     ctx.io.out << "; no recorded count yet (a store made by an older version: the next "
                   "writing command records it)";
   ctx.io.out << '\n';
+  if (report->sealed_mode) {
+    ctx.io.out << "sealed mode: " << report->sealed
+               << (report->sealed == 1 ? " sealed identifier" : " sealed identifiers")
+               << ", each belonging to a tombstone, as many as recorded; ";
+    ctx.io.out << (report->sealed_authenticated
+                       ? "each one opened with the sealing key (authenticated)\n"
+                       : "not authenticated (pass --sealing-key-file to open each one)\n");
+  }
   return Status::Ok();
 }
 
@@ -38,6 +58,9 @@ const CommandSpec& StoreCheckCommand() {
       "tombstone and compares their number with the count the store records with each write.\n"
       "Every command that reads tombstones makes the file and count checks too, and refuses a\n"
       "damaged store; run this one on a schedule to find damage before a restore needs the store.\n"
+      "In sealed mode it also checks that every sealed identifier belongs to a tombstone and\n"
+      "that their number is the one recorded; with --sealing-key-file it opens each one, so\n"
+      "that a changed ciphertext is found (without the key it cannot be).\n"
       "Exit 0 when intact; 4 (store error) naming what is wrong: restore the store from a copy\n"
       "made with 'tombstone store export'.\n",
       nullptr,

@@ -101,6 +101,9 @@ Status ParseGlobals(const toml::table& root, Config* config, const Errors& error
   auto key_file = Path(root, "key-file", "the global settings", errors);
   if (!key_file.ok()) return key_file.status();
   config->key_file = key_file.value();
+  auto sealing_key_file = Path(root, "sealing-key-file", "the global settings", errors);
+  if (!sealing_key_file.ok()) return sealing_key_file.status();
+  config->sealing_key_file = sealing_key_file.value();
   if (const toml::node* node = root.get("lock-timeout")) {
     const std::optional<double> seconds = node->value<double>();  // integers too
     if (!seconds || !std::isfinite(*seconds) || *seconds < 0 || *seconds > kMaxLockTimeout)
@@ -224,7 +227,9 @@ Result<Config> Parse(const std::string& text, const std::string& path) {
   } catch (const toml::parse_error& e) {
     return errors.At(static_cast<int>(e.source().begin.line), Unquoted(e.description()));
   }
-  if (Status s = CheckKeys(root, {"store", "key-file", "lock-timeout", "log-level", "target"},
+  if (Status s = CheckKeys(root,
+                           {"store", "key-file", "sealing-key-file", "lock-timeout", "log-level",
+                            "target"},
                            "the global settings", errors);
       !s.ok())
     return s;

@@ -43,7 +43,7 @@ struct Target {
 
 struct Config {
   std::string path;  // the file read; empty when there was none (the default path is missing)
-  std::optional<std::string> store, key_file;
+  std::optional<std::string> store, key_file, sealing_key_file;
   std::optional<double> lock_timeout;
   std::optional<LogLevel> log_level;
   std::vector<Target> targets;  // in the file's order

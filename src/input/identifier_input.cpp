@@ -1,6 +1,13 @@
 #include "src/input/identifier_input.h"
 
+#include <algorithm>
+
 namespace tombstone {
+
+IdentifierHasher::~IdentifierHasher() {
+  // The last value normalized: zeroed rather than left in freed memory.
+  std::fill(scratch_.begin(), scratch_.end(), '\0');
+}
 
 Result<tombstones::IdentifierHash> IdentifierHasher::Hash(std::string_view kind,
                                                           std::string_view value,
@@ -30,6 +37,7 @@ Result<tombstones::IdentifierHash> IdentifierHasher::Hash(std::string_view kind,
   id.kind = std::string(kind);
   id.normalizer = it->second;
   id.hash = key_.HashIdentifier(kind, scratch_);
+  if (sealing_key_ != nullptr) id.sealed = sealing_key_->Seal(id.kind, id.hash, scratch_);
   return id;
 }
 

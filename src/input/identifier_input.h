@@ -15,9 +15,13 @@ using tombstones::Status;
 
 class IdentifierHasher {
  public:
-  // Both must outlive the hasher.
-  IdentifierHasher(tombstones::Store& store, const tombstones::Key& key)
-      : store_(store), key_(key) {}
+  // All must outlive the hasher. With a sealing key (a store in sealed mode), every identifier
+  // hashed also carries its sealed form (IdentifierHash::sealed), made right here so that the
+  // normalized value goes no further in the clear.
+  IdentifierHasher(tombstones::Store& store, const tombstones::Key& key,
+                   const tombstones::SealingKey* sealing_key = nullptr)
+      : store_(store), key_(key), sealing_key_(sealing_key) {}
+  ~IdentifierHasher();
 
   // Normalizes and hashes `value` of `kind`. The kind's normalizer is the store's record of it,
   // or the default for a kind never used before. `where` ("line 3 of 'ids.txt'") goes into
@@ -32,6 +36,7 @@ class IdentifierHasher {
  private:
   tombstones::Store& store_;
   const tombstones::Key& key_;
+  const tombstones::SealingKey* sealing_key_;
   std::map<std::string, tombstones::Normalizer, std::less<>> normalizers_;
   std::string scratch_;
 };

@@ -30,7 +30,7 @@ tombstones::Tombstone Make(const tombstones::Key& key, const std::string& reques
     const auto n = tombstones::DefaultNormalizerFor(kind);
     std::string normalized;
     Require(tombstones::Normalize(n, value, &normalized), "unable to normalize a fixture value");
-    t.identifiers.push_back({kind, n, key.HashIdentifier(kind, normalized)});
+    t.identifiers.push_back({kind, n, key.HashIdentifier(kind, normalized), {}});
   }
   return t;
 }

@@ -33,9 +33,9 @@ Tombstone Sample() {
   Tombstone t;
   t.erased_at = 1717200000000000;  // 2024-06-01T00:00:00Z
   t.recorded_at = 1717200000123456;
-  tombstones::IdentifierHash email{"email", Normalizer::kEmail, {}};
+  tombstones::IdentifierHash email{"email", Normalizer::kEmail, {}, {}};
   for (int i = 0; i < 16; ++i) email.hash.bytes[i] = static_cast<unsigned char>(i);
-  tombstones::IdentifierHash phone{"phone", Normalizer::kDigits, {}};
+  tombstones::IdentifierHash phone{"phone", Normalizer::kDigits, {}, {}};
   phone.hash.bytes.fill(0xff);
   t.identifiers = {email, phone};
   t.note = "ticket 42";

@@ -25,7 +25,7 @@ Tombstone Make(const Key& key, const std::string& request) {
   Tombstone t;
   t.request_id = request;
   t.identifiers.push_back({"user_id", tombstones::Normalizer::kExact,
-                           key.HashIdentifier("user_id", request)});
+                           key.HashIdentifier("user_id", request), {}});
   t.erased_at = 1'700'000'000'000'000;
   return t;
 }

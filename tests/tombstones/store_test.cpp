@@ -26,7 +26,7 @@ Tombstone Make(const Key& key, const std::string& request, const std::string& em
   t.request_id = request;
   std::string normalized;
   REQUIRE(tombstones::Normalize(Normalizer::kEmail, email, &normalized));
-  t.identifiers.push_back({"email", Normalizer::kEmail, key.HashIdentifier("email", normalized)});
+  t.identifiers.push_back({"email", Normalizer::kEmail, key.HashIdentifier("email", normalized), {}});
   t.erased_at = 1'700'000'000'000'000;
   return t;
 }

@@ -98,8 +98,8 @@ TEST_CASE("the commands that change something are the ones that log begin and en
     if (spec->logs_begin_end) logging.emplace_back(spec->name);
   CHECK(logging == std::vector<std::string>{"init", "add", "import", "hold", "release", "retract",
                                             "replay", "verify", "backups add", "backups import",
-                                            "backups remove", "store export", "store import",
-                                            "scrub"});
+                                            "backups remove", "seal enable", "seal disable",
+                                            "store export", "store import", "scrub"});
 }
 
 TEST_CASE("add logs begin and end, with identifiers and free text redacted", "[cli][log]") {

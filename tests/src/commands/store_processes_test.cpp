@@ -136,7 +136,7 @@ TEST_CASE("an acknowledged add survives SIGKILL right after it returned", "[cli]
       tombstones::Tombstone t;
       t.request_id = "DUR-2";
       t.identifiers.push_back({"user_id", tombstones::Normalizer::kExact,
-                               key->HashIdentifier("user_id", "8")});
+                               key->HashIdentifier("user_id", "8"), {}});
       t.erased_at = tombstones::Now();
       if (!store.value()->Add({t}).ok()) ::_exit(4);
       ::raise(SIGKILL);  // no destructor, no close, no flush

@@ -23,7 +23,7 @@ tombstones::Tombstone Erased(int erased, int recorded,
   t.request_id = "r" + std::to_string(erased);
   t.erased_at = T(erased);
   t.recorded_at = T(recorded);
-  for (const std::string& kind : kinds) t.identifiers.push_back({kind, {}, {}});
+  for (const std::string& kind : kinds) t.identifiers.push_back({kind, {}, {}, {}});
   return t;
 }
 
