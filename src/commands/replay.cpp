@@ -62,6 +62,12 @@ void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& orde
       if (plan.relation.oid == a.relation)
         out << "  note: " << a.kind << " '" << a.name << "' on " << plan.Display() << " ("
             << a.when << "): its changes are accounted for before commit\n";
+  // How each table is read, once there is a choice (a store with identifiers in the clear, or
+  // --plan given): a hash-only store scans every table, as it always did.
+  if (job.clear_identifiers || job.plan_mode != replay::PlanMode::kAuto)
+    for (const replay::TablePlan& plan : tables)
+      out << "  read: " << describe(plan) << ": " << (plan.read.index ? "index lookups" : "scan")
+          << " (" << plan.read.why << ")\n";
   for (const std::string& note : job.plan.notes) out << "  note: " << note << "\n";
   for (const std::string& note : order.notes) out << "  note: " << note << "\n";
   const replay::KindCoverage coverage = replay::CoverageOf(job.plan, *job.tombstones);

@@ -73,7 +73,11 @@ void DeclareJobOptions(cxxopts::Options& options) {
       cxxopts::value<std::string>()->default_value(""), "ID")(
       "drill",
       "this run is part of a disaster-recovery drill, not a restore for service: recorded in "
-      "the receipt, reported by 'info' and 'metrics' as the target's last drill");
+      "the receipt, reported by 'info' and 'metrics' as the target's last drill")(
+      "plan",
+      "how each table is read: auto (index lookups where the store's identifiers in the clear "
+      "make them exact and cheaper), scan (every row), index (lookups wherever exact)",
+      cxxopts::value<std::string>()->default_value("auto"), "HOW");
   DeclareTargetOptions(options);
 }
 
@@ -108,6 +112,11 @@ Status Prepare(Context& ctx, const std::string& command, const JobInput& input, 
   const double lock_timeout = ctx.Get<double>("db-lock-timeout");
   if (!std::isfinite(lock_timeout) || lock_timeout < 0 || lock_timeout > 86400)
     return Status::Usage("unable to parse --db-lock-timeout: expected 0 to 86400 seconds");
+  const auto plan_mode = replay::ParsePlanMode(ctx.Get<std::string>("plan"));
+  if (!plan_mode)
+    return Status::Usage("unable to parse option '--plan': expected auto, scan or index, got '" +
+                         ctx.Get<std::string>("plan") + "'");
+  job.plan_mode = *plan_mode;
   const std::string& map_path = input.map;
   std::string map_bytes;
   int error = 0;
@@ -155,6 +164,9 @@ Status Prepare(Context& ctx, const std::string& command, const JobInput& input, 
       command == "verify" ? replay::PlanFor::kCounting : replay::PlanFor::kChanges);
   if (!plan.ok()) return plan.status();
   job.plan = std::move(plan.value());
+  // How each table is read. job.clear_identifiers stays nullopt until the store can give them
+  // (sealed mode): every table is then scanned.
+  if (Status s = replay::ChooseReadPaths(job); !s.ok()) return s;
   job.record.plan = &job.plan;
   job.Lap("plan");
   return Status::Ok();

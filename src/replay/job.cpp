@@ -1,6 +1,7 @@
 #include "src/replay/job.h"
 
 #include "src/pg/errors.h"
+#include "src/replay/index_path.h"
 
 namespace tombstone::replay {
 
@@ -23,6 +24,21 @@ Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>
       "finish, then run replay again");
 }
 
+Status ChooseReadPaths(Job& job) {
+  if (!job.clear_identifiers)
+    return replay::ChooseReadPaths(*job.session, &job.plan, nullptr, job.plan_mode);
+  const std::map<std::string, ClearKind> clear =
+      CheckClearIdentifiers(*job.clear_identifiers, *job.tombstones, *job.key);
+  for (const auto& [kind, checked] : clear)
+    if (!checked.complete) job.plan.notes.push_back("kind '" + kind + "' is scanned: " + checked.why);
+  return replay::ChooseReadPaths(*job.session, &job.plan, &clear, job.plan_mode);
+}
+
+Result<TableScan> ReadTable(Job& job, const TablePlan& plan, Progress& progress) {
+  if (plan.read.index) return LookupTable(*job.session, plan, *job.tombstones, *job.key);
+  return ScanTable(*job.session, plan, *job.tombstones, *job.key, progress);
+}
+
 Status ScanAll(Job& job, bool views, Progress& progress) {
   job.scans.clear();
   job.scans.reserve(job.plan.tables.size());
@@ -33,7 +49,7 @@ Status ScanAll(Job& job, bool views, Progress& progress) {
       job.scans.back().plan = &plan;
       continue;
     }
-    auto scan = ScanTable(*job.session, plan, *job.tombstones, *job.key, progress);
+    auto scan = ReadTable(job, plan, progress);
     if (!scan.ok()) return scan.status();
     job.scans.push_back(std::move(scan.value()));
   }

@@ -14,6 +14,7 @@
 #include "src/map/data_map.h"
 #include "src/match/tombstone_table.h"
 #include "src/pg/session.h"
+#include "src/replay/read_path.h"
 #include "src/replay/receipt.h"
 #include "src/replay/scan.h"
 #include "src/replay/table_plan.h"
@@ -29,6 +30,11 @@ struct Job {
   std::unique_ptr<tombstones::Key> key;  // the store's: tells its pseudonyms from lookalikes
   std::optional<TombstoneTable> tombstones;
   std::unique_ptr<pg::Session> session;
+  // The erased identifiers in the clear, from a sealed store; nullopt for a hash-only store
+  // (every table scanned). Checked before use (CheckClearIdentifiers): a kind the list does not
+  // wholly cover is scanned.
+  std::optional<std::vector<ClearIdentifier>> clear_identifiers;
+  PlanMode plan_mode = PlanMode::kAuto;  // --plan
   Plan plan;
   std::vector<TableScan> scans;  // one per plan.tables entry, in the same order
   RunRecord record;
@@ -44,7 +50,15 @@ struct Job {
 // rolled back. REQUIRES: the transaction is rolled back.
 Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>& relations);
 
-// Scans every mapped relation once, in map order, on the job's session. Materialized views
+// Chooses how each table of job.plan is read (plan.tables[i].read): the index path where the
+// identifiers in the clear make it exact and (--plan auto) cheaper, the scan otherwise. Adds a
+// plan note when the list leaves kinds to the scan. kFailed when the catalog cannot be read.
+Status ChooseReadPaths(Job& job);
+
+// Reads one planned relation the way its plan says: ScanTable, or LookupTable (index_path.h).
+Result<TableScan> ReadTable(Job& job, const TablePlan& plan, Progress& progress);
+
+// Reads every mapped relation once (ReadTable), in map order, on the job's session. Materialized views
 // (action refresh) are scanned only when `views` is set: replay scans them after refreshing.
 Status ScanAll(Job& job, bool views, Progress& progress);
 // Scans the materialized views ScanAll left out (after replay refreshed them).
