@@ -52,6 +52,7 @@ constexpr LoggedOption kLoggedOptions[] = {
     {"", "db-lock-timeout", LoggedValue::kAsGiven},
     {"", "dry-run", LoggedValue::kAsGiven},
     {"", "verify", LoggedValue::kAsGiven},
+    {"", "plan", LoggedValue::kAsGiven},
     // backups add, backups import
     {"", "taken-at", LoggedValue::kAsGiven},
     {"", "expires-at", LoggedValue::kAsGiven},
