@@ -363,3 +363,30 @@ TEST_CASE("--plan auto scans small tables and a hash-only store scans everything
     for (const auto& [table, index] : run.index) CHECK_FALSE(index);
   }
 }
+
+TEST_CASE("replay --plan says how each table is read; an unknown --plan is a usage error",
+          "[pg][replay][index-path]") {
+  SchemaCase c(kSchema);
+  Erase(c);
+  SECTION("a hash-only store with --plan index: every table scanned, and the plan says so") {
+    const auto r = c.Replay({"--dry-run", "--plan", "index"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("read: public.users: scan (scanned: the store keeps no "
+                                      "identifiers in the clear)"));
+    const json receipt = json::parse(ReadFile(c.ReceiptPath()));
+    CHECK(receipt["tables"][0]["read"]["path"] == "scan");
+  }
+  SECTION("without --plan, a hash-only store's plan is as it always was") {
+    const auto r = c.Replay({"--dry-run"});
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, !Catch::Contains("read: "));
+  }
+  SECTION("--plan fast") {
+    const auto r = c.Replay({"--plan", "fast"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("unable to parse option '--plan': expected auto, scan or "
+                                      "index, got 'fast'"));
+    CHECK_FALSE(c.Fenced());
+  }
+}
