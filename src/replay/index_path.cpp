@@ -211,6 +211,22 @@ Status ChooseReadPaths(pg::Session& session, Plan* plan,
     for (TablePlan& table : plan->tables) table.read.why = why;
     return Status::Ok();
   }
+  // The lookups send the identifiers as a statement parameter, which the server writes to its
+  // log with any statement it logs (log_statement, log_min_duration_statement) unless
+  // log_parameter_max_length is 0. Only a superuser may set that for the session: anyone else
+  // scans rather than risk putting erased identifiers in the restored server's log.
+  auto logging = session.Query(
+      "read the logging settings",
+      "SELECT pg_catalog.current_setting('is_superuser') = 'on' OR "
+      "pg_catalog.current_setting('log_parameter_max_length') = '0'",
+      {}, pg::Shape::kOneRow);
+  if (!logging.ok()) return logging.status();
+  if (std::string(logging.value()[0][0].c_str()) != "t") {
+    for (TablePlan& table : plan->tables)
+      table.read.why = "scanned: only a superuser can keep the identifiers of a lookup out of "
+                       "the server log (log_parameter_max_length)";
+    return Status::Ok();
+  }
   Chooser chooser(session, *plan, *clear, mode);
   for (TablePlan& table : plan->tables)
     if (Status s = chooser.Choose(table); !s.ok()) return s;
@@ -230,6 +246,21 @@ Result<TableScan> LookupTable(pg::Session& session, const TablePlan& plan,
                  std::to_string(params.size()) + "::" + lookup.cast_type + "[])";
   }
   if (condition.empty()) condition = "false";  // nothing to look up: no row can match
+  // Never the identifiers in the server log (ChooseReadPaths made sure this can be done): until
+  // the end of the transaction, logged statements show no parameter.
+  auto quiet = session.Query(
+      "keep the lookups' parameters out of the server log",
+      "SELECT pg_catalog.set_config('log_parameter_max_length_on_error', '0', true), CASE WHEN "
+      "pg_catalog.current_setting('is_superuser') = 'on' THEN pg_catalog.set_config("
+      "'log_parameter_max_length', '0', true) END, "
+      "pg_catalog.current_setting('log_parameter_max_length') = '0'",
+      {}, pg::Shape::kOneRow);
+  if (!quiet.ok()) return quiet.status();
+  if (std::string(quiet.value()[0][2].c_str()) != "t")
+    return Status::Failed("unable to look up the rows of '" + plan.Display() +
+                              "' through its indexes: the server would log the identifiers "
+                              "(log_parameter_max_length is not 0 and cannot be set)",
+                          "run as a superuser, or with --plan scan");
   return ScanWhere(session, plan, tombstones, key, condition, params,
                    "look up the rows of '" + plan.Display() + "' through its indexes");
 }

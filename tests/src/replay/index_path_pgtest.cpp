@@ -364,6 +364,28 @@ TEST_CASE("--plan auto scans small tables and a hash-only store scans everything
   }
 }
 
+TEST_CASE("the lookups never put an identifier in the server's log", "[pg][replay][index-path]") {
+  SchemaCase c(kSchema);
+  Erase(c);
+  // Every statement logged with its parameters (log_parameter_max_length is -1 by default).
+  c.Psql("ALTER DATABASE " + c.db() + " SET log_min_duration_statement = 0;");
+  const std::string log = tombstone::testing::PgCluster::Shared().data_dir() + "/../server.log";
+  const std::size_t before = ReadFile(log).size();
+  const EngineRun run = Run(c, PlanMode::kIndex, Clear(c, kClear));
+  REQUIRE(run.index.at("public.accounts"));
+  const std::string logged = ReadFile(log).substr(before);
+  CHECK(c.Value("SELECT count(*) FROM accounts WHERE uid = '" + kAccount5 + "'") == "0");
+  CHECK_THAT(logged, Catch::Contains("= ANY($1::pg_catalog.uuid[])"));  // the lookup was logged
+  CHECK_THAT(logged, !Catch::Contains(kAccount5));                        // its value was not
+  CHECK_THAT(logged, !Catch::Contains("H20"));
+  // From the first lookup to the commit, no statement's parameters are logged (the deletes by
+  // primary key would show user ids otherwise).
+  const std::size_t quiet = logged.find("log_parameter_max_length_on_error");
+  REQUIRE(quiet != std::string::npos);
+  CHECK_THAT(logged.substr(quiet), !Catch::Contains("parameters: $"));
+  CHECK_THAT(logged.substr(0, quiet), Catch::Contains("parameters: $"));  // as before it
+}
+
 TEST_CASE("replay --plan says how each table is read; an unknown --plan is a usage error",
           "[pg][replay][index-path]") {
   SchemaCase c(kSchema);
