@@ -104,15 +104,20 @@ class Chooser {
   // Why `table` must be scanned, or empty when its lookups are exact (then in read->lookups).
   Result<std::string> Lookups(const TablePlan& table, ReadPath* read, RelationFacts* facts) {
     if (table.action() == Action::kRefresh) return std::string("a materialized view is scanned");
-    if (table.relation.kind != 'r')
-      return std::string("a partitioned table is scanned (its partitions' indexes are not "
-                         "checked one by one yet)");
+    if (table.relation.kind != 'r' && table.relation.kind != 'p')
+      return std::string("not a plain or partitioned table: scanned");
     if (!table.inherits_from.empty())
       return std::string("an inheritance child is scanned");
-    auto read_facts = ReadFacts(session_, table.relation.oid);
-    if (!read_facts.ok()) return read_facts.status();
-    *facts = std::move(read_facts.value());
-    if (facts->inheritance) return std::string("a table with inheritance children is scanned");
+    if (table.relation.kind == 'p') {
+      auto leaves = PartitionFacts(table.relation.oid);
+      if (!leaves.ok()) return leaves.status();
+      *facts = std::move(leaves.value());
+    } else {
+      auto read_facts = ReadFacts(session_, table.relation.oid);
+      if (!read_facts.ok()) return read_facts.status();
+      *facts = std::move(read_facts.value());
+      if (facts->inheritance) return std::string("a table with inheritance children is scanned");
+    }
     for (const KeySource& source : table.sources) {
       const std::string what = source.Describe();
       if (source.map == nullptr || source.map->column.empty())
@@ -156,6 +161,43 @@ class Chooser {
       read->lookups.push_back(std::move(lookup));
     }
     return std::string();
+  }
+
+  // A partitioned table is looked up through its leaf partitions' indexes (the statement names
+  // the partitioned table; the server looks in each leaf): a column counts as indexed only when
+  // every leaf has a usable index leading with it. Sizes are the leaves' sum.
+  Result<RelationFacts> PartitionFacts(std::uint32_t oid) {
+    auto leaves = session_.Query("list the partitions of relation " + std::to_string(oid),
+                                 "SELECT relid::oid, relid::regclass::text FROM "
+                                 "pg_catalog.pg_partition_tree($1::oid) WHERE isleaf",
+                                 {std::to_string(oid)}, pg::Shape::kAnyRows);
+    if (!leaves.ok()) return leaves.status();
+    std::vector<std::pair<std::string, RelationFacts>> each;
+    std::set<std::string> columns;  // any leaf has an index leading with it
+    RelationFacts all;
+    all.tuples = 0;
+    for (const auto& row : leaves.value()) {
+      auto facts = ReadFacts(session_, row[0].as<std::uint32_t>());
+      if (!facts.ok()) return facts.status();
+      all.pages += facts->pages;
+      all.tuples += std::max(0.0, facts->tuples);
+      for (const std::string& c : facts->indexed) columns.insert(c);
+      for (const auto& [c, why] : facts->unusable) columns.insert(c);
+      each.emplace_back(row[1].c_str(), std::move(facts.value()));
+    }
+    for (const std::string& column : columns) {
+      std::string why;
+      for (const auto& [leaf, facts] : each) {
+        if (facts.indexed.count(column) > 0) continue;
+        const auto unusable = facts.unusable.find(column);
+        why = "partition '" + leaf + "': " +
+              (unusable != facts.unusable.end() ? unusable->second : "no index leads with it");
+        break;
+      }
+      if (why.empty()) all.indexed.insert(column);
+      else all.unusable[column] = why;
+    }
+    return all;
   }
 
   Status Choose(TablePlan& table) {

@@ -4,9 +4,9 @@
 // 'exact' whose identifiers in the clear cover every hash of the kind, of a type whose equality
 // holds whenever the scan's text forms are equal (text, varchar, char, citext, name, integers,
 // uuid), with a valid, non-partial btree index whose leading key is that very column (default
-// operator class, the column's collation); on a plain table with no inheritance parent or child
-// (partitioned tables and materialized views are scanned). Everything else is scanned, and the
-// plan says why.
+// operator class, the column's collation); on a plain table with no inheritance parent or child,
+// or a partitioned table whose every leaf has such an index (inheritance trees and materialized
+// views are scanned). Everything else is scanned, and the plan says why.
 #pragma once
 
 #include <map>

@@ -185,6 +185,16 @@ CREATE TABLE base_child (extra int) INHERITS (base);
 CREATE INDEX ON base_child (code);
 INSERT INTO base SELECT 'h' || i FROM generate_series(1, 20) i;
 INSERT INTO base_child SELECT 'h' || i, i FROM generate_series(1, 20) i;
+CREATE TABLE visits (id bigint, user_id bigint, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE visits_2023 PARTITION OF visits FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+CREATE TABLE visits_2024 PARTITION OF visits FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX ON visits (user_id);
+INSERT INTO visits SELECT i, 1 + i % 200, date '2023-01-01' + i % 700 FROM generate_series(1, 800) i;
+CREATE TABLE clicks (id bigint, user_id bigint, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE clicks_2023 PARTITION OF clicks FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+CREATE TABLE clicks_2024 PARTITION OF clicks FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX ON clicks_2023 (user_id);
+INSERT INTO clicks SELECT i, 1 + i % 200, date '2023-01-01' + i % 700 FROM generate_series(1, 800) i;
 ANALYZE;
 )sql";
 
@@ -206,7 +216,8 @@ const std::string kMap =
     Entry("contacts", "email", "email") + Entry("legacy", "code", "handle") +
     Entry("partial", "code", "handle") + Entry("exprix", "code", "handle") +
     Entry("ci_handles", "code", "handle") + Entry("nd_handles", "code", "handle") +
-    Entry("padded", "code", "handle") + Entry("base", "code", "handle");
+    Entry("padded", "code", "handle") + Entry("base", "code", "handle") +
+    Entry("visits", "user_id", "user_id") + Entry("clicks", "user_id", "user_id");
 
 const std::string kAccount5 = "e4da3b7f-bbce-2345-d777-2b0674a318d5";  // md5('5')::uuid
 
@@ -246,6 +257,10 @@ void CheckErased(const SchemaCase& c) {
     CHECK(c.Value("SELECT count(*) FROM " + t + " WHERE code IN ('h3', 'h7')") == "0");
   CHECK(c.Value("SELECT count(*) FROM ONLY base WHERE code IN ('h3', 'h7')") == "0");
   CHECK(c.Value("SELECT count(*) FROM base_child WHERE code IN ('h3', 'h7')") == "0");
+  CHECK(c.Value("SELECT count(*) FROM visits WHERE user_id IN (3, 7)") == "0");
+  CHECK(c.Value("SELECT count(*) FROM clicks WHERE user_id IN (3, 7)") == "0");
+  CHECK(c.Value("SELECT count(*) FROM visits WHERE user_id = 9") == "4");  // held
+  CHECK(c.Value("SELECT count(*) FROM visits") == "788");  // 800 less 3, 7 and 150: 4 rows each
   // The case variants: only the exact identifier was erased.
   CHECK(c.Value("SELECT string_agg(code::text, ',' ORDER BY code::text COLLATE \"C\") FROM "
                 "ci_handles WHERE code = 'h20'") == "h20");
@@ -292,7 +307,8 @@ TEST_CASE("the index path changes exactly the rows the scan changes", "[pg][repl
       {"public.legacy", false},                {"public.partial", false},
       {"public.exprix", false},                {"public.ci_handles", true},
       {"public.nd_handles", true},             {"public.padded", true},
-      {"public.base", false},                  {"public.base_child", false}};
+      {"public.base", false},                  {"public.base_child", false},
+      {"public.visits", user_id_looked_up},    {"public.clicks", false}};
   for (const auto& [table, index] : expected) {
     INFO(table << ": " << b.why.at(table));
     CHECK(b.index.at(table) == index);
@@ -303,6 +319,9 @@ TEST_CASE("the index path changes exactly the rows the scan changes", "[pg][repl
   CHECK_THAT(b.why.at("public.exprix"), Catch::Contains("no index leads with it"));
   CHECK_THAT(b.why.at("public.base"), Catch::Contains("inheritance"));
   CHECK_THAT(b.why.at("public.base_child"), Catch::Contains("inheritance"));
+  if (user_id_looked_up)
+    CHECK_THAT(b.why.at("public.clicks"),
+               Catch::Contains("partition 'clicks_2024': no index leads with it"));
   if (!user_id_looked_up) {
     CHECK_THAT(b.why.at("public.users"),
                Catch::Contains("cover 4 of the 5 hashes of kind 'user_id'"));
