@@ -247,9 +247,9 @@ Status ChooseReadPaths(pg::Session& session, Plan* plan,
                        const std::map<std::string, ClearKind>* clear, PlanMode mode) {
   for (TablePlan& table : plan->tables) table.read = ReadPath{};
   if (clear == nullptr || mode == PlanMode::kScan) {
-    const std::string why = clear == nullptr
-                                ? "scanned: the store keeps no identifiers in the clear"
-                                : "scanned: --plan scan";
+    const std::string why = mode == PlanMode::kScan
+                                ? "scanned: --plan scan"
+                                : "scanned: the store keeps no identifiers in the clear";
     for (TablePlan& table : plan->tables) table.read.why = why;
     return Status::Ok();
   }

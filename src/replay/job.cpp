@@ -1,5 +1,7 @@
 #include "src/replay/job.h"
 
+#include <set>
+
 #include "src/pg/errors.h"
 #include "src/replay/index_path.h"
 
@@ -25,12 +27,16 @@ Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>
 }
 
 Status ChooseReadPaths(Job& job) {
-  if (!job.clear_identifiers)
+  if (!job.clear_identifiers || job.plan_mode == PlanMode::kScan)
     return replay::ChooseReadPaths(*job.session, &job.plan, nullptr, job.plan_mode);
   const std::map<std::string, ClearKind> clear =
       CheckClearIdentifiers(*job.clear_identifiers, *job.tombstones, *job.key);
+  std::set<std::string> read;  // the kinds some match source reads
+  for (const TablePlan& plan : job.plan.tables)
+    for (const KeySource& source : plan.sources) read.insert(source.kind);
   for (const auto& [kind, checked] : clear)
-    if (!checked.complete) job.plan.notes.push_back("kind '" + kind + "' is scanned: " + checked.why);
+    if (!checked.complete && read.count(kind) > 0)
+      job.plan.notes.push_back("kind '" + kind + "' is scanned: " + checked.why);
   return replay::ChooseReadPaths(*job.session, &job.plan, &clear, job.plan_mode);
 }
 

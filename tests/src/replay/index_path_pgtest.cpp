@@ -379,7 +379,10 @@ TEST_CASE("--plan auto scans small tables and a hash-only store scans everything
   }
   SECTION("--plan scan: every table scanned") {
     const EngineRun run = Run(c, PlanMode::kScan, Clear(c, kClear), true);
-    for (const auto& [table, index] : run.index) CHECK_FALSE(index);
+    for (const auto& [table, index] : run.index) {
+      CHECK_FALSE(index);
+      CHECK(run.why.at(table) == "scanned: --plan scan");
+    }
   }
 }
 
