@@ -131,9 +131,12 @@ class Chooser {
         return what + " is of kind '" + source.kind + "' (normalizer " +
                std::string(tombstones::NormalizerName(source.normalizer)) +
                "): only exact kinds are looked up";
-      const auto kind = clear_.find(source.kind);
-      if (kind == clear_.end()) return what + ": no identifier of kind '" + source.kind + "'";
-      if (!kind->second.complete) return what + ": " + kind->second.why;
+      // Every kind of the tombstones has an entry: a kind without one has no tombstone, so
+      // nothing can match through this source and there is nothing to look up.
+      static const ClearKind kNoTombstones{true, "", {}};
+      const auto found = clear_.find(source.kind);
+      const ClearKind& kind = found == clear_.end() ? kNoTombstones : found->second;
+      if (!kind.complete) return what + ": " + kind.why;
       const pg::Column* column = table.relation.Find(source.map->column);
       if (column == nullptr) return what + " is not a column of the table";
       auto type = TypeOf(session_, *column);
@@ -152,7 +155,7 @@ class Chooser {
       lookup.cast_type = type.value()->cast;
       lookup.kind = source.kind;
       lookup.values = "{";
-      for (const std::string& id : kind->second.normalized) {
+      for (const std::string& id : kind.normalized) {
         if (!HasForm(type.value()->form, id)) continue;  // can equal no value of the column
         if (lookup.count++ > 0) lookup.values += ',';
         AppendArrayElement(&lookup.values, id, false);

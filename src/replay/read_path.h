@@ -47,7 +47,8 @@ struct ClearKind {
 // a kind is complete when the list covers every hash of it. Entries whose hash no tombstone holds
 // are left out (they can match nothing). One entry that does not check out makes its kind
 // incomplete (scanned): the list is then not to be trusted for that kind. Every kind of the
-// tombstones has an entry (incomplete when the list has none of it).
+// tombstones has an entry (incomplete when the list has none of it), and no other kind: a kind
+// without an entry has no tombstone, and nothing to look up.
 std::map<std::string, ClearKind> CheckClearIdentifiers(const std::vector<ClearIdentifier>& list,
                                                        const TombstoneTable& tombstones,
                                                        const tombstones::Key& key);

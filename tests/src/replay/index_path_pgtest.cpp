@@ -153,6 +153,7 @@ CREATE FUNCTION archive() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
   INSERT INTO users_deleted VALUES (OLD.id, OLD.handle); RETURN OLD; END $$;
 CREATE TRIGGER users_archive AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION archive();
 CREATE TABLE accounts (uid uuid PRIMARY KEY, label text);
+CREATE INDEX ON accounts (label);
 INSERT INTO accounts SELECT md5(i::text)::uuid, 'a' || i FROM generate_series(1, 50) i;
 CREATE TABLE profiles (id serial PRIMARY KEY, user_ref int, bio text);
 CREATE INDEX ON profiles (user_ref);
@@ -179,6 +180,13 @@ INSERT INTO nd_handles SELECT 'H' || i FROM generate_series(1, 50) i;
 CREATE TABLE padded (code char(8));
 CREATE INDEX ON padded (code);
 INSERT INTO padded SELECT 'h' || i FROM generate_series(1, 50) i;
+CREATE TABLE vc (code varchar(20));
+CREATE INDEX ON vc (code);
+INSERT INTO vc SELECT 'h' || i FROM generate_series(1, 50) i;
+CREATE DOMAIN handle_t AS text CHECK (VALUE <> '');
+CREATE TABLE dom (code handle_t);
+CREATE INDEX ON dom (code);
+INSERT INTO dom SELECT 'h' || i FROM generate_series(1, 50) i;
 CREATE TABLE base (code text);
 CREATE INDEX ON base (code);
 CREATE TABLE base_child (extra int) INHERITS (base);
@@ -205,18 +213,22 @@ std::string Entry(const std::string& table, const std::string& column, const std
 
 const std::string kMap =
     "[kinds]\nuser_id = \"exact\"\nhandle = \"exact\"\naccount = \"exact\"\nemail = \"email\"\n"
+    "nickname = \"exact\"\n"
     "[[table]]\nname = \"users\"\nmatch = [ { column = \"id\", kind = \"user_id\" }, "
     "{ column = \"handle\", kind = \"handle\" } ]\naction = \"delete\"\n"
     "created_at = \"created_at\"\n" +
     Entry("orders", "user_id", "user_id") + Entry("users_deleted", "user_id", "user_id") +
     "expect_changes = \"the trigger users_archive copies deleted users here\"\n" +
-    Entry("accounts", "uid", "account") +
+    // nickname: a kind no tombstone has yet; nothing to look up, and no reason to scan.
+    "[[table]]\nname = \"accounts\"\nmatch = [ { column = \"uid\", kind = \"account\" }, "
+    "{ column = \"label\", kind = \"nickname\" } ]\naction = \"delete\"\n" +
     "[[table]]\nname = \"profiles\"\nmatch = [ { column = \"user_ref\", kind = \"user_id\" } ]\n"
     "action = \"anonymize\"\nset = { user_ref = \"null\", bio = \"redact\" }\n" +
     Entry("contacts", "email", "email") + Entry("legacy", "code", "handle") +
     Entry("partial", "code", "handle") + Entry("exprix", "code", "handle") +
     Entry("ci_handles", "code", "handle") + Entry("nd_handles", "code", "handle") +
-    Entry("padded", "code", "handle") + Entry("base", "code", "handle") +
+    Entry("padded", "code", "handle") + Entry("vc", "code", "handle") +
+    Entry("dom", "code", "handle") + Entry("base", "code", "handle") +
     Entry("visits", "user_id", "user_id") + Entry("clicks", "user_id", "user_id");
 
 const std::string kAccount5 = "e4da3b7f-bbce-2345-d777-2b0674a318d5";  // md5('5')::uuid
@@ -253,7 +265,7 @@ void CheckErased(const SchemaCase& c) {
         "3");
   CHECK(c.Value("SELECT count(*) FROM contacts WHERE lower(trim(email)) = 'user3@example.com'") ==
         "0");
-  for (const std::string& t : {"legacy", "partial", "exprix", "padded", "base"})
+  for (const std::string& t : {"legacy", "partial", "exprix", "padded", "vc", "dom", "base"})
     CHECK(c.Value("SELECT count(*) FROM " + t + " WHERE code IN ('h3', 'h7')") == "0");
   CHECK(c.Value("SELECT count(*) FROM ONLY base WHERE code IN ('h3', 'h7')") == "0");
   CHECK(c.Value("SELECT count(*) FROM base_child WHERE code IN ('h3', 'h7')") == "0");
@@ -308,7 +320,8 @@ TEST_CASE("the index path changes exactly the rows the scan changes", "[pg][repl
       {"public.exprix", false},                {"public.ci_handles", true},
       {"public.nd_handles", true},             {"public.padded", true},
       {"public.base", false},                  {"public.base_child", false},
-      {"public.visits", user_id_looked_up},    {"public.clicks", false}};
+      {"public.visits", user_id_looked_up},    {"public.clicks", false},
+      {"public.vc", true},                     {"public.dom", true}};
   for (const auto& [table, index] : expected) {
     INFO(table << ": " << b.why.at(table));
     CHECK(b.index.at(table) == index);
