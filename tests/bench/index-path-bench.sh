@@ -129,6 +129,7 @@ SQL
     out=$("$ipb" "$dsn" "$work/map.toml" "$store" "$key" "$work/clear-$u.txt" index)
     grep -q 'read index' <<<"$out" || { echo "index-path-bench: the index path was not taken:" >&2; echo "$out" >&2; exit 1; }
     line=$(grep '^replay' <<<"$out")
+    log "U=$u run $run: index path: $line"
     I+=("$(field "$line" seconds)")
     IT+=("$(awk -v r="$(field "$line" read)" -v a="$(field "$line" apply)" -v v="$(field "$line" verify)" 'BEGIN { printf "%.3f", r + a + v }')")
     index_rows=$(awk '/^table/ { s += $6 } END { print s }' <<<"$out")
