@@ -73,6 +73,8 @@ const CommandSpec& VerifyCommand() {
       "delete or anonymize), then the request ids of the tombstones behind them, never an\n"
       "identifier. Writes a receipt to the store (and to --receipt FILE).\n"
       "Use it after a replay, or on a live database as a compliance check.\n"
+      "--plan auto|scan|index: how each table is read, as for replay (docs/replay.md, \"How\n"
+      "each table is read\"); a store that keeps only hashes scans every table.\n"
       "--target NAME verifies each database of a configured target in turn (docs/\n"
       "configuration.md), stopping at the first that is not clean; --database DB only that one.\n"
       "Exit 0 clean; 3 tombstoned subjects present; 1 the database could not be read; 2 usage or\n"
