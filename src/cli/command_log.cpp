@@ -56,6 +56,7 @@ constexpr LoggedOption kLoggedOptions[] = {
     {"", "dry-run", LoggedValue::kAsGiven},
     {"", "verify", LoggedValue::kAsGiven},
     {"", "jobs", LoggedValue::kAsGiven},
+    {"", "plan", LoggedValue::kAsGiven},
     // backups add, backups import
     {"", "taken-at", LoggedValue::kAsGiven},
     {"", "expires-at", LoggedValue::kAsGiven},

@@ -71,6 +71,12 @@ void PrintPlan(std::ostream& out, const Job& job, const replay::ApplyOrder& orde
   if (!by_ctid.empty())
     out << "  note: " << by_ctid << ": rows deleted by ctid, not by primary key (no trigger, "
         << "rule or SET NULL key can move them during replay)\n";
+  // How each table is read, once there is a choice (a store with identifiers in the clear, or
+  // --plan given): a hash-only store scans every table, as it always did.
+  if (job.clear_identifiers || job.plan_mode != replay::PlanMode::kAuto)
+    for (const replay::TablePlan& plan : tables)
+      out << "  read: " << describe(plan) << ": " << (plan.read.index ? "index lookups" : "scan")
+          << " (" << plan.read.why << ")\n";
   for (const std::string& note : job.plan.notes) out << "  note: " << note << "\n";
   for (const std::string& note : order.notes) out << "  note: " << note << "\n";
   const replay::KindCoverage coverage = replay::CoverageOf(job.plan, *job.tombstones);
@@ -206,6 +212,10 @@ const CommandSpec& ReplayCommand() {
       "--jobs N scans with N sessions that share the transaction's snapshot (large tables split\n"
       "into block ranges, tables at once); the changes stay in the one transaction\n"
       "(docs/replay.md, \"More cores\").\n"
+      "--plan auto|scan|index: how each table is read. A store that keeps only hashes (the\n"
+      "default) scans every table; with identifiers in the clear, tables whose every match\n"
+      "source an index answers exactly may be read by index lookups (docs/replay.md, \"How each\n"
+      "table is read\"); the plan says which and why.\n"
       "--target NAME takes the DSN and the data map of each database of a configured target\n"
       "(docs/configuration.md) and replays them one after the other, each with its own fence,\n"
       "transaction and receipt (the receipt names the target); it stops at the first database\n"

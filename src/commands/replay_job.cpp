@@ -48,6 +48,25 @@ std::string HostName() {
   return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
 }
 
+// A store in sealed mode, with its sealing key given: every erased identifier in the clear, for
+// the index path (read_path.h checks each against its hash before use). Without the sealing key
+// (or a store that keeps only hashes) every table is scanned, as it always was.
+Status LoadClearIdentifiers(const Context& ctx, tombstones::Store& store, replay::Job& job) {
+  auto sealing = store.SealingFingerprint();
+  if (!sealing.ok()) return sealing.status();
+  if (!sealing.value() || ctx.global.sealing_key_file.empty()) return Status::Ok();
+  auto key = LoadSealingKey(ctx);
+  if (!key.ok()) return key.status();
+  auto sealed = store.OpenSealed(key.value());  // refuses a sealing key not the store's
+  if (!sealed.ok()) return sealed.status();
+  std::vector<replay::ClearIdentifier> clear;
+  clear.reserve(sealed->entries().size());
+  for (const tombstones::SealedIdentifiers::Entry& e : sealed->entries())
+    clear.push_back({sealed->kinds()[e.kind].name, std::string(sealed->Value(e)), e.hash});
+  job.clear_identifiers = std::move(clear);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void DeclareJobOptions(cxxopts::Options& options) {
@@ -78,7 +97,11 @@ void DeclareJobOptions(cxxopts::Options& options) {
       cxxopts::value<int>()->default_value("1"), "N")(
       "drill",
       "this run is part of a disaster-recovery drill, not a restore for service: recorded in "
-      "the receipt, reported by 'info' and 'metrics' as the target's last drill");
+      "the receipt, reported by 'info' and 'metrics' as the target's last drill")(
+      "plan",
+      "how each table is read: auto (index lookups where the store's identifiers in the clear "
+      "make them exact and cheaper), scan (every row), index (lookups wherever exact)",
+      cxxopts::value<std::string>()->default_value("auto"), "HOW");
   DeclareTargetOptions(options);
 }
 
@@ -126,6 +149,11 @@ Status Prepare(Context& ctx, const std::string& command, const JobInput& input, 
   if (const char* blocks = std::getenv("TOMBSTONE_SCAN_UNIT_BLOCKS"); blocks != nullptr)
     if (const long long n = std::atoll(blocks); n > 0)
       job.scan_settings.unit_blocks = static_cast<std::uint64_t>(n);
+  const auto plan_mode = replay::ParsePlanMode(ctx.Get<std::string>("plan"));
+  if (!plan_mode)
+    return Status::Usage("unable to parse option '--plan': expected auto, scan or index, got '" +
+                         ctx.Get<std::string>("plan") + "'");
+  job.plan_mode = *plan_mode;
   const std::string& map_path = input.map;
   std::string map_bytes;
   int error = 0;
@@ -145,6 +173,7 @@ Status Prepare(Context& ctx, const std::string& command, const JobInput& input, 
   auto set = replay::TombstoneTable::Load(*opened->store);
   if (!set.ok()) return set.status();
   job.tombstones.emplace(std::move(set.value()));
+  if (Status s = LoadClearIdentifiers(ctx, *opened->store, job); !s.ok()) return s;
   job.record.key_fingerprint = opened->key->Fingerprint();
   opened->store.reset();  // the tombstones are in memory: free the reader's memtables
   job.key = std::move(opened->key);
@@ -182,6 +211,9 @@ Status Prepare(Context& ctx, const std::string& command, const JobInput& input, 
       command == "verify" ? replay::PlanFor::kCounting : replay::PlanFor::kChanges);
   if (!plan.ok()) return plan.status();
   job.plan = std::move(plan.value());
+  // How each table is read. job.clear_identifiers stays nullopt until the store can give them
+  // (sealed mode): every table is then scanned.
+  if (Status s = replay::ChooseReadPaths(job); !s.ok()) return s;
   job.record.plan = &job.plan;
   job.Lap("plan");
   return Status::Ok();

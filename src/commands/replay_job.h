@@ -22,7 +22,7 @@ struct JobRun : replay::Job {
 };
 
 // Declares --dsn, --map, --target, --database, --receipt, --snapshot-label, --db-lock-timeout,
-// --backup-source, --backup-id, --jobs and --drill.
+// --backup-source, --backup-id, --jobs, --drill and --plan.
 void DeclareJobOptions(cxxopts::Options& options);
 
 // Loads the map and the store's tombstones, connects, reads the snapshot and checks the map

@@ -75,6 +75,8 @@ const CommandSpec& VerifyCommand() {
       "Use it after a replay, or on a live database as a compliance check.\n"
       "--jobs N scans with N sessions that share one snapshot (large tables split into block\n"
       "ranges, tables at once): the same result as one session (docs/replay.md, \"More cores\").\n"
+      "--plan auto|scan|index: how each table is read, as for replay (docs/replay.md, \"How\n"
+      "each table is read\"); a store that keeps only hashes scans every table.\n"
       "--target NAME verifies each database of a configured target in turn (docs/\n"
       "configuration.md), stopping at the first that is not clean; --database DB only that one.\n"
       "Exit 0 clean; 3 tombstoned subjects present; 1 the database could not be read; 2 usage or\n"

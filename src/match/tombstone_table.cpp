@@ -22,9 +22,10 @@ Result<TombstoneTable> TombstoneTable::Load(tombstones::Store& store) {
       if (known == set.kind_index_.end()) {
         known = set.kind_index_.emplace(id.kind, static_cast<int>(set.kind_names_.size())).first;
         set.kind_names_.push_back(id.kind);
+        set.kind_hashes_.push_back(0);
       }
       kinds |= std::uint64_t{1} << std::min(known->second, 63);
-      set.Insert(id.hash, index);
+      if (set.Insert(id.hash, index)) ++set.kind_hashes_[static_cast<std::size_t>(known->second)];
     }
     ++set.kind_sets_[kinds];
   });
@@ -52,7 +53,7 @@ bool TombstoneTable::Wins(std::uint32_t candidate, std::uint32_t incumbent) cons
   return held_[candidate] || erased_at_[candidate] > erased_at_[incumbent];
 }
 
-void TombstoneTable::Insert(const Hash128& hash, std::uint32_t tombstone) {
+bool TombstoneTable::Insert(const Hash128& hash, std::uint32_t tombstone) {
   if ((hashes_ + 1) * 10 > slots_.size() * 7) Resize(slots_.size() * 2);  // keep probes short
   std::uint64_t lo, hi;
   std::memcpy(&lo, hash.bytes.data(), 8);
@@ -64,11 +65,11 @@ void TombstoneTable::Insert(const Hash128& hash, std::uint32_t tombstone) {
       slot.hi = hi;
       slot.tombstone = tombstone;
       ++hashes_;
-      return;
+      return true;
     }
     if (slot.lo != lo || slot.hi != hi) continue;
     if (Wins(tombstone, slot.tombstone)) slot.tombstone = tombstone;
-    return;
+    return false;
   }
 }
 

@@ -61,6 +61,13 @@ class TombstoneTable {
   // match at all.
   const std::map<std::uint64_t, std::uint64_t>& kind_sets() const { return kind_sets_; }
   const std::vector<std::string>& kind_names() const { return kind_names_; }
+  // How many distinct hashes the store holds for `kind` (0 for a kind it has never seen): what
+  // a list of identifiers in the clear must cover before replay may look the kind up through an
+  // index (src/replay/read_path.h). Hashes are keyed per kind, so a hash belongs to one kind.
+  std::uint64_t kind_hashes(std::string_view kind) const {
+    const auto known = kind_index_.find(kind);
+    return known == kind_index_.end() ? 0 : kind_hashes_[static_cast<std::size_t>(known->second)];
+  }
 
  private:
   // 20 bytes: the hash as two words (compared without memcmp) and the tombstone (kNone: empty).
@@ -72,7 +79,8 @@ class TombstoneTable {
   static_assert(sizeof(Slot) == 20);
   TombstoneTable() { Resize(16); }
   void Resize(std::size_t slots);
-  void Insert(const Hash128& hash, std::uint32_t tombstone);
+  // Whether the hash was new to the table.
+  bool Insert(const Hash128& hash, std::uint32_t tombstone);
   bool Wins(std::uint32_t candidate, std::uint32_t incumbent) const;
 
   std::vector<Slot> slots_;
@@ -87,6 +95,7 @@ class TombstoneTable {
   std::map<std::string, tombstones::Normalizer> kinds_;
   std::map<std::string, int, std::less<>> kind_index_;
   std::vector<std::string> kind_names_;
+  std::vector<std::uint64_t> kind_hashes_;  // by kind_index_
   std::map<std::uint64_t, std::uint64_t> kind_sets_;
   tombstones::StoreDigest digest_;
 };

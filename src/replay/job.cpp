@@ -1,6 +1,9 @@
 #include "src/replay/job.h"
 
+#include <set>
+
 #include "src/pg/errors.h"
+#include "src/replay/index_path.h"
 
 namespace tombstone::replay {
 
@@ -23,14 +26,33 @@ Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>
       "finish, then run replay again");
 }
 
+Status ChooseReadPaths(Job& job) {
+  if (!job.clear_identifiers || job.plan_mode == PlanMode::kScan)
+    return replay::ChooseReadPaths(*job.session, &job.plan, nullptr, job.plan_mode);
+  const std::map<std::string, ClearKind> clear =
+      CheckClearIdentifiers(*job.clear_identifiers, *job.tombstones, *job.key);
+  std::set<std::string> read;  // the kinds some match source reads
+  for (const TablePlan& plan : job.plan.tables)
+    for (const KeySource& source : plan.sources) read.insert(source.kind);
+  for (const auto& [kind, checked] : clear)
+    if (!checked.complete && read.count(kind) > 0)
+      job.plan.notes.push_back("kind '" + kind + "' is scanned: " + checked.why);
+  return replay::ChooseReadPaths(*job.session, &job.plan, &clear, job.plan_mode);
+}
+
+Result<TableScan> ReadTable(Job& job, const TablePlan& plan, Progress& progress) {
+  if (plan.read.index) return LookupTable(*job.session, plan, *job.tombstones, *job.key);
+  return ScanTable(*job.session, plan, *job.tombstones, *job.key, progress);
+}
+
 namespace {
 
-// ScanAll on the job's session alone, in the order of `plans`.
-Result<std::vector<TableScan>> ScanOneByOne(Job& job, const std::vector<const TablePlan*>& plans,
+// Reads `plans` on the job's session alone, in their order (ReadTable).
+Result<std::vector<TableScan>> ReadOneByOne(Job& job, const std::vector<const TablePlan*>& plans,
                                             Progress& progress) {
   std::vector<TableScan> scans;
   for (const TablePlan* plan : plans) {
-    auto scan = ScanTable(*job.session, *plan, *job.tombstones, *job.key, progress);
+    auto scan = ReadTable(job, *plan, progress);
     if (!scan.ok()) return scan.status();
     scans.push_back(std::move(scan.value()));
   }
@@ -46,22 +68,27 @@ Status ScanAll(Job& job, bool views, Progress& progress) {
   const auto now = [views](const TablePlan& plan) {
     return plan.action() != Action::kRefresh || views;  // else scanned once refreshed (ScanViews)
   };
-  std::vector<const TablePlan*> plans;
+  // Index lookups on the job's session; the scans there too, or over --jobs sessions.
+  std::vector<const TablePlan*> looked_up, scanned;
   for (const TablePlan& plan : job.plan.tables)
-    if (now(plan)) plans.push_back(&plan);
-  auto scans = job.scan_settings.jobs > 1
-                   ? ScanInParallel(*job.session, job.scan_settings, plans, *job.tombstones,
+    if (now(plan)) (plan.read.index ? looked_up : scanned).push_back(&plan);
+  auto lookups = ReadOneByOne(job, looked_up, progress);
+  if (!lookups.ok()) return lookups.status();
+  auto scans = job.scan_settings.jobs > 1 && !scanned.empty()
+                   ? ScanInParallel(*job.session, job.scan_settings, scanned, *job.tombstones,
                                     *job.key, progress)
-                   : ScanOneByOne(job, plans, progress);
+                   : ReadOneByOne(job, scanned, progress);
   if (!scans.ok()) return scans.status();
-  std::size_t next = 0;
+  std::size_t next_lookup = 0, next_scan = 0;
   for (const TablePlan& plan : job.plan.tables) {
-    if (now(plan)) {
-      job.scans.push_back(std::move(scans.value()[next++]));
-      continue;
+    if (!now(plan)) {
+      job.scans.emplace_back();
+      job.scans.back().plan = &plan;
+    } else if (plan.read.index) {
+      job.scans.push_back(std::move(lookups.value()[next_lookup++]));
+    } else {
+      job.scans.push_back(std::move(scans.value()[next_scan++]));
     }
-    job.scans.emplace_back();
-    job.scans.back().plan = &plan;
   }
   for (const TableScan& scan : job.scans) job.record.scans.push_back(&scan);
   job.Lap("scan");

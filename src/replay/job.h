@@ -15,6 +15,7 @@
 #include "src/match/tombstone_table.h"
 #include "src/pg/session.h"
 #include "src/replay/parallel_scan.h"
+#include "src/replay/read_path.h"
 #include "src/replay/receipt.h"
 #include "src/replay/scan.h"
 #include "src/replay/table_plan.h"
@@ -31,6 +32,11 @@ struct Job {
   std::optional<TombstoneTable> tombstones;
   std::unique_ptr<pg::Session> session;
   ScanSettings scan_settings;  // --jobs: how ScanAll reads the tables
+  // The erased identifiers in the clear, from a sealed store; nullopt for a hash-only store
+  // (every table scanned). Checked before use (CheckClearIdentifiers): a kind the list does not
+  // wholly cover is scanned.
+  std::optional<std::vector<ClearIdentifier>> clear_identifiers;
+  PlanMode plan_mode = PlanMode::kAuto;  // --plan
   Plan plan;
   std::vector<TableScan> scans;  // one per plan.tables entry, in the same order
   RunRecord record;
@@ -46,11 +52,20 @@ struct Job {
 // rolled back. REQUIRES: the transaction is rolled back.
 Status NameLockHolders(Job& job, Status failed, const std::vector<std::uint32_t>& relations);
 
-// Scans every mapped relation once, in the job's transaction's snapshot: in map order on the
-// job's session, or with scan_settings.jobs sessions sharing that snapshot (parallel_scan.h),
-// which gives the same scans. Materialized views (action refresh) are scanned only when `views`
-// is set: replay scans them after refreshing. REQUIRES: the job's session is in a repeatable-read
-// transaction that has changed nothing yet.
+// Chooses how each table of job.plan is read (plan.tables[i].read): the index path where the
+// identifiers in the clear make it exact and (--plan auto) cheaper, the scan otherwise. Adds a
+// plan note when the list leaves kinds to the scan. kFailed when the catalog cannot be read.
+Status ChooseReadPaths(Job& job);
+
+// Reads one planned relation the way its plan says: ScanTable, or LookupTable (index_path.h).
+Result<TableScan> ReadTable(Job& job, const TablePlan& plan, Progress& progress);
+
+// Reads every mapped relation once (ReadTable), in the job's transaction's snapshot: index
+// lookups on the job's session, scans there too in map order, or with scan_settings.jobs
+// sessions sharing that snapshot (parallel_scan.h), which gives the same scans. Materialized
+// views (action refresh) are scanned only when `views` is set: replay scans them after
+// refreshing. REQUIRES: the job's session is in a repeatable-read transaction that has changed
+// nothing yet.
 Status ScanAll(Job& job, bool views, Progress& progress);
 // Scans the materialized views ScanAll left out (after replay refreshed them).
 Status ScanViews(Job& job, Progress& progress);

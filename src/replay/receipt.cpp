@@ -107,6 +107,8 @@ std::string ReceiptJson(const RunRecord& run, const TombstoneTable& tombstones) 
                       {"guard_zone", scan->plan->guard_zone.empty()
                                          ? json(nullptr)
                                          : json(scan->plan->guard_zone)},
+                      {"read", {{"path", scan->plan->read.index ? "index" : "scan"},
+                                {"why", scan->plan->read.why}}},
                       {"rows_guard_unreadable", c.guard_unreadable},
                       {"rows_scanned", c.scanned},
                       {"rows_matched", c.matched},

@@ -377,7 +377,14 @@ void MergeScan(TableScan& into, TableScan&& part) {
 Result<TableScan> ScanRows(pg::Session& session, const TablePlan& plan,
                            const TombstoneTable& tombstones, const tombstones::Key& key,
                            const std::string& condition, const std::vector<std::string>& params) {
-  const std::string what = "read again the changed rows of '" + plan.Display() + "'";
+  return ScanWhere(session, plan, tombstones, key, condition, params,
+                   "read again the changed rows of '" + plan.Display() + "'");
+}
+
+Result<TableScan> ScanWhere(pg::Session& session, const TablePlan& plan,
+                            const TombstoneTable& tombstones, const tombstones::Key& key,
+                            const std::string& condition, const std::vector<std::string>& params,
+                            const std::string& what) {
   return Scan(
       plan, tombstones, key, what,
       [&](const std::function<void(std::string_view)>& row) {

@@ -99,4 +99,10 @@ Result<TableScan> ScanRows(pg::Session& session, const TablePlan& plan,
                            const TombstoneTable& tombstones, const tombstones::Key& key,
                            const std::string& condition, const std::vector<std::string>& params);
 
+// The same with `what` naming the read in errors ("unable to <what>: ..."): the index path.
+Result<TableScan> ScanWhere(pg::Session& session, const TablePlan& plan,
+                            const TombstoneTable& tombstones, const tombstones::Key& key,
+                            const std::string& condition, const std::vector<std::string>& params,
+                            const std::string& what);
+
 }  // namespace tombstone::replay

@@ -52,6 +52,25 @@ struct SetTarget {
   tombstones::Normalizer pseudonym_normalizer = tombstones::Normalizer::kExact;
 };
 
+// One lookup of the index path: the rows whose column equals one of the identifiers of a kind
+// (src/replay/index_path.h).
+struct IndexLookup {
+  std::string column;     // quoted
+  std::string cast_type;  // the column's base type, quoted, without typmod: pg_catalog.int8
+  std::string kind;
+  std::string values;     // the identifiers, a PostgreSQL array literal (never printed)
+  std::uint64_t count = 0;
+};
+
+// How the relation is read: scanned, or looked up through indexes (only where that finds every
+// row the scan would match). `why` says why, for the plan and the receipt.
+struct ReadPath {
+  bool index = false;
+  std::string why;
+  std::vector<IndexLookup> lookups;  // when index: one per match source
+  double scan_cost = -1, index_cost = -1;  // the estimates, when both paths were possible
+};
+
 struct TablePlan {
   const TableMap* map = nullptr;
   pg::Relation relation;
@@ -74,6 +93,7 @@ struct TablePlan {
   std::vector<SetTarget> sets;
   std::string select;           // the query whose binary COPY is scanned
   std::vector<pg::Wire> wires;  // how each field of `select` arrives
+  ReadPath read;                // scan unless ChooseReadPaths (index_path.h) says otherwise
 
   std::string Display() const { return relation.Display(); }
   Action action() const { return map->action; }

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# The index-path benchmark (issue #20, docs/performance.md): does replay's time follow the number
+# of erased subjects instead of the table's size once the identifiers are known in the clear?
+# Builds tombstone and the benches, starts a throwaway PostgreSQL 15, and for each table size U
+# builds users (id bigint primary key, email text unique) and events (2 per user, user_id with a
+# foreign key and an index), records N tombstones (user_id of N users spread over the table) and
+# measures, each in one transaction rolled back (the database serves every run):
+#   index        replay through the index path (index_path_bench ... index): the whole run, and
+#                its read + apply + verify alone (index_tx_s)
+#   scan         replay by the one-pass scan (index_path_bench ... scan)
+#   per-subject  one indexed DELETE per subject per table (replay_bench per-subject indexed)
+# The map matches users.id and events.user_id (kind user_id, exact): every source is indexed.
+# Prints one row per size and the ratios; results.tsv in the work directory.
+#
+# Usage: tests/bench/index-path-bench.sh [--quick] [--sizes "1000000 5000000 20000000"] [--n N]
+#          [--runs R] [--time-box SECONDS] [--work-dir DIR] [--keep] [--no-build]
+#   --quick     sizes 100000 and 200000, N = 100: a smoke run of a minute or two
+#   default     sizes 1M, 5M, 20M users (twice as many events; about 12 GB), N = 1000
+#   --runs R    each measurement R times, the median reported (default 3)
+# Build directory: $TOMBSTONE_BUILD_DIR or build/. Runs as root (the server then runs as
+# 'postgres') or as any user that can run initdb.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${TOMBSTONE_BUILD_DIR:-$top/build}
+pgbin=${TOMBSTONE_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+sizes="1000000 5000000 20000000" n=1000 runs=3 box=600 work="" keep=0 do_build=1
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --quick) sizes="100000 200000" n=100 runs=1 box=60 ;;
+    --sizes) sizes=$2; shift ;;
+    --n) n=$2; shift ;;
+    --runs) runs=$2; shift ;;
+    --time-box) box=$2; shift ;;
+    --work-dir) work=$2; shift ;;
+    --keep) keep=1 ;;
+    --no-build) do_build=0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "index-path-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
+
+if [[ $do_build == 1 ]]; then
+  log "building tombstone, replay_bench and index_path_bench in $build"
+  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target tombstone replay_bench index_path_bench >/dev/null
+fi
+tool=$build/tombstone
+bench=$(find "$build" -name replay_bench -type f -perm -u+x | head -1)
+ipb=$(find "$build" -name index_path_bench -type f -perm -u+x | head -1)
+[[ -x $tool && -x $bench && -x $ipb ]] || { echo "index-path-bench: unable to find the built programs in '$build'" >&2; exit 2; }
+
+if [[ -z $work ]]; then work=$(mktemp -d "${TMPDIR:-/tmp}/tombstone-ipbench-XXXXXX"); fi
+mkdir -p "$work"
+data=$work/pgdata sock=$work/socket results=$work/results.tsv
+mkdir -p "$sock"
+as_server() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [[ $(id -u) == 0 ]]; then chown postgres: "$work" "$sock"; superuser=postgres; else superuser=$(id -un); fi
+port=$((20000 + RANDOM % 30000))
+dsn_of() { echo "host=$sock port=$port user=$superuser dbname=$1"; }
+psql_q() { PGOPTIONS="-c client_min_messages=warning" "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$(dsn_of "${2:-postgres}")" -c "$1"; }
+opts="-c listen_addresses='' -c unix_socket_directories=$sock -c port=$port \
+ -c shared_buffers=1GB -c maintenance_work_mem=1GB -c work_mem=64MB -c max_wal_size=16GB \
+ -c checkpoint_timeout=30min -c jit=off"
+pg_stop() { as_server "$pgbin/pg_ctl" -w -t 300 -D "$data" -m fast stop >/dev/null 2>&1 || true; }
+cleanup() {
+  pg_stop
+  if [[ $keep == 0 ]]; then rm -rf "$work"; else log "kept $work"; fi
+}
+trap cleanup EXIT
+log "initdb in $work (port $port)"
+as_server "$pgbin/initdb" -A trust -U "$superuser" -E UTF8 --locale=C -D "$data" >"$work/initdb.log" 2>&1
+as_server "$pgbin/pg_ctl" -w -t 120 -D "$data" -l "$work/server.log" -o "$opts" start >/dev/null
+
+cat >"$work/map.toml" <<'TOML'
+[kinds]
+user_id = "exact"
+
+[[table]]
+name = "public.users"
+match = [ { column = "id", kind = "user_id" } ]
+action = "delete"
+
+[[table]]
+name = "public.events"
+match = [ { column = "user_id", kind = "user_id" } ]
+action = "delete"
+TOML
+
+printf 'users\tevents\tn\tindex_s\tindex_tx_s\tscan_s\tper_subject_s\tindex_rows_read\tscan_rows_read\tscan_over_index\tindex_tx_over_per_subject\tload\n' >"$results"
+first_index=""
+for u in $sizes; do
+  db=bench_$u
+  log "U=$u: generating users and events"
+  psql_q "CREATE DATABASE $db"
+  "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -v users="$u" "$(dsn_of "$db")" <<'SQL'
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, name text NOT NULL,
+                    created_at timestamptz NOT NULL);
+INSERT INTO users SELECT i, 'user' || i || '@example.com', 'Name ' || i,
+       timestamptz '2020-01-01' + (i % 1000000) * interval '1 minute' FROM generate_series(1, :users) i;
+CREATE TABLE events (id bigint PRIMARY KEY, user_id bigint REFERENCES users, payload text);
+INSERT INTO events SELECT e, (e * 7919::bigint) % :users + 1, 'event ' || e
+  FROM generate_series(1::bigint, 2 * :users) e;
+CREATE INDEX events_user_id_idx ON events (user_id);
+VACUUM (FREEZE, ANALYZE) users, events;
+CHECKPOINT;
+SQL
+  store=$work/store-$u key=$work/key-$u
+  psql_q "COPY (SELECT 'req-' || id, 'user_id', id::text, '2026-01-01T00:00:00Z'
+                FROM (SELECT 1 + (k * $u::bigint / $n) AS id FROM generate_series(0, $n - 1) k) s)
+          TO STDOUT WITH (FORMAT csv)" >"$work/tombstones-$u.csv"
+  sed -i '1i request,kind,value,erased_at' "$work/tombstones-$u.csv"
+  psql_q "COPY (SELECT 'user_id:' || (1 + (k * $u::bigint / $n)) FROM generate_series(0, $n - 1) k)
+          TO STDOUT" >"$work/clear-$u.txt"
+  psql_q "COPY (SELECT 1 + (k * $u::bigint / $n), 'user' || (1 + (k * $u::bigint / $n)) || '@example.com'
+                FROM generate_series(0, $n - 1) k) TO STDOUT" >"$work/subjects-$u.tsv"
+  "$tool" --store "$store" --key-file "$key" init --generate-key >/dev/null
+  "$tool" --store "$store" --key-file "$key" import "$work/tombstones-$u.csv" >/dev/null
+  dsn=$(dsn_of "$db")
+  declare -a I=() IT=() S=() P=()
+  for ((run = 1; run <= runs; run++)); do
+    out=$("$ipb" "$dsn" "$work/map.toml" "$store" "$key" "$work/clear-$u.txt" index)
+    grep -q 'read index' <<<"$out" || { echo "index-path-bench: the index path was not taken:" >&2; echo "$out" >&2; exit 1; }
+    line=$(grep '^replay' <<<"$out")
+    log "U=$u run $run: index path: $line"
+    I+=("$(field "$line" seconds)")
+    IT+=("$(awk -v r="$(field "$line" read)" -v a="$(field "$line" apply)" -v v="$(field "$line" verify)" 'BEGIN { printf "%.3f", r + a + v }')")
+    index_rows=$(awk '/^table/ { s += $6 } END { print s }' <<<"$out")
+    out=$("$ipb" "$dsn" "$work/map.toml" "$store" "$key" "$work/clear-$u.txt" scan)
+    S+=("$(field "$(grep '^replay' <<<"$out")" seconds)"); scan_rows=$(awk '/^table/ { s += $6 } END { print s }' <<<"$out")
+    out=$("$bench" per-subject "$dsn" "$work/subjects-$u.tsv" indexed "$box")
+    P+=("$(field "$out" extrapolated)")
+    log "U=$u run $run: index ${I[-1]}s, scan ${S[-1]}s, per-subject ${P[-1]}s"
+  done
+  i=$(median "${I[@]}") it=$(median "${IT[@]}") s=$(median "${S[@]}") p=$(median "${P[@]}")
+  [[ -n $first_index ]] || first_index=$i
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$u" "$((2 * u))" "$n" "$i" "$it" "$s" "$p" \
+    "$index_rows" "$scan_rows" "$(ratio_of "$s" "$i")" "$(ratio_of "$it" "$p")" \
+    "$(cut -d' ' -f1 /proc/loadavg)" >>"$results"
+  psql_q "DROP DATABASE $db"
+  rm -rf "$store" "$key"
+done
+
+column -t -s $'\t' "$results"
+echo
+echo "index path time at each size over the first size (target: within 1.20):"
+awk -F'\t' -v f="$first_index" 'NR > 1 { printf "  %s users: %.3f\n", $1, (f > 0 ? $4 / f : 0) }' "$results"
+echo "index_s: the whole run (store load, connect, plan, read, apply, verify); index_tx_s: read + apply +"
+echo "verify, the part comparable to per-subject (its DELETEs only) and measured against it"
+echo "(target: at most 1.00 at 10,000 subjects)"
