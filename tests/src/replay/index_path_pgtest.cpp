@@ -13,6 +13,7 @@
 #include "src/replay/job.h"
 #include "src/replay/order.h"
 #include "tests/src/replay/schema_case.h"
+#include "tombstones/tombstones.h"
 
 namespace {
 
@@ -266,7 +267,8 @@ void CheckErased(const SchemaCase& c) {
   CHECK(c.Value("SELECT count(*) FROM contacts WHERE lower(trim(email)) = 'user3@example.com'") ==
         "0");
   for (const char* t : {"legacy", "partial", "exprix", "padded", "vc", "dom", "base"})
-    CHECK(c.Value(std::string("SELECT count(*) FROM ") + t + " WHERE code IN ('h3', 'h7')") == "0");
+    CHECK(c.Value(std::string("SELECT count(*) FROM ") + t + " WHERE code IN ('h3', 'h7')") ==
+          "0");
   CHECK(c.Value("SELECT count(*) FROM ONLY base WHERE code IN ('h3', 'h7')") == "0");
   CHECK(c.Value("SELECT count(*) FROM base_child WHERE code IN ('h3', 'h7')") == "0");
   CHECK(c.Value("SELECT count(*) FROM visits WHERE user_id IN (3, 7)") == "0");
@@ -445,5 +447,79 @@ TEST_CASE("replay --plan says how each table is read; an unknown --plan is a usa
     CHECK_THAT(r.err, Catch::Contains("unable to parse option '--plan': expected auto, scan or "
                                       "index, got 'fast'"));
     CHECK_FALSE(c.Fenced());
+  }
+}
+
+// The whole chain from the command line: a sealed store (init --sealed, add with the sealing
+// key), replay with --sealing-key-file reads the indexed tables by lookups and deletes the same
+// rows a scan would; without the sealing key it scans; a wrong sealing key is a store error.
+TEST_CASE("a sealed store and its sealing key turn replay to index lookups",
+          "[pg][replay][index-path][sealed]") {
+  SchemaCase c(
+      "CREATE TABLE members (id bigint PRIMARY KEY, nick text NOT NULL);"
+      "INSERT INTO members SELECT i, 'n' || i FROM generate_series(1, 20000) i;"
+      "CREATE TABLE visits (id bigint PRIMARY KEY, member_id bigint REFERENCES members);"
+      "CREATE INDEX ON visits (member_id);"
+      "INSERT INTO visits SELECT i, 1 + i % 20000 FROM generate_series(1, 40000) i;"
+      "ANALYZE members, visits;");
+  const tombstone::testing::TempDir dir;
+  const std::string store = dir / "store", key = dir / "key", sealing = dir / "sealing.key";
+  const auto tool = [&](std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--store", store, "--key-file", key});
+    return tombstone::testing::Run(args, input);
+  };
+  REQUIRE(tool({"--sealing-key-file", sealing, "init", "--generate-key", "--sealed",
+                "--generate-sealing-key"}).code == 0);
+  REQUIRE(tool({"--sealing-key-file", sealing, "add", "--request", "R-7", "--ids-from", "-"},
+               "member:7\nmember:19999\n").code == 0);
+  c.Map("[kinds]\nmember = \"exact\"\n"
+        "[[table]]\nname = \"members\"\nmatch = [ { column = \"id\", kind = \"member\" } ]\n"
+        "action = \"delete\"\n"
+        "[[table]]\nname = \"visits\"\nmatch = [ { column = \"member_id\", kind = \"member\" } ]\n"
+        "action = \"delete\"\n");
+  const std::vector<std::string> replay = {"replay", "--dsn", c.dsn(), "--map", c.MapPath(),
+                                           "--receipt", c.ReceiptPath()};
+  SECTION("without the sealing key: scanned") {
+    std::vector<std::string> args = replay;
+    args.insert(args.end(), {"--dry-run", "--plan", "index"});
+    const tombstone::testing::RunResult r = tool(args);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("read: public.members: scan"));
+  }
+  SECTION("a sealing key that is not the store's: a store error, nothing changed") {
+    const std::string other = dir / "other.key";
+    auto generated = tombstones::SealingKey::Generate(other);
+    REQUIRE(generated.ok());
+    std::vector<std::string> args = {"--sealing-key-file", other};
+    args.insert(args.end(), replay.begin(), replay.end());
+    const tombstone::testing::RunResult r = tool(args);
+    INFO(r.out << r.err);
+    CHECK(r.code == 4);
+    CHECK(c.Value("SELECT count(*) FROM members") == "20000");
+    CHECK_FALSE(c.Fenced());
+  }
+  SECTION("with it: index lookups, and the subject's rows are gone") {
+    std::vector<std::string> args = {"--sealing-key-file", sealing};
+    args.insert(args.end(), replay.begin(), replay.end());
+    args.insert(args.end(), {"--plan", "index"});
+    const std::string others = c.Others("visits", "x.member_id IN (7, 19999)");
+    const tombstone::testing::RunResult r = tool(args);
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("read: public.members: index lookups"));
+    CHECK_THAT(r.out, Catch::Contains("read: public.visits: index lookups"));
+    CHECK(c.Value("SELECT count(*) FROM members WHERE id IN (7, 19999)") == "0");
+    CHECK(c.Value("SELECT count(*) FROM visits WHERE member_id IN (7, 19999)") == "0");
+    CHECK(c.Value("SELECT count(*) FROM visits") == "39996");
+    CHECK(c.Others("visits", "x.member_id IN (7, 19999)") == others);
+    const json receipt = json::parse(ReadFile(c.ReceiptPath()));
+    CHECK(receipt["tables"][0]["read"]["path"] == "index");
+    CHECK(receipt["tables"][0]["rows_deleted"].get<int>() +
+              receipt["tables"][1]["rows_deleted"].get<int>() == 6);
+    // verify, by the same lookups, finds nothing left
+    std::vector<std::string> verify = {"--sealing-key-file", sealing, "verify", "--dsn", c.dsn(),
+                                       "--map", c.MapPath(), "--plan", "index"};
+    CHECK(tool(verify).code == 0);
   }
 }
