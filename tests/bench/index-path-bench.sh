@@ -5,9 +5,9 @@
 # builds users (id bigint primary key, email text unique) and events (2 per user, user_id with a
 # foreign key and an index), records N tombstones (user_id of N users spread over the table) and
 # measures, each in one transaction rolled back (the database serves every run):
-#   index        replay through the index path (index_path_bench ... index): the whole run, and
-#                its read + apply + verify alone (index_tx_s)
-#   scan         replay by the one-pass scan (index_path_bench ... scan)
+#   index        tombstone replay --dry-run --plan index with the sealing key (a sealed store):
+#                the whole run, and its read + apply + verify from the receipt (index_tx_s)
+#   scan         the same with --plan scan (the one-pass scan)
 #   per-subject  one indexed DELETE per subject per table (replay_bench per-subject indexed)
 # The map matches users.id and events.user_id (kind user_id, exact): every source is indexed.
 # Prints one row per size and the ratios; results.tsv in the work directory.
@@ -44,18 +44,26 @@ done
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+# From a replay receipt: read + apply + verify seconds, and the rows read.
+receipt_tx() {
+  python3 -c 'import json, sys; t = json.load(open(sys.argv[1]))["timings"]; print("%.3f" % (t["scan"] + t["apply"] + t["verify"]))' "$1"
+}
+rows_read() {
+  python3 -c 'import json, sys; print(sum(t["rows_scanned"] for t in json.load(open(sys.argv[1]))["tables"]))' "$1"
+}
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
 
 if [[ $do_build == 1 ]]; then
-  log "building tombstone, replay_bench and index_path_bench in $build"
+  log "building tombstone and replay_bench in $build"
   cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j "$(nproc)" --target tombstone replay_bench index_path_bench >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target tombstone replay_bench >/dev/null
 fi
 tool=$build/tombstone
 bench=$(find "$build" -name replay_bench -type f -perm -u+x | head -1)
-ipb=$(find "$build" -name index_path_bench -type f -perm -u+x | head -1)
-[[ -x $tool && -x $bench && -x $ipb ]] || { echo "index-path-bench: unable to find the built programs in '$build'" >&2; exit 2; }
+[[ -x $tool && -x $bench ]] || { echo "index-path-bench: unable to find the built programs in '$build'" >&2; exit 2; }
 
 if [[ -z $work ]]; then work=$(mktemp -d "${TMPDIR:-/tmp}/tombstone-ipbench-XXXXXX"); fi
 mkdir -p "$work"
@@ -117,24 +125,29 @@ SQL
                 FROM (SELECT 1 + (k * $u::bigint / $n) AS id FROM generate_series(0, $n - 1) k) s)
           TO STDOUT WITH (FORMAT csv)" >"$work/tombstones-$u.csv"
   sed -i '1i request,kind,value,erased_at' "$work/tombstones-$u.csv"
-  psql_q "COPY (SELECT 'user_id:' || (1 + (k * $u::bigint / $n)) FROM generate_series(0, $n - 1) k)
-          TO STDOUT" >"$work/clear-$u.txt"
   psql_q "COPY (SELECT 1 + (k * $u::bigint / $n), 'user' || (1 + (k * $u::bigint / $n)) || '@example.com'
                 FROM generate_series(0, $n - 1) k) TO STDOUT" >"$work/subjects-$u.tsv"
-  "$tool" --store "$store" --key-file "$key" init --generate-key >/dev/null
-  "$tool" --store "$store" --key-file "$key" import "$work/tombstones-$u.csv" >/dev/null
+  # A sealed store (the identifiers also kept under a second key): the real tool throughout.
+  sealed=(--store "$store" --key-file "$key" --sealing-key-file "$work/sealing-$u")
+  rm -f "$work/sealing-$u"
+  "$tool" "${sealed[@]}" init --generate-key --sealed --generate-sealing-key >/dev/null
+  "$tool" "${sealed[@]}" import "$work/tombstones-$u.csv" >/dev/null
   dsn=$(dsn_of "$db")
   declare -a I=() IT=() S=() P=()
   for ((run = 1; run <= runs; run++)); do
-    out=$("$ipb" "$dsn" "$work/map.toml" "$store" "$key" "$work/clear-$u.txt" index)
-    grep -q 'read index' <<<"$out" || { echo "index-path-bench: the index path was not taken:" >&2; echo "$out" >&2; exit 1; }
-    line=$(grep '^replay' <<<"$out")
-    log "U=$u run $run: index path: $line"
-    I+=("$(field "$line" seconds)")
-    IT+=("$(awk -v r="$(field "$line" read)" -v a="$(field "$line" apply)" -v v="$(field "$line" verify)" 'BEGIN { printf "%.3f", r + a + v }')")
-    index_rows=$(awk '/^table/ { s += $6 } END { print s }' <<<"$out")
-    out=$("$ipb" "$dsn" "$work/map.toml" "$store" "$key" "$work/clear-$u.txt" scan)
-    S+=("$(field "$(grep '^replay' <<<"$out")" seconds)"); scan_rows=$(awk '/^table/ { s += $6 } END { print s }' <<<"$out")
+    # tombstone replay --dry-run: the whole replay (load, plan, read, apply, verify), rolled back.
+    t=$(now)
+    out=$("$tool" "${sealed[@]}" replay --dry-run --plan index --dsn "$dsn" --map "$work/map.toml" \
+          --receipt "$work/receipt-index.json" 2>&1)
+    I+=("$(elapsed "$t")")
+    grep -q 'read: public.users: index lookups' <<<"$out" || { echo "index-path-bench: the index path was not taken:" >&2; echo "$out" >&2; exit 1; }
+    IT+=("$(receipt_tx "$work/receipt-index.json")")
+    index_rows=$(rows_read "$work/receipt-index.json")
+    log "U=$u run $run: index path ${I[-1]}s (read + apply + verify ${IT[-1]}s, $index_rows rows read)"
+    t=$(now)
+    "$tool" "${sealed[@]}" replay --dry-run --plan scan --dsn "$dsn" --map "$work/map.toml" \
+      --receipt "$work/receipt-scan.json" >/dev/null 2>&1
+    S+=("$(elapsed "$t")"); scan_rows=$(rows_read "$work/receipt-scan.json")
     out=$("$bench" per-subject "$dsn" "$work/subjects-$u.tsv" indexed "$box")
     P+=("$(field "$out" extrapolated)")
     log "U=$u run $run: index ${I[-1]}s, scan ${S[-1]}s, per-subject ${P[-1]}s"

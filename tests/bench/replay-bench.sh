@@ -455,8 +455,8 @@ report() {
       rr = $10 == 0 ? sprintf("%.2f", $27) : "x" $10
       rss = $10 == 0 ? sprintf("%.0f", $11 / 1024) : "-"
       target = 100 + 100 * n / 1048576
-      ir = $10 == 0 ? ratio($14, $9) : "-"
-      cr = $10 == 0 ? ratio($17, $9) : "-"
+      ir = $10 == 0 && $14 > 0 ? ratio($14, $9) : "-"  # 0: --no-per-subject
+      cr = $10 == 0 && $17 > 0 ? ratio($17, $9) : "-"
       rows[++count] = sprintf("%9d %8.2f %8.2f %7s%-1s %8.2f %7s%-1s %6s%-1s %6.0f %9.2f %8s%-1s %10.0f%s %9s%-1s",
         n, limit, $6, vr, ok(vr, "<=", 1.15), $9, rr, (n == 10000 ? ok(rr, "<=", 1.25) : ""),
         rss, (rss != "-" && rss + 0 > target ? "*" : ""), target, $14, ir,
