@@ -45,16 +45,26 @@ bool PackTid(std::string_view text, char out[6]) {
 }
 
 void UnpackTid(std::string_view packed, std::string* text) {
-  const auto byte = [&](int b) { return static_cast<std::uint32_t>(static_cast<unsigned char>(packed[b])); };
+  const auto byte = [&](int b) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(packed[b]));
+  };
   const std::uint32_t block = byte(0) << 24 | byte(1) << 16 | byte(2) << 8 | byte(3);
   const std::uint32_t offset = byte(4) << 8 | byte(5);
   *text = "(" + std::to_string(block) + "," + std::to_string(offset) + ")";
 }
 
+// The bytes that follow a value's length code (see Add).
+std::size_t ValueBytes(std::size_t code, bool tid_column) {
+  if (code == 0) return 0;
+  if (tid_column) return code == 1 ? 6 : code - 2;
+  return code - 1;
+}
+
 }  // namespace
 
-// A value is stored as its length + 1 (0 for NULL) and its bytes; a tid column's value as 7 (its
-// 6 packed bytes), or 0 for NULL.
+// A value is stored as a length code and its bytes: 0 for NULL, else its length + 1; in a tid
+// column 1 for a packed tid (6 bytes follow), else its length + 2 (text that is not a tid: never
+// from the server, but never misread either).
 void RowsToChange::Add(const std::string_view* const* values) {
   if (rows_ % kMarkEvery == 0) marks_.push_back(data_.size());
   for (std::size_t i = 0; i < width_; ++i) {
@@ -64,11 +74,11 @@ void RowsToChange::Add(const std::string_view* const* values) {
     }
     char tid[6];
     if (tid_columns_[i] && PackTid(*values[i], tid)) {
-      AppendLength(&data_, 7);
+      AppendLength(&data_, 1);
       data_.append(tid, 6);
       continue;
     }
-    AppendLength(&data_, values[i]->size() + 1);
+    AppendLength(&data_, values[i]->size() + (tid_columns_[i] ? 2 : 1));
     data_.append(*values[i]);
   }
   ++rows_;
@@ -94,8 +104,7 @@ RowsToChange::Cursor::Cursor(const RowsToChange& rows, std::size_t row)
   offset_ = rows.marks_[row / kMarkEvery];
   for (std::size_t skip = row % kMarkEvery; skip > 0; --skip) {
     for (std::size_t i = 0; i < rows.width_; ++i) {
-      const std::size_t n = ReadLength(rows.data_, &offset_);
-      offset_ += n == 0 ? 0 : n - 1;
+      offset_ += ValueBytes(ReadLength(rows.data_, &offset_), rows.tid_columns_[i]);
     }
   }
   Decode();
@@ -105,14 +114,16 @@ void RowsToChange::Cursor::Decode() {
   if (offset_ >= rows_.data_.size()) return;
   std::size_t at = offset_;
   for (std::size_t i = 0; i < rows_.width_; ++i) {
-    const std::size_t n = ReadLength(rows_.data_, &at);
-    nulls_[i] = n == 0;
-    values_[i] = n == 0 ? std::string_view() : std::string_view(rows_.data_).substr(at, n - 1);
-    if (n == 7 && rows_.tid_columns_[i]) {
+    const std::size_t code = ReadLength(rows_.data_, &at);
+    const bool tid = rows_.tid_columns_[i];
+    const std::size_t n = ValueBytes(code, tid);
+    nulls_[i] = code == 0;
+    values_[i] = std::string_view(rows_.data_).substr(at, n);
+    if (tid && code == 1) {
       UnpackTid(values_[i], &tids_[i]);
       values_[i] = tids_[i];
     }
-    at += n == 0 ? 0 : n - 1;
+    at += n;
   }
   next_ = at;
 }

@@ -32,8 +32,9 @@ TEST_CASE("tid columns are packed and read back as text", "[unit][replay]") {
   Add(rows, {"(0,1)", "alice"});
   Add(rows, {"(4294967295,65535)", nullptr});
   Add(rows, {"(123456,7)", "(not a tid)"});
+  Add(rows, {"abcdef", "x"});  // not a tid (never from the server): kept as text, not misread
   for (int i = 0; i < 600; ++i) Add(rows, {"(1,23)", "x"});  // past a row mark (every 256)
-  REQUIRE(rows.size() == 603);
+  REQUIRE(rows.size() == 604);
   RowsToChange::Cursor row(rows, 0);
   CHECK(row.Value(0) == "(0,1)");
   CHECK(row.Value(1) == "alice");
@@ -43,7 +44,10 @@ TEST_CASE("tid columns are packed and read back as text", "[unit][replay]") {
   row.Next();
   CHECK(row.Value(0) == "(123456,7)");
   CHECK(row.Value(1) == "(not a tid)");  // not a tid column: kept as text
-  RowsToChange::Cursor late(rows, 600);
+  row.Next();
+  CHECK(row.Value(0) == "abcdef");
+  CHECK_FALSE(row.IsNull(0));
+  RowsToChange::Cursor late(rows, 601);
   CHECK(late.Value(0) == "(1,23)");
   CHECK(LocatorParams(rows, 0, 3, 1) == std::vector<std::string>{
                                             "{\"(0,1)\",\"(4294967295,65535)\",\"(123456,7)\"}"});
