@@ -124,11 +124,15 @@ Status ApplyPlan(pg::Session& session, const ApplyOrder& order,
   const bool deleting = plan.action() == Action::kDelete;
   // Blocking keys the server enforces at each statement's end are counted only after a refusal,
   // from a savepoint taken before the first delete (KeyChecks).
-  const bool savepoint =
-      deleting && !scan.rows.empty() && ServerEnforcesBlockingKeys(order, plans, index);
+  bool savepoint = false;
+  if (deleting && !scan.rows.empty()) {
+    auto enforced = ServerEnforcesBlockingKeys(session, order, plans, index);
+    if (!enforced.ok()) return enforced.status();
+    savepoint = enforced.value();
+  }
   if (deleting)
     if (Status s = CheckBeforeDelete(session, order, plans, scans, index,
-                                     KeyChecks::kNotEnforcedByServer);
+                                     savepoint ? KeyChecks::kNotEnforcedByServer : KeyChecks::kAll);
         !s.ok())
       return s;
   if (savepoint)

@@ -43,9 +43,11 @@ Result<ApplyOrder> OrderTables(pg::Session& session, const Plan& plan);
 enum class KeyChecks { kAll, kNotEnforcedByServer };
 
 // Whether a key into plan `index`'s table blocks and is checked by the server at the end of each
-// statement (not deferrable): the keys KeyChecks::kNotEnforcedByServer leaves out.
-bool ServerEnforcesBlockingKeys(const ApplyOrder& order, const std::vector<TablePlan>& plans,
-                                std::size_t index);
+// statement (not deferrable), and the server will check it: the foreign keys' own triggers on
+// the table (each partition's) are enabled and fire in this session (session_replication_role
+// origin or local). When false, CheckBeforeDelete must count every key (KeyChecks::kAll).
+Result<bool> ServerEnforcesBlockingKeys(pg::Session& session, const ApplyOrder& order,
+                                        const std::vector<TablePlan>& plans, std::size_t index);
 
 // Run inside the replay's transaction right before plan `index`'s rows are deleted. kFailed
 // (exit 1) naming the key, the tables and the number of rows when a row about to be deleted is

@@ -454,3 +454,31 @@ TEST_CASE("without triggers, rows are deleted by ctid where no SET NULL key reac
     CHECK(c.Value("SELECT count(*) FROM logins WHERE account_id = 3") == "0");
   }
 }
+
+// Replay leaves a blocking key to the server only while the server enforces it: with the key's
+// triggers disabled, or replication_role set so that they do not fire, the references are
+// counted before the delete again, and the run stops with nothing changed.
+TEST_CASE("a blocking key the server would not enforce is counted before the delete",
+          "[pg][replay][server]") {
+  const std::string schema =
+      std::string(kAccounts) +
+      "CREATE TABLE tickets (id serial PRIMARY KEY, account_id integer REFERENCES accounts (id));"
+      "INSERT INTO tickets (account_id) VALUES (3), (4);";
+  const std::string turn_off = GENERATE(std::string("ALTER TABLE accounts DISABLE TRIGGER ALL;"),
+                                        std::string("ALTER DATABASE current SET "
+                                                    "session_replication_role = replica;"));
+  SchemaCase c(schema);
+  c.Psql(turn_off == "ALTER TABLE accounts DISABLE TRIGGER ALL;"
+             ? turn_off
+             : "ALTER DATABASE " + c.db() + " SET session_replication_role = replica;");
+  c.Erase("R-3", "email:user3@example.com\n");
+  c.Map(kAccountsMap);
+  const std::string before = c.Everything();
+  const RunResult r = c.Replay();
+  INFO(turn_off);
+  CheckFailedClosed(c, r, 1,
+                    "1 rows of 'public.tickets' reference rows to delete through foreign key "
+                    "'tickets_account_id_fkey'",
+                    before);
+  CHECK(c.Value("SELECT count(*) FROM accounts WHERE id = 3") == "1");
+}
