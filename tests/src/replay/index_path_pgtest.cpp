@@ -12,6 +12,7 @@
 #include "src/replay/changes.h"
 #include "src/replay/job.h"
 #include "src/replay/order.h"
+#include "tests/src/replay/hand_job.h"
 #include "tests/src/replay/schema_case.h"
 #include "tombstones/tombstones.h"
 
@@ -50,31 +51,9 @@ std::vector<ClearIdentifier> Clear(const SchemaCase& c, const std::vector<std::s
 EngineRun Run(const SchemaCase& c, PlanMode mode,
               std::optional<std::vector<ClearIdentifier>> clear, bool verify = false) {
   tombstone::replay::Job job;
-  auto map = tombstone::ParseDataMap(ReadFile(c.MapPath()), c.MapPath());
-  REQUIRE(map.ok());
-  job.map = std::move(map.value());
-  auto key = tombstones::Key::Load(c.store().key);
-  REQUIRE(key.ok());
-  job.key = std::make_unique<tombstones::Key>(std::move(key.value()));
-  {
-    tombstones::Store::Options options;
-    options.dir = c.store().store;
-    options.key = job.key.get();
-    auto store = tombstones::Store::Open(options);
-    REQUIRE(store.ok());
-    auto table = tombstone::match::TombstoneTable::Load(*store.value());
-    REQUIRE(table.ok());
-    job.tombstones.emplace(std::move(table.value()));
-  }
-  auto session = tombstone::pg::Session::Connect(c.dsn(), "index path test");
-  REQUIRE(session.ok());
-  job.session = std::move(session.value());
-  auto plan = tombstone::replay::PlanTables(
-      *job.session, job.map, *job.tombstones, *job.key,
-      verify ? tombstone::replay::PlanFor::kCounting : tombstone::replay::PlanFor::kChanges);
-  INFO(plan.status().message());
-  REQUIRE(plan.ok());
-  job.plan = std::move(plan.value());
+  tombstone::testing::BuildJob(
+      c, ReadFile(c.MapPath()), "index path test",
+      verify ? tombstone::replay::PlanFor::kCounting : tombstone::replay::PlanFor::kChanges, &job);
   job.plan_mode = mode;
   job.clear_identifiers = std::move(clear);
   REQUIRE(tombstone::replay::ChooseReadPaths(job).ok());

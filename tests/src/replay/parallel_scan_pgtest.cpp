@@ -14,6 +14,7 @@
 #include "src/map/data_map.h"
 #include "src/replay/job.h"
 #include "tests/restore-hooks/restore_support.h"
+#include "tests/src/replay/hand_job.h"
 #include "tests/src/replay/schema_case.h"
 #include "tests/support/temp_dir.h"
 #include "tombstones/tombstones.h"
@@ -270,28 +271,7 @@ namespace {
 // session in a read-only repeatable-read transaction.
 struct HandJob {
   explicit HandJob(SchemaCase& c, const std::string& map_text) {
-    auto map = ParseDataMap(map_text, "map.toml");
-    REQUIRE(map.ok());
-    job.map = std::move(map.value());
-    auto key = tombstones::Key::Load(c.store().key);
-    REQUIRE(key.ok());
-    job.key = std::make_unique<tombstones::Key>(std::move(key.value()));
-    tombstones::Store::Options options;
-    options.dir = c.store().store;
-    options.key = job.key.get();
-    auto store = tombstones::Store::Open(options);
-    REQUIRE(store.ok());
-    auto set = match::TombstoneTable::Load(*store.value());
-    REQUIRE(set.ok());
-    job.tombstones.emplace(std::move(set.value()));
-    auto session = pg::Session::Connect(c.dsn(), "tombstone verify");
-    REQUIRE(session.ok());
-    job.session = std::move(session.value());
-    auto plan = replay::PlanTables(*job.session, job.map, *job.tombstones, *job.key,
-                                   replay::PlanFor::kCounting);
-    INFO(plan.status().message());
-    REQUIRE(plan.ok());
-    job.plan = std::move(plan.value());
+    testing::BuildJob(c, map_text, "tombstone verify", replay::PlanFor::kCounting, &job);
     job.scan_settings.dsn = c.dsn();
     job.scan_settings.application_name = "tombstone verify";
     job.scan_settings.unit_blocks = 4;
