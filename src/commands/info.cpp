@@ -60,6 +60,10 @@ void PrintText(const Context& ctx, const StoreSummary& s, const std::string& dir
   std::ostream& out = ctx.io.out;
   out << "store:         " << dir << "\n"
       << "key:           " << s.key_fingerprint << "\n"
+      << "sealed mode:   "
+      << (s.sealing_fingerprint ? "on, sealing key " + s.sealing_fingerprint->substr(0, 16)
+                                : std::string("off (keyed hashes only)"))
+      << "\n"
       << "tombstones:    " << s.tombstones << " (" << s.held << " on legal hold, " << s.retracted
       << " retracted)\n"
       << "pending:       " << s.pending.pending << " (" << s.pending.held << " held, "
@@ -106,6 +110,8 @@ void PrintJson(const Context& ctx, const StoreSummary& s, const std::string& dir
       {"store",
        {{"path", dir},
         {"key_fingerprint", s.key_fingerprint},
+        {"sealing_key_fingerprint",
+         s.sealing_fingerprint ? json(*s.sealing_fingerprint) : json(nullptr)},
         {"tombstones", s.tombstones},
         {"held", s.held},
         {"retracted", s.retracted}}},
@@ -161,7 +167,8 @@ const CommandSpec& InfoCommand() {
   static const CommandSpec spec{
       "info", "", 0, 0,
       "one summary: store, key, tombstones, pending, catalog, last replay and drill per target",
-      "Like 'pgbackrest info': the store's directory and key fingerprint; tombstones (on legal\n"
+      "Like 'pgbackrest info': the store's directory and key fingerprint; whether sealed mode\n"
+      "is on (and its sealing key's fingerprint); tombstones (on legal\n"
       "hold, retracted); how many are pending (held, with an unknown age-out, the next age-out\n"
       "date, as 'tombstone pending' counts them); the backup catalog (backups, unexpired, the\n"
       "newest and its age, whether every source is current); the receipts log's length; the\n"

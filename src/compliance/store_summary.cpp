@@ -53,6 +53,9 @@ tombstones::Result<StoreSummary> Summarize(tombstones::Store& store, Micros now,
   auto fingerprint = store.Fingerprint();
   if (!fingerprint.ok()) return fingerprint.status();
   s.key_fingerprint = fingerprint.value();
+  auto sealing = store.SealingFingerprint();
+  if (!sealing.ok()) return sealing.status();
+  s.sealing_fingerprint = sealing.value();
 
   auto index = PendingIndex::Build(store, now);  // the catalog, the receipts, the holds
   if (!index.ok()) return index.status();

@@ -48,6 +48,7 @@ struct TargetRuns {
 struct StoreSummary {
   Micros at = 0;
   std::string key_fingerprint;
+  std::optional<std::string> sealing_fingerprint;  // sealed mode on: its key's fingerprint
   std::uint64_t tombstones = 0, held = 0, retracted = 0;
   PendingSummary pending;
   CatalogCoverage catalog;

@@ -14,6 +14,7 @@ TEST_CASE("info on an empty store", "[info]") {
   INFO(text.err);
   REQUIRE(text.code == 0);
   CHECK(text.out.find("store:         " + f.store + "\n") == 0);
+  CHECK(text.out.find("sealed mode:   off (keyed hashes only)\n") != std::string::npos);
   CHECK(text.out.find("tombstones:    0 (0 on legal hold, 0 retracted)\n") != std::string::npos);
   CHECK(text.out.find("pending:       0 (0 held, 0 with an unknown age-out)\n") !=
         std::string::npos);
@@ -26,6 +27,7 @@ TEST_CASE("info on an empty store", "[info]") {
   const json j = json::parse(js.out);
   CHECK(j["store"]["path"] == f.store);
   CHECK(j["store"]["key_fingerprint"].get<std::string>().size() > 8);
+  CHECK(j["store"]["sealing_key_fingerprint"].is_null());
   CHECK(j["store"]["tombstones"] == 0);
   CHECK(j["pending"]["next_age_out"].is_null());
   CHECK(j["catalog"]["backups"] == 0);

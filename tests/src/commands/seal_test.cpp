@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "tests/support/cli_runner.h"
@@ -166,7 +167,18 @@ TEST_CASE("seal enable on an existing store, seal disable purges", "[sealed]") {
   REQUIRE(enabled.code == 0);
   CHECK_THAT(enabled.out, Catch::Contains("1 identifier hash recorded before have no sealed identifier"));
   CHECK(f.Run({"--sealing-key-file", sealing, "seal", "enable"}).code == 2);  // already on
-  CHECK_THAT(f.Run({"seal", "status"}).out, Catch::Contains("partial"));
+  const std::string status = f.Run({"seal", "status"}).out;
+  CHECK_THAT(status, Catch::Contains("partial"));
+  // info says so too, with the fingerprint seal status shows (the key itself never).
+  const std::string marker = "sealing key fingerprint ";
+  REQUIRE(status.find(marker) != std::string::npos);
+  const std::string fingerprint = status.substr(status.find(marker) + marker.size(), 16);
+  CHECK_THAT(f.Run({"info"}).out, Catch::Contains("sealed mode:   on, sealing key " + fingerprint + "\n"));
+  const nlohmann::json info = nlohmann::json::parse(f.Run({"info", "--format", "json"}).out);
+  CHECK(info["store"]["sealing_key_fingerprint"].get<std::string>().rfind(fingerprint, 0) == 0);
+  const std::string key_hex = ReadFile(sealing).substr(0, 64);  // the key file: 64 hex digits
+  CHECK(f.Run({"info"}).out.find(key_hex) == std::string::npos);
+  CHECK(f.Run({"info", "--format", "json"}).out.find(key_hex) == std::string::npos);
 
   // Added again with the key, the old request gets its sealed identifier.
   const RunResult again = f.Run({"--sealing-key-file", sealing, "add", "--request", "OLD", "--id",
@@ -203,6 +215,7 @@ TEST_CASE("seal enable on an existing store, seal disable purges", "[sealed]") {
                                                "': 2 sealed identifiers deleted and the store "
                                                "compacted"));
     CHECK(f.Run({"seal", "status"}).out == "sealed mode: off (the store keeps keyed hashes only)\n");
+    CHECK_THAT(f.Run({"info"}).out, Catch::Contains("sealed mode:   off (keyed hashes only)\n"));
     CHECK(f.Run({"seal", "disable"}).out == "sealed mode is off in store '" + f.store +
                                                 "'; nothing changed\n");
     CHECK(f.Run({"add", "--request", "AFTER", "--id", "email:after@example.com"}).code == 0);
