@@ -502,3 +502,60 @@ TEST_CASE("a sealed store and its sealing key turn replay to index lookups",
     CHECK(tool(verify).code == 0);
   }
 }
+
+TEST_CASE("a lookup prefetches through a bitmap and gives the session its settings back",
+          "[pg][replay][index-path]") {
+  SchemaCase c(kSchema);
+  Erase(c);
+  // orders, looked up by one column: enough rows that its index is the way in (a lookup by two
+  // columns is a BitmapOr anyway).
+  c.Psql("INSERT INTO users (id, handle, email) SELECT i, 'h' || i, 'u' || i || '@x.org' "
+         "FROM generate_series(1000, 30000) i; INSERT INTO orders (user_id, total) "
+         "SELECT i / 2, i FROM generate_series(2000, 60000) i; ANALYZE users, orders;");
+  // The session's own effective_io_concurrency: the server's default (1), more than the lookups'
+  // 64, and 0 (a server without posix_fadvise accepts nothing else).
+  const std::string session_io = GENERATE(as<std::string>{}, "", "200", "0");
+  INFO("session effective_io_concurrency: " << (session_io.empty() ? "default" : session_io));
+  tombstone::replay::Job job;
+  tombstone::testing::BuildJob(c, ReadFile(c.MapPath()), "index path test",
+                               tombstone::replay::PlanFor::kCounting, &job);
+  job.plan_mode = PlanMode::kIndex;
+  job.clear_identifiers = Clear(c, kClear);
+  REQUIRE(tombstone::replay::ChooseReadPaths(job).ok());
+  REQUIRE(job.session->Begin(true, true).ok());
+  const auto settings = [&] {
+    auto r = job.session->Query("read", "SELECT current_setting('enable_indexscan') || ' ' || "
+                                        "current_setting('effective_io_concurrency')");
+    REQUIRE(r.ok());
+    return std::string(r.value()[0][0].c_str());
+  };
+  if (!session_io.empty())
+    REQUIRE(job.session->Query("set", "SET effective_io_concurrency = " + session_io).ok());
+  // The lookup's plan, in the server log.
+  REQUIRE(job.session->Query("explain", "LOAD 'auto_explain'").ok());
+  REQUIRE(job.session->Query("explain", "SET auto_explain.log_min_duration = 0").ok());
+  const std::string log = tombstone::testing::PgCluster::Shared().data_dir() + "/../server.log";
+  const std::size_t logged_before = ReadFile(log).size();
+  const std::string before = settings();
+  const tombstone::replay::TablePlan* orders = nullptr;
+  for (const auto& plan : job.plan.tables)
+    if (plan.Display() == "public.orders") orders = &plan;
+  REQUIRE(orders != nullptr);
+  REQUIRE(orders->read.index);
+  tombstone::replay::Progress progress(std::cerr, false);
+  auto read = tombstone::replay::ReadTable(job, *orders, progress);
+  INFO(read.status().message());
+  REQUIRE(read.ok());
+  CHECK(settings() == before);  // the deletes' key checks are planned as the session would
+  const std::string logged = ReadFile(log).substr(logged_before);
+  CHECK_THAT(logged, Catch::Contains("Bitmap Heap Scan on orders"));
+  CHECK_THAT(logged, !Catch::Contains("Index Scan using orders_user_id_idx"));
+  // The rows a scan of the table finds.
+  auto scanned = tombstone::replay::ScanTable(*job.session, *orders, *job.tombstones, *job.key,
+                                              progress);
+  REQUIRE(scanned.ok());
+  CHECK(read->counts.matched == scanned->counts.matched);
+  CHECK(read->counts.to_change == scanned->counts.to_change);
+  CHECK(read->counts.to_change == 9);  // the orders of users 3, 7 and 150 (9 is held)
+  job.session->Rollback();
+}
