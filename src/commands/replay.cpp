@@ -118,8 +118,10 @@ Status Rehearse(Context& ctx, Job& job, const replay::ApplyOrder& order) {
   s = replay::NameLockHolders(job, s, replay::RelationsTouched(job, order));
   if (s.ok()) job.record.verification = "clean (rehearsed, rolled back)";
   PrintServerChanges(ctx.io.out, job);
-  ctx.io.out << "dry run: the changes, the server's actions and the verification were rehearsed "
-                "and rolled back; nothing was changed\n";
+  ctx.io.out << (s.ok() ? "dry run: the changes, the server's actions and the verification were "
+                          "rehearsed and rolled back; nothing was changed\n"
+                        : "dry run: stopped by the error below and rolled back; nothing was "
+                          "changed\n");
   return Finish(ctx, job, s, /*file_only=*/true, /*store_best_effort=*/false);
 }
 

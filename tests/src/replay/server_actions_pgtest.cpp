@@ -127,7 +127,12 @@ TEST_CASE("a cascade may not delete rows the map keeps", "[pg][replay][server]")
                       "the server would delete 1 rows of 'public.audit_log' through foreign key "
                       "'audit_log_actor_id_fkey'",
                       before);
-    CHECK_THAT(c.Replay({"--dry-run"}).err, Catch::Contains("audit_log_actor_id_fkey"));
+    const RunResult dry = c.Replay({"--dry-run"});
+    CHECK(dry.code == 1);
+    CHECK_THAT(dry.err, Catch::Contains("audit_log_actor_id_fkey"));
+    // A failed rehearsal does not say it rehearsed the verification.
+    CHECK_THAT(dry.out, Catch::Contains("dry run: stopped by the error below and rolled back"));
+    CHECK_THAT(dry.out, !Catch::Contains("verification were rehearsed"));
   }
   SECTION("an anonymized table") {
     SchemaCase c(head +
