@@ -314,32 +314,39 @@ Result<TableScan> LookupTable(pg::Session& session, const TablePlan& plan,
   // its key comes up, one read at a time; a bitmap heap scan collects the matches first and asks
   // for up to effective_io_concurrency pages ahead (posix_fadvise), which on a restored database
   // whose pages are not in memory yet is most of the lookups' time (docs/performance.md, run 13).
-  // Only for this statement: the session's values come back afterwards, so that the foreign-key
-  // checks of the deletes are planned as the server would. A server without prefetch (its
-  // effective_io_concurrency is 0, and may be nothing else) is left as it is.
+  // Bitmap scans are turned on as well, should the database have them off: with both off the
+  // planner could read a large table whole. Only for this statement: the session's values come
+  // back afterwards, so that the foreign-key checks of the deletes are planned as the server
+  // would. A server without prefetch (its effective_io_concurrency is 0, and may be nothing
+  // else) is left as it is.
   auto previous = session.Query(
       "read the lookups' planner settings",
       "SELECT pg_catalog.current_setting('enable_indexscan'), "
+      "pg_catalog.current_setting('enable_bitmapscan'), "
       "pg_catalog.current_setting('effective_io_concurrency')",
       {}, pg::Shape::kOneRow);
   if (!previous.ok()) return previous.status();
   const std::string index_scan = previous.value()[0][0].c_str();
-  const std::string io_concurrency = previous.value()[0][1].c_str();
-  const auto set = [&](const std::string& index_scan_value, const std::string& io_value) {
+  const std::string bitmap_scan = previous.value()[0][1].c_str();
+  const std::string io_concurrency = previous.value()[0][2].c_str();
+  const auto set = [&](const std::string& index_value, const std::string& bitmap_value,
+                       const std::string& io_value) {
     return session.Query(
         "set the lookups' planner settings",
-        "SELECT pg_catalog.set_config('enable_indexscan', $1::text, true), CASE WHEN "
-        "$2::text::int > 0 THEN pg_catalog.set_config('effective_io_concurrency', $2::text, true) "
-        "END",
-        {index_scan_value, io_value}, pg::Shape::kOneRow);
+        "SELECT pg_catalog.set_config('enable_indexscan', $1::text, true), "
+        "pg_catalog.set_config('enable_bitmapscan', $2::text, true), CASE WHEN $3::text::int > 0 "
+        "THEN pg_catalog.set_config('effective_io_concurrency', $3::text, true) END",
+        {index_value, bitmap_value, io_value}, pg::Shape::kOneRow);
   };
   const std::string prefetch =
-      std::to_string(std::max(kLookupIoConcurrency, std::stoi(io_concurrency)));
-  if (auto s = set("off", io_concurrency == "0" ? "0" : prefetch); !s.ok()) return s.status();
+      io_concurrency == "0"
+          ? io_concurrency
+          : std::to_string(std::max(kLookupIoConcurrency, std::stoi(io_concurrency)));
+  if (auto s = set("off", "on", prefetch); !s.ok()) return s.status();
   auto rows = ScanWhere(session, plan, tombstones, key, condition, params,
                         "look up the rows of '" + plan.Display() + "' through its indexes");
   if (!rows.ok()) return rows;
-  if (auto s = set(index_scan, io_concurrency); !s.ok()) return s.status();
+  if (auto s = set(index_scan, bitmap_scan, io_concurrency); !s.ok()) return s.status();
   return rows;
 }
 

@@ -512,10 +512,13 @@ TEST_CASE("a lookup prefetches through a bitmap and gives the session its settin
   c.Psql("INSERT INTO users (id, handle, email) SELECT i, 'h' || i, 'u' || i || '@x.org' "
          "FROM generate_series(1000, 30000) i; INSERT INTO orders (user_id, total) "
          "SELECT i / 2, i FROM generate_series(2000, 60000) i; ANALYZE users, orders;");
-  // The session's own effective_io_concurrency: the server's default (1), more than the lookups'
-  // 64, and 0 (a server without posix_fadvise accepts nothing else).
-  const std::string session_io = GENERATE(as<std::string>{}, "", "200", "0");
-  INFO("session effective_io_concurrency: " << (session_io.empty() ? "default" : session_io));
+  // The session's own settings: the server's defaults (effective_io_concurrency 1), more than
+  // the lookups' 64, 0 (a server without posix_fadvise accepts nothing else), and a database
+  // with bitmap scans off.
+  const std::string session_settings =
+      GENERATE(as<std::string>{}, "", "SET effective_io_concurrency = 200",
+               "SET effective_io_concurrency = 0", "SET enable_bitmapscan = off");
+  INFO("session: " << (session_settings.empty() ? "the defaults" : session_settings));
   tombstone::replay::Job job;
   tombstone::testing::BuildJob(c, ReadFile(c.MapPath()), "index path test",
                                tombstone::replay::PlanFor::kCounting, &job);
@@ -525,12 +528,12 @@ TEST_CASE("a lookup prefetches through a bitmap and gives the session its settin
   REQUIRE(job.session->Begin(true, true).ok());
   const auto settings = [&] {
     auto r = job.session->Query("read", "SELECT current_setting('enable_indexscan') || ' ' || "
+                                        "current_setting('enable_bitmapscan') || ' ' || "
                                         "current_setting('effective_io_concurrency')");
     REQUIRE(r.ok());
     return std::string(r.value()[0][0].c_str());
   };
-  if (!session_io.empty())
-    REQUIRE(job.session->Query("set", "SET effective_io_concurrency = " + session_io).ok());
+  if (!session_settings.empty()) REQUIRE(job.session->Query("set", session_settings).ok());
   // The lookup's plan, in the server log.
   REQUIRE(job.session->Query("explain", "LOAD 'auto_explain'").ok());
   REQUIRE(job.session->Query("explain", "SET auto_explain.log_min_duration = 0").ok());
