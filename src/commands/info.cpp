@@ -168,8 +168,8 @@ const CommandSpec& InfoCommand() {
       "info", "", 0, 0,
       "one summary: store, key, tombstones, pending, catalog, last replay and drill per target",
       "Like 'pgbackrest info': the store's directory and key fingerprint; whether sealed mode\n"
-      "is on (and its sealing key's fingerprint); tombstones (on legal\n"
-      "hold, retracted); how many are pending (held, with an unknown age-out, the next age-out\n"
+      "is on (and its sealing key's fingerprint); tombstones (on legal hold, retracted); how\n"
+      "many are pending (held, with an unknown age-out, the next age-out\n"
       "date, as 'tombstone pending' counts them); the backup catalog (backups, unexpired, the\n"
       "newest and its age, whether every source is current); the receipts log's length; the\n"
       "configuration file read. Then per target (each of the configuration's, then any other\n"
