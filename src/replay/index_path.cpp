@@ -282,6 +282,23 @@ Status ChooseReadPaths(pg::Session& session, Plan* plan,
   return Status::Ok();
 }
 
+Status KeepParametersOutOfLog(pg::Session& session) {
+  // Until the end of the transaction, logged statements show no parameter.
+  auto quiet = session.Query(
+      "keep the lookups' parameters out of the server log",
+      "SELECT pg_catalog.set_config('log_parameter_max_length_on_error', '0', true), CASE WHEN "
+      "pg_catalog.current_setting('is_superuser') = 'on' THEN pg_catalog.set_config("
+      "'log_parameter_max_length', '0', true) END, "
+      "pg_catalog.current_setting('log_parameter_max_length') = '0'",
+      {}, pg::Shape::kOneRow);
+  if (!quiet.ok()) return quiet.status();
+  if (std::string(quiet.value()[0][2].c_str()) != "t")
+    return Status::Failed("unable to look up rows through their indexes: the server would log "
+                          "the identifiers (log_parameter_max_length is not 0 and cannot be set)",
+                          "run as a superuser, or with --plan scan");
+  return Status::Ok();
+}
+
 Result<TableScan> LookupTable(pg::Session& session, const TablePlan& plan,
                               const TombstoneTable& tombstones, const tombstones::Key& key) {
   // One statement for all the lookups, OR-ed: a row two lookups find is read once, as the scan
@@ -295,21 +312,8 @@ Result<TableScan> LookupTable(pg::Session& session, const TablePlan& plan,
                  std::to_string(params.size()) + "::" + lookup.cast_type + "[])";
   }
   if (condition.empty()) condition = "false";  // nothing to look up: no row can match
-  // Never the identifiers in the server log (ChooseReadPaths made sure this can be done): until
-  // the end of the transaction, logged statements show no parameter.
-  auto quiet = session.Query(
-      "keep the lookups' parameters out of the server log",
-      "SELECT pg_catalog.set_config('log_parameter_max_length_on_error', '0', true), CASE WHEN "
-      "pg_catalog.current_setting('is_superuser') = 'on' THEN pg_catalog.set_config("
-      "'log_parameter_max_length', '0', true) END, "
-      "pg_catalog.current_setting('log_parameter_max_length') = '0'",
-      {}, pg::Shape::kOneRow);
-  if (!quiet.ok()) return quiet.status();
-  if (std::string(quiet.value()[0][2].c_str()) != "t")
-    return Status::Failed("unable to look up the rows of '" + plan.Display() +
-                              "' through its indexes: the server would log the identifiers "
-                              "(log_parameter_max_length is not 0 and cannot be set)",
-                          "run as a superuser, or with --plan scan");
+  // Never the identifiers in the server log (ChooseReadPaths made sure this can be done).
+  if (Status s = KeepParametersOutOfLog(session); !s.ok()) return s;
   // Read through a bitmap, with the heap pages prefetched. An index scan reads each heap page when
   // its key comes up, one read at a time; a bitmap heap scan collects the matches first and asks
   // for up to effective_io_concurrency pages ahead (posix_fadvise), which on a restored database

@@ -26,6 +26,13 @@ namespace tombstone::replay {
 Status ChooseReadPaths(pg::Session& session, Plan* plan,
                        const std::map<std::string, ClearKind>* clear, PlanMode mode);
 
+// Keeps every statement's parameters out of the server log until the end of `session`'s open
+// transaction (log_parameter_max_length and its _on_error form set to 0). kFailed when they
+// cannot be (not a superuser, on a server that would log them): nothing must then look up.
+// LookupTable does this itself; the job's session does it too when its lookups run on other
+// sessions (--jobs), so that its deletes by primary key are never logged with their values.
+Status KeepParametersOutOfLog(pg::Session& session);
+
 // Reads `plan`'s table through its lookups (REQUIRES plan.read.index) in the open transaction:
 // the scan's SELECT for the rows any lookup finds, each row once, through the scan's row
 // decision. The TableScan is the one ScanTable would give, but for counts.scanned (the rows

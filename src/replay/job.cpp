@@ -68,26 +68,31 @@ Status ScanAll(Job& job, bool views, Progress& progress) {
   const auto now = [views](const TablePlan& plan) {
     return plan.action() != Action::kRefresh || views;  // else scanned once refreshed (ScanViews)
   };
-  // Index lookups on the job's session; the scans there too, or over --jobs sessions.
-  std::vector<const TablePlan*> looked_up, scanned;
+  // On the job's session alone, in map order; or over --jobs sessions, index lookups and scans
+  // at the same time.
+  std::vector<const TablePlan*> read;
+  bool lookups = false;
   for (const TablePlan& plan : job.plan.tables)
-    if (now(plan)) (plan.read.index ? looked_up : scanned).push_back(&plan);
-  auto lookups = ReadOneByOne(job, looked_up, progress);
-  if (!lookups.ok()) return lookups.status();
-  auto scans = job.scan_settings.jobs > 1 && !scanned.empty()
-                   ? ScanInParallel(*job.session, job.scan_settings, scanned, *job.tombstones,
-                                    *job.key, progress)
-                   : ReadOneByOne(job, scanned, progress);
+    if (now(plan)) {
+      read.push_back(&plan);
+      lookups = lookups || plan.read.index;
+    }
+  const bool parallel = job.scan_settings.jobs > 1 && !read.empty();
+  // The lookups' sessions keep their parameters out of the server log; so must the job's, whose
+  // deletes by primary key would show the erased subjects' keys there.
+  if (parallel && lookups)
+    if (Status s = KeepParametersOutOfLog(*job.session); !s.ok()) return s;
+  auto scans = parallel ? ScanInParallel(*job.session, job.scan_settings, read, *job.tombstones,
+                                         *job.key, progress)
+                        : ReadOneByOne(job, read, progress);
   if (!scans.ok()) return scans.status();
-  std::size_t next_lookup = 0, next_scan = 0;
+  std::size_t next = 0;
   for (const TablePlan& plan : job.plan.tables) {
     if (!now(plan)) {
       job.scans.emplace_back();
       job.scans.back().plan = &plan;
-    } else if (plan.read.index) {
-      job.scans.push_back(std::move(lookups.value()[next_lookup++]));
     } else {
-      job.scans.push_back(std::move(scans.value()[next_scan++]));
+      job.scans.push_back(std::move(scans.value()[next++]));
     }
   }
   for (const TableScan& scan : job.scans) job.record.scans.push_back(&scan);

@@ -6,16 +6,20 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
 
+#include "src/replay/index_path.h"
+
 namespace tombstone::replay {
 namespace {
 
-// One part of the scan: a relation's block range.
+// One part of the scan: a relation's block range, or a relation read whole through its index
+// lookups (plan.read.index).
 struct Part {
   std::size_t plan = 0;  // index into `plans`
   BlockRange range;
@@ -74,6 +78,12 @@ std::vector<Part> SplitIntoParts(const std::vector<const TablePlan*>& plans,
   // Enough parts per table for the sessions to even out, few enough to keep the statements few.
   const std::size_t max_parts = 4 * static_cast<std::size_t>(settings.jobs);
   for (std::size_t p = 0; p < plans.size(); ++p) {
+    // A table read through its index lookups is one part, first: its reads wait on the disk
+    // (leaf pages one at a time), so it overlaps best with the scans.
+    if (plans[p]->read.index) {
+      parts.push_back({p, BlockRange{}, std::numeric_limits<std::uint64_t>::max()});
+      continue;
+    }
     // Only a table's own heap is split: a partitioned table (a ctid names a row only within a
     // partition) and a materialized view are read whole.
     const bool heap = plans[p]->relation.kind == 'r';
@@ -156,8 +166,10 @@ class Parallel {
         const std::size_t i = next_.fetch_add(1);
         if (i >= parts_.size()) break;
         const Part& part = parts_[i];
-        auto scan = ScanPart(session, *plans_[part.plan], tombstones_, key_,
-                             BlockCondition(part.range), &rows_);
+        const TablePlan& plan = *plans_[part.plan];
+        auto scan = plan.read.index ? LookupTable(session, plan, tombstones_, key_)
+                                    : ScanPart(session, plan, tombstones_, key_,
+                                               BlockCondition(part.range), &rows_);
         if (!scan.ok()) {
           Fail(scan.status());
           break;
@@ -242,7 +254,8 @@ Result<std::vector<TableScan>> ScanInParallel(pg::Session& session, const ScanSe
   for (const auto& s : others.value()) sessions.push_back(s.get());
 
   double estimate = 0;
-  for (const TablePlan* plan : plans) estimate += std::max(0.0, plan->relation.estimated_rows);
+  for (const TablePlan* plan : plans)  // the rows scanned; lookups do not count them
+    if (!plan->read.index) estimate += std::max(0.0, plan->relation.estimated_rows);
   progress.Start(fmt::format("{} relations, {} sessions", plans.size(), sessions.size()),
                  estimate);
   Parallel parallel(plans, parts, sessions, tombstones, key);
