@@ -98,6 +98,8 @@ Result<std::optional<ColumnType>> TypeOf(pg::Session& session, const pg::Column&
 
 // How many heap pages a lookup asks for ahead of reading them, unless the server is set to more.
 constexpr int kLookupIoConcurrency = 64;
+// The fewest identifiers worth a chunk of their own (LookupChunks).
+constexpr std::uint64_t kMinLookupChunk = 64;
 
 class Chooser {
  public:
@@ -158,13 +160,13 @@ class Chooser {
       lookup.column = session_.QuoteName(column->name);
       lookup.cast_type = type.value()->cast;
       lookup.kind = source.kind;
-      lookup.values = "{";
-      for (const std::string& id : kind.normalized) {
-        if (!HasForm(type.value()->form, id)) continue;  // can equal no value of the column
-        if (lookup.count++ > 0) lookup.values += ',';
-        AppendArrayElement(&lookup.values, id, false);
-      }
-      lookup.values += '}';
+      for (const std::string& id : kind.normalized)
+        if (HasForm(type.value()->form, id)) lookup.values.push_back(id);  // else equals no value
+      std::sort(lookup.values.begin(), lookup.values.end());
+      lookup.values.erase(std::unique(lookup.values.begin(), lookup.values.end()),
+                          lookup.values.end());
+      lookup.count = lookup.values.size();
+      lookup.distinct_values = type.value()->form != ValueForm::kText;
       read->lookups.push_back(std::move(lookup));
     }
     return std::string();
@@ -299,15 +301,32 @@ Status KeepParametersOutOfLog(pg::Session& session) {
   return Status::Ok();
 }
 
+std::size_t LookupChunks(const TablePlan& plan, std::size_t wanted) {
+  if (plan.read.lookups.size() != 1 || !plan.read.lookups[0].distinct_values) return 1;
+  const std::uint64_t count = plan.read.lookups[0].count;
+  return static_cast<std::size_t>(
+      std::clamp<std::uint64_t>(count / kMinLookupChunk, 1, std::max<std::size_t>(wanted, 1)));
+}
+
 Result<TableScan> LookupTable(pg::Session& session, const TablePlan& plan,
-                              const TombstoneTable& tombstones, const tombstones::Key& key) {
+                              const TombstoneTable& tombstones, const tombstones::Key& key,
+                              LookupChunk chunk) {
   // One statement for all the lookups, OR-ed: a row two lookups find is read once, as the scan
   // reads it once.
   std::string condition;
   std::vector<std::string> params;
   for (const IndexLookup& lookup : plan.read.lookups) {
     if (lookup.count == 0) continue;
-    params.push_back(lookup.values);
+    // This chunk's range of the sorted identifiers (all of them for the one chunk of 1).
+    const std::size_t n = lookup.values.size();
+    const std::size_t begin = n * chunk.index / chunk.of, end = n * (chunk.index + 1) / chunk.of;
+    std::string literal = "{";
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i > begin) literal += ',';
+      AppendArrayElement(&literal, lookup.values[i], false);
+    }
+    literal += '}';
+    params.push_back(std::move(literal));
     condition += std::string(condition.empty() ? "" : " OR ") + "p." + lookup.column + " = ANY($" +
                  std::to_string(params.size()) + "::" + lookup.cast_type + "[])";
   }

@@ -33,11 +33,25 @@ Status ChooseReadPaths(pg::Session& session, Plan* plan,
 // sessions (--jobs), so that its deletes by primary key are never logged with their values.
 Status KeepParametersOutOfLog(pg::Session& session);
 
+// Which part of a table's lookups to run: chunk `index` of `of` (0 of 1: all of them).
+struct LookupChunk {
+  std::size_t index = 0, of = 1;
+};
+
+// Into how many chunks (at most `wanted`, at least 1) the lookups of `plan` (read.index) may be
+// split so that the chunks find disjoint rows: more than one only for a table with a single
+// lookup whose identifiers are distinct values (IndexLookup::distinct_values), each chunk a
+// range of the sorted identifiers (so a range of the index) of at least a few dozen. The
+// TableScans of the chunks, merged (MergeScan), are the one of the whole lookup.
+std::size_t LookupChunks(const TablePlan& plan, std::size_t wanted);
+
 // Reads `plan`'s table through its lookups (REQUIRES plan.read.index) in the open transaction:
 // the scan's SELECT for the rows any lookup finds, each row once, through the scan's row
 // decision. The TableScan is the one ScanTable would give, but for counts.scanned (the rows
-// read).
+// read). With `chunk` (REQUIRES chunk.of <= LookupChunks(plan, ...)): only that chunk's
+// identifiers.
 Result<TableScan> LookupTable(pg::Session& session, const TablePlan& plan,
-                              const TombstoneTable& tombstones, const tombstones::Key& key);
+                              const TombstoneTable& tombstones, const tombstones::Key& key,
+                              LookupChunk chunk = {});
 
 }  // namespace tombstone::replay

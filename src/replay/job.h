@@ -60,9 +60,9 @@ Status ChooseReadPaths(Job& job);
 // Reads one planned relation the way its plan says: ScanTable, or LookupTable (index_path.h).
 Result<TableScan> ReadTable(Job& job, const TablePlan& plan, Progress& progress);
 
-// Reads every mapped relation once (ReadTable), in the job's transaction's snapshot: index
-// lookups on the job's session, scans there too in map order, or with scan_settings.jobs
-// sessions sharing that snapshot (parallel_scan.h), which gives the same scans. Materialized
+// Reads every mapped relation once (ReadTable), in the job's transaction's snapshot: on the
+// job's session in map order, or with scan_settings.jobs sessions sharing that snapshot
+// (parallel_scan.h; scans and index lookups alike), which gives the same result. Materialized
 // views (action refresh) are scanned only when `views` is set: replay scans them after
 // refreshing. REQUIRES: the job's session is in a repeatable-read transaction that has changed
 // nothing yet.

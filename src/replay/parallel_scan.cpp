@@ -18,12 +18,13 @@
 namespace tombstone::replay {
 namespace {
 
-// One part of the scan: a relation's block range, or a relation read whole through its index
-// lookups (plan.read.index).
+// One part of the scan: a relation's block range, or a chunk of a relation's index lookups
+// (plan.read.index; LookupChunks).
 struct Part {
   std::size_t plan = 0;  // index into `plans`
   BlockRange range;
   std::uint64_t weight = 0;  // blocks, to scan the largest parts first
+  LookupChunk chunk;
 };
 
 // ACCESS SHARE on every table before the snapshot is shared: the locks a scan on the job's
@@ -78,10 +79,13 @@ std::vector<Part> SplitIntoParts(const std::vector<const TablePlan*>& plans,
   // Enough parts per table for the sessions to even out, few enough to keep the statements few.
   const std::size_t max_parts = 4 * static_cast<std::size_t>(settings.jobs);
   for (std::size_t p = 0; p < plans.size(); ++p) {
-    // A table read through its index lookups is one part, first: its reads wait on the disk
-    // (leaf pages one at a time), so it overlaps best with the scans.
+    // A table read through its index lookups is one part, or one per chunk of its identifiers
+    // when they find disjoint rows, first: a lookup waits on the disk (the index's leaf pages
+    // one at a time), so lookups overlap best with each other and with the scans.
     if (plans[p]->read.index) {
-      parts.push_back({p, BlockRange{}, std::numeric_limits<std::uint64_t>::max()});
+      const std::size_t chunks = LookupChunks(*plans[p], static_cast<std::size_t>(settings.jobs));
+      for (std::size_t c = 0; c < chunks; ++c)
+        parts.push_back({p, BlockRange{}, std::numeric_limits<std::uint64_t>::max(), {c, chunks}});
       continue;
     }
     // Only a table's own heap is split: a partitioned table (a ctid names a row only within a
@@ -92,7 +96,7 @@ std::vector<Part> SplitIntoParts(const std::vector<const TablePlan*>& plans,
              : std::vector<BlockRange>{BlockRange{}};
     for (const BlockRange& r : ranges) {
       const std::uint64_t end = std::min(r.end, std::max(blocks[p], r.begin));
-      parts.push_back({p, r, end - r.begin});
+      parts.push_back({p, r, end - r.begin, LookupChunk{}});
     }
   }
   return parts;
@@ -167,7 +171,7 @@ class Parallel {
         if (i >= parts_.size()) break;
         const Part& part = parts_[i];
         const TablePlan& plan = *plans_[part.plan];
-        auto scan = plan.read.index ? LookupTable(session, plan, tombstones_, key_)
+        auto scan = plan.read.index ? LookupTable(session, plan, tombstones_, key_, part.chunk)
                                     : ScanPart(session, plan, tombstones_, key_,
                                                BlockCondition(part.range), &rows_);
         if (!scan.ok()) {
@@ -267,8 +271,10 @@ Result<std::vector<TableScan>> ScanInParallel(pg::Session& session, const ScanSe
   std::vector<std::size_t> order(parts.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return parts[a].plan != parts[b].plan ? parts[a].plan < parts[b].plan
-                                          : parts[a].range.begin < parts[b].range.begin;
+    if (parts[a].plan != parts[b].plan) return parts[a].plan < parts[b].plan;
+    if (parts[a].range.begin != parts[b].range.begin)
+      return parts[a].range.begin < parts[b].range.begin;
+    return parts[a].chunk.index < parts[b].chunk.index;
   });
   std::vector<std::optional<TableScan>> merged(plans.size());
   for (std::size_t i : order) {

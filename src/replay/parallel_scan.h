@@ -61,8 +61,9 @@ std::string BlockCondition(const BlockRange& range);
 
 // Reads `plans` (relations of the job's plan) with settings.jobs sessions: `session` (in its
 // open repeatable-read transaction, which must not have changed anything yet) and jobs - 1 more.
-// A relation whose plan reads it through index lookups (read.index) is one part, read by
-// LookupTable on whichever session takes it; the others are scanned.
+// A relation whose plan reads it through index lookups (read.index) is read by LookupTable on
+// whichever session takes it: one part, or one per chunk of its identifiers (LookupChunks), each
+// with at least a few dozen; the others are scanned.
 // Before exporting its snapshot, `session` takes ACCESS SHARE locks on the tables (as a scan on
 // it would), so that nothing rewrites them (VACUUM FULL, CLUSTER) before the changes are made by
 // their locators. Returns one TableScan per plan, in the order of `plans`, equal to what

@@ -58,8 +58,14 @@ struct IndexLookup {
   std::string column;     // quoted
   std::string cast_type;  // the column's base type, quoted, without typmod: pg_catalog.int8
   std::string kind;
-  std::string values;     // the identifiers, a PostgreSQL array literal (never printed)
+  // The identifiers, sorted and distinct, each in the form the column's values take (never
+  // printed); count is their number.
+  std::vector<std::string> values;
   std::uint64_t count = 0;
+  // An integer or uuid column: distinct identifiers are distinct values, so that lookups of
+  // disjoint ranges of `values` find disjoint rows (a text type may make two identifiers equal
+  // one value: citext, a non-deterministic collation).
+  bool distinct_values = false;
 };
 
 // How the relation is read: scanned, or looked up through indexes (only where that finds every

@@ -20,12 +20,14 @@
 # page from the disk, as for a database much larger than memory). All three are reported.
 #
 # Usage: tests/bench/index-path-bench.sh [--quick] [--sizes "1000000 5000000 20000000"] [--n N]
-#          [--runs R] [--cold] [--time-box SECONDS] [--work-dir DIR] [--keep] [--no-build]
+#          [--runs R] [--cold] [--jobs J] [--time-box SECONDS] [--work-dir DIR] [--keep]
+#          [--no-build]
 #   --quick     sizes 100000 and 200000, N = 100: a smoke run of a minute or two
 #   default     sizes 1M, 5M, 20M users (twice as many events; about 12 GB), N = 1000
 #   --runs R    each measurement R times, the median reported (default 3)
 #   --cold      also R index runs per size on a restarted server (index_restart_s) and R with
 #               the OS page cache dropped as well (index_cold_s)
+#   --jobs J    the index runs with --jobs J (lookups split over J sessions; default 1)
 #   --keep      keep the work directory and its databases; a later run with the same --work-dir
 #               reuses every database it finds complete (the 20M one takes about 10 minutes)
 # Build directory: $TOMBSTONE_BUILD_DIR or build/. Runs as root (the server then runs as
@@ -35,7 +37,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${TOMBSTONE_BUILD_DIR:-$top/build}
 pgbin=${TOMBSTONE_PG_BINDIR:-/usr/lib/postgresql/15/bin}
-sizes="1000000 5000000 20000000" n=1000 runs=3 box=600 work="" keep=0 do_build=1 cold=0
+sizes="1000000 5000000 20000000" n=1000 runs=3 box=600 work="" keep=0 do_build=1 cold=0 jobs=1
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -47,8 +49,9 @@ while [[ $# -gt 0 ]]; do
     --work-dir) work=$2; shift ;;
     --keep) keep=1 ;;
     --cold) cold=1 ;;
+    --jobs) jobs=$2; shift ;;
     --no-build) do_build=0 ;;
-    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "index-path-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -173,8 +176,8 @@ SQL
   index_run() {
     local t out
     t=$(now)
-    out=$("$tool" "${sealed[@]}" replay --dry-run --plan index --dsn "$dsn" --map "$work/map.toml" \
-          --receipt "$work/receipt-index.json" 2>&1)
+    out=$("$tool" "${sealed[@]}" replay --dry-run --plan index --jobs "$jobs" --dsn "$dsn" \
+          --map "$work/map.toml" --receipt "$work/receipt-index.json" 2>&1)
     last_index=$(elapsed "$t")
     grep -q 'read: public.users: index lookups' <<<"$out" || { echo "index-path-bench: the index path was not taken:" >&2; echo "$out" >&2; exit 1; }
     index_rows=$(rows_read "$work/receipt-index.json")

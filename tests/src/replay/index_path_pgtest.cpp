@@ -11,6 +11,7 @@
 #include "src/map/data_map.h"
 #include "src/pg/catalog.h"
 #include "src/replay/changes.h"
+#include "src/replay/index_path.h"
 #include "src/replay/job.h"
 #include "src/replay/order.h"
 #include "tests/src/replay/hand_job.h"
@@ -589,4 +590,52 @@ TEST_CASE("a lookup prefetches through a bitmap and gives the session its settin
   CHECK(read->counts.to_change == scanned->counts.to_change);
   CHECK(read->counts.to_change == 9);  // the orders of users 3, 7 and 150 (9 is held)
   job.session->Rollback();
+}
+
+TEST_CASE("a lookup split into chunks over --jobs sessions changes what the scan changes",
+          "[pg][replay][index-path][jobs]") {
+  SchemaCase scanned(kSchema), looked_up(kSchema);
+  // orders is looked up by user_id alone (a bigint): its 400 and more identifiers make chunks.
+  std::string many, dup;
+  std::vector<std::string> clear = kClear;
+  for (int k = 0; k < 400; ++k) {
+    const std::string id = std::to_string(1000 + 37 * k);
+    many += "user_id:" + id + "\n";
+    clear.push_back("user_id:" + id);
+  }
+  for (SchemaCase* c : {&scanned, &looked_up}) {
+    c->Psql("INSERT INTO users (id, handle, email) SELECT i, 'h' || i, 'u' || i || '@x.org' "
+            "FROM generate_series(1000, 30000) i; INSERT INTO orders (user_id, total) "
+            "SELECT i / 2, i FROM generate_series(2000, 60000) i; ANALYZE users, orders;");
+    Erase(*c);
+    c->Erase("R-many", many);
+    c->Erase("R-dup", "user_id:1037\n");  // an identifier two tombstones share
+  }
+  clear.push_back("user_id:1037");  // listed twice, as a sealed store lists it per tombstone
+  const auto list = Clear(looked_up, clear);
+
+  {  // The split this test is about: orders in 3 chunks, users (two lookups) whole.
+    tombstone::replay::Job job;
+    tombstone::testing::BuildJob(looked_up, ReadFile(looked_up.MapPath()), "index path test",
+                                 tombstone::replay::PlanFor::kChanges, &job);
+    job.plan_mode = PlanMode::kIndex;
+    job.clear_identifiers = list;
+    REQUIRE(tombstone::replay::ChooseReadPaths(job).ok());
+    for (const auto& plan : job.plan.tables) {
+      if (plan.Display() == "public.orders") CHECK(tombstone::replay::LookupChunks(plan, 3) == 3);
+      if (plan.Display() == "public.users") CHECK(tombstone::replay::LookupChunks(plan, 3) == 1);
+    }
+  }
+  const EngineRun verify_scan = Run(looked_up, PlanMode::kScan, std::nullopt, true);
+  const EngineRun verify_index = Run(looked_up, PlanMode::kIndex, list, true, 3);
+  CheckSameCounts(verify_scan, verify_index);
+  CHECK(verify_index.counts.at("public.orders").to_change > 700);
+
+  const EngineRun a = Run(scanned, PlanMode::kScan, std::nullopt);
+  const EngineRun b = Run(looked_up, PlanMode::kIndex, list, false, 3);
+  CHECK(b.index.at("public.orders"));
+  CheckSameCounts(a, b);
+  CHECK(scanned.Everything() == looked_up.Everything());
+  CHECK(looked_up.Value("SELECT count(*) FROM orders WHERE user_id IN (SELECT 1000 + 37 * k "
+                        "FROM generate_series(0, 399) k)") == "0");
 }
