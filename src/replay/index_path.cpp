@@ -162,7 +162,18 @@ class Chooser {
       lookup.kind = source.kind;
       for (const std::string& id : kind.normalized)
         if (HasForm(type.value()->form, id)) lookup.values.push_back(id);  // else equals no value
-      std::sort(lookup.values.begin(), lookup.values.end());
+      // In the index's order (an integer's canonical decimals by value; a uuid's lowercase hex
+      // is its byte order), so that a range of them is a range of the index (LookupChunks).
+      if (type.value()->form == ValueForm::kText || type.value()->form == ValueForm::kUuid) {
+        std::sort(lookup.values.begin(), lookup.values.end());
+      } else {  // each parsed once (HasForm: a canonical decimal in range)
+        std::vector<std::pair<long long, std::string>> by_value;
+        by_value.reserve(lookup.values.size());
+        for (std::string& v : lookup.values) by_value.emplace_back(std::stoll(v), std::move(v));
+        std::sort(by_value.begin(), by_value.end());
+        lookup.values.clear();
+        for (auto& [number, text] : by_value) lookup.values.push_back(std::move(text));
+      }
       lookup.values.erase(std::unique(lookup.values.begin(), lookup.values.end()),
                           lookup.values.end());
       lookup.count = lookup.values.size();
