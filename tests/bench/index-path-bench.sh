@@ -57,10 +57,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+# shellcheck source=tests/bench/lib.sh
+source "$top/tests/bench/lib.sh"
 # From a replay receipt: read + apply + verify seconds, and the rows read.
 receipt_tx() {
   python3 -c 'import json, sys; t = json.load(open(sys.argv[1]))["timings"]; print("%.3f" % (t["scan"] + t["apply"] + t["verify"]))' "$1"
@@ -68,36 +66,15 @@ receipt_tx() {
 rows_read() {
   python3 -c 'import json, sys; print(sum(t["rows_scanned"] for t in json.load(open(sys.argv[1]))["tables"]))' "$1"
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
 
-if [[ $do_build == 1 ]]; then
-  log "building tombstone and replay_bench in $build"
-  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j "$(nproc)" --target tombstone replay_bench >/dev/null
-fi
-tool=$build/tombstone
-bench=$(find "$build" -name replay_bench -type f -perm -u+x | head -1)
-[[ -x $tool && -x $bench ]] || { echo "index-path-bench: unable to find the built programs in '$build'" >&2; exit 2; }
-
-if [[ -z $work ]]; then work=$(mktemp -d "${TMPDIR:-/tmp}/tombstone-ipbench-XXXXXX"); fi
-mkdir -p "$work"
-data=$work/pgdata sock=$work/socket results=$work/results.tsv
-mkdir -p "$sock"
-as_server() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if [[ $(id -u) == 0 ]]; then chown postgres: "$work" "$sock"; superuser=postgres; else superuser=$(id -un); fi
-port=$((20000 + RANDOM % 30000))
-dsn_of() { echo "host=$sock port=$port user=$superuser dbname=$1"; }
+bench_programs index-path-bench
+bench_cluster tombstone-ipbench
 psql_q() { PGOPTIONS="-c client_min_messages=warning" "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$(dsn_of "${2:-postgres}")" -c "$1"; }
 opts="-c listen_addresses='' -c unix_socket_directories=$sock -c port=$port \
  -c shared_buffers=1GB -c maintenance_work_mem=1GB -c work_mem=64MB -c max_wal_size=16GB \
  -c checkpoint_timeout=30min -c jit=off"
-pg_stop() { as_server "$pgbin/pg_ctl" -w -t 300 -D "$data" -m fast stop >/dev/null 2>&1 || true; }
-cleanup() {
-  pg_stop
-  if [[ $keep == 0 ]]; then rm -rf "$work"; else log "kept $work"; fi
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 pg_start() { as_server "$pgbin/pg_ctl" -w -t 300 -D "$data" -l "$work/server.log" -o "$opts" start >/dev/null; }
 # A restart (its shared buffers empty); cold_start 1 also drops the OS page cache when allowed, so
 # that every page comes from the disk.

@@ -61,29 +61,14 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+# shellcheck source=tests/bench/lib.sh
+source "$top/tests/bench/lib.sh"
 
 # --- build -------------------------------------------------------------------------------
-if [[ $do_build == 1 ]]; then
-  log "building tombstone and replay_bench in $build"
-  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j "$(nproc)" --target tombstone replay_bench >/dev/null
-fi
-tool=$build/tombstone
-bench=$(find "$build" -name replay_bench -type f -perm -u+x | head -1)
-[[ -x $tool && -x $bench ]] || { echo "replay-bench: unable to find the built programs in '$build'" >&2; exit 2; }
+bench_programs replay-bench
 
 # --- cluster -----------------------------------------------------------------------------
-if [[ -z $work ]]; then work=$(mktemp -d "${TMPDIR:-/tmp}/tombstone-bench-XXXXXX"); fi
-mkdir -p "$work"
-data=$work/pgdata sock=$work/socket results=$work/results.tsv
-mkdir -p "$sock"
-as_server() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if [[ $(id -u) == 0 ]]; then chown postgres: "$work" "$sock"; superuser=postgres; else superuser=$(id -un); fi
-port=$((20000 + RANDOM % 30000))
-dsn_of() { echo "host=$sock port=$port user=$superuser dbname=$1"; }
+bench_cluster tombstone-bench
 psql_q() { PGOPTIONS="-c client_min_messages=warning" "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$(dsn_of "${2:-bench}")" -c "$1"; }
 
 # Common settings; the load runs with fsync, full-page writes and WAL off (wal_level=minimal),
@@ -95,12 +80,7 @@ load_opts="$base_opts -c fsync=off -c full_page_writes=off -c synchronous_commit
  -c wal_level=minimal -c max_wal_senders=0"
 run_opts="$base_opts -c fsync=on -c full_page_writes=on -c synchronous_commit=on -c wal_level=replica"
 pg_start() { as_server "$pgbin/pg_ctl" -w -t 120 -D "$data" -l "$work/server.log" -o "$1" start >/dev/null; }
-pg_stop() { as_server "$pgbin/pg_ctl" -w -t 300 -D "$data" -m fast stop >/dev/null 2>&1 || true; }
-cleanup() {
-  pg_stop
-  if [[ $keep == 0 ]]; then rm -rf "$work"; else log "kept $work"; fi
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 if [[ $reuse == 1 ]]; then
   [[ -f $work/dataset.env ]] || { echo "replay-bench: unable to reuse '$work': no dataset.env" >&2; exit 2; }
@@ -236,7 +216,6 @@ timing() {
   python3 -c 'import json, sys; print("%.2f" % json.load(open(sys.argv[1]))["timings"][sys.argv[2]])' \
     "$1" "$2" 2>/dev/null || echo -
 }
-field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # One row per N: medians over the runs (ratios: the median of each run's ratio), peak RSS over
@@ -244,7 +223,6 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 printf 'n\timport_s\tcopy_db_s\tlimit_s\tlimit2_s\tverify_s\tverify_rc\tverify_rss_kb\treplay_s\treplay_rc\treplay_rss_kb\tverify_after_s\tverify_after_rc\tindexed_s\tindexed_users\tindexed_events\tcomplete_s\tcomplete_done\tcomplete_boxed\treplay_scan_s\treplay_apply_s\treplay_query_s\tverify_cpu_s\treplay_cpu_s\tlimit_binary_s\tverify_ratio\treplay_ratio\tload\n' >"$results"
 
 # The median of the numbers given.
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # The highest of exit codes joined by '/': a run whose tool failed shows its code, not a ratio.
 worst() { tr '/' '\n' <<<"$1" | sort -n | tail -1; }
 ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print 0 }'; }
