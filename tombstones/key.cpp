@@ -39,14 +39,7 @@ void Key::Derive(const std::array<unsigned char, 32>& master) {
                              kKdfContext, master.data());
   crypto_kdf_derive_from_key(pseudonym_key_.data(), pseudonym_key_.size(), kSubkeyPseudonym,
                              kKdfContext, master.data());
-  std::array<unsigned char, 32> fingerprint_key{};
-  crypto_kdf_derive_from_key(fingerprint_key.data(), fingerprint_key.size(), kSubkeyFingerprint,
-                             kKdfContext, master.data());
-  std::array<unsigned char, 32> digest{};
-  crypto_generichash(digest.data(), digest.size(), fingerprint_key.data(), fingerprint_key.size(),
-                     nullptr, 0);
-  fingerprint_ = ToHex(digest.data(), digest.size());
-  sodium_memzero(fingerprint_key.data(), fingerprint_key.size());
+  fingerprint_ = key_file::Fingerprint(master, kSubkeyFingerprint, kKdfContext);
 }
 
 Key Key::FromBytes(const std::array<unsigned char, 32>& bytes) {

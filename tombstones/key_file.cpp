@@ -68,6 +68,19 @@ std::string ToHex(const unsigned char* data, std::size_t n) {
   return hex;
 }
 
+std::string Fingerprint(const std::array<unsigned char, 32>& master, std::uint64_t subkey_id,
+                        const char* context) {
+  (void)SodiumReady();
+  std::array<unsigned char, 32> fingerprint_key{};
+  crypto_kdf_derive_from_key(fingerprint_key.data(), fingerprint_key.size(), subkey_id, context,
+                             master.data());
+  std::array<unsigned char, 32> digest{};
+  crypto_generichash(digest.data(), digest.size(), fingerprint_key.data(), fingerprint_key.size(),
+                     nullptr, 0);
+  sodium_memzero(fingerprint_key.data(), fingerprint_key.size());
+  return ToHex(digest.data(), digest.size());
+}
+
 Status Read(const std::string& path, const Role& role, std::array<unsigned char, 32>* secret) {
   if (!SodiumReady()) return Status::StoreError("unable to initialize libsodium");
   // O_NOFOLLOW: a symlink planted at the path is refused, not followed. The checks below are

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,10 @@ Status Generate(const std::string& path, const Role& role, std::array<unsigned c
 
 bool SodiumReady();
 std::string ToHex(const unsigned char* data, std::size_t n);
+
+// The public fingerprint of a key: the hex BLAKE2b digest of its subkey `subkey_id` in the kdf
+// `context`, so that it says which key without revealing any of the key's other subkeys.
+std::string Fingerprint(const std::array<unsigned char, 32>& master, std::uint64_t subkey_id,
+                        const char* context);
 
 }  // namespace tombstones::key_file

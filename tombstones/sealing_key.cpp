@@ -40,14 +40,7 @@ void SealingKey::Derive(const std::array<unsigned char, 32>& master) {
   (void)key_file::SodiumReady();
   crypto_kdf_derive_from_key(aead_key_.data(), aead_key_.size(), kSubkeyAead, kKdfContext,
                              master.data());
-  std::array<unsigned char, 32> fingerprint_key{};
-  crypto_kdf_derive_from_key(fingerprint_key.data(), fingerprint_key.size(), kSubkeyFingerprint,
-                             kKdfContext, master.data());
-  std::array<unsigned char, 32> digest{};
-  crypto_generichash(digest.data(), digest.size(), fingerprint_key.data(), fingerprint_key.size(),
-                     nullptr, 0);
-  fingerprint_ = key_file::ToHex(digest.data(), digest.size());
-  sodium_memzero(fingerprint_key.data(), fingerprint_key.size());
+  fingerprint_ = key_file::Fingerprint(master, kSubkeyFingerprint, kKdfContext);
 }
 
 SealingKey::~SealingKey() { sodium_memzero(aead_key_.data(), aead_key_.size()); }
