@@ -57,6 +57,18 @@ Result<OpenedStore> OpenStore(const Context& ctx, tombstones::Store::Mode mode, 
   return opened;
 }
 
+Result<std::unique_ptr<tombstones::SealingKey>> SealingKeyIfGiven(const Context& ctx,
+                                                                   tombstones::Store& store) {
+  std::unique_ptr<tombstones::SealingKey> none;
+  if (ctx.global.sealing_key_file.empty()) return none;
+  auto sealed = store.SealingFingerprint();
+  if (!sealed.ok()) return sealed.status();
+  if (!sealed.value()) return none;
+  auto key = LoadSealingKey(ctx);
+  if (!key.ok()) return key.status();
+  return std::make_unique<tombstones::SealingKey>(std::move(key.value()));
+}
+
 Status RequireSealingKeyIfSealed(const Context& ctx, OpenedStore* opened) {
   auto sealing = opened->store->SealingFingerprint();
   if (!sealing.ok()) return sealing.status();

@@ -31,6 +31,11 @@ Result<tombstones::SealingKey> LoadSealingKey(const Context& ctx);
 // `sealing_key` (may be null) is checked against a sealed store's.
 Result<OpenedStore> OpenStore(const Context& ctx, tombstones::Store::Mode mode, KeyUse key_use,
                               const tombstones::SealingKey* sealing_key = nullptr);
+// For commands that read sealed identifiers when they can: the sealing key given
+// (--sealing-key-file) when `store` is in sealed mode; null when it is not, or none is given.
+// Errors as LoadSealingKey; whether it is the store's key the store checks where it is used.
+Result<std::unique_ptr<tombstones::SealingKey>> SealingKeyIfGiven(const Context& ctx,
+                                                                   tombstones::Store& store);
 // For commands that record identifiers: when the store is in sealed mode, loads the sealing
 // key into opened->sealing_key and checks it against the store's; kUsage with a hint when none
 // is given (nothing may be recorded without its sealed form), kStoreError when it is not the

@@ -52,12 +52,10 @@ std::string HostName() {
 // the index path (read_path.h checks each against its hash before use). Without the sealing key
 // (or a store that keeps only hashes) every table is scanned, as it always was.
 Status LoadClearIdentifiers(const Context& ctx, tombstones::Store& store, replay::Job& job) {
-  auto sealing = store.SealingFingerprint();
-  if (!sealing.ok()) return sealing.status();
-  if (!sealing.value() || ctx.global.sealing_key_file.empty()) return Status::Ok();
-  auto key = LoadSealingKey(ctx);
+  auto key = SealingKeyIfGiven(ctx, store);
   if (!key.ok()) return key.status();
-  auto sealed = store.OpenSealed(key.value());  // refuses a sealing key not the store's
+  if (!key.value()) return Status::Ok();
+  auto sealed = store.OpenSealed(**key);  // refuses a sealing key not the store's
   if (!sealed.ok()) return sealed.status();
   std::vector<replay::ClearIdentifier> clear;
   clear.reserve(sealed->entries().size());

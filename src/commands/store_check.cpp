@@ -11,18 +11,10 @@ Status Run(Context& ctx) {
   auto opened = OpenStore(ctx, tombstones::Store::Mode::kRead, KeyUse::kIfGiven);  // open
   if (!opened.ok()) return opened.status();
   // Sealed records are authenticated when the sealing key is given (and the store sealed).
-  std::unique_ptr<tombstones::SealingKey> sealing_key;
-  if (!ctx.global.sealing_key_file.empty()) {
-    auto sealed = opened->store->SealingFingerprint();
-    if (!sealed.ok()) return sealed.status();
-    if (sealed.value()) {
-      auto key = LoadSealingKey(ctx);
-      if (!key.ok()) return key.status();
-      sealing_key = std::make_unique<tombstones::SealingKey>(std::move(key.value()));
-    }
-  }
+  auto sealing_key = SealingKeyIfGiven(ctx, *opened->store);
+  if (!sealing_key.ok()) return sealing_key.status();
   // every block, every record, the counts
-  auto report = opened->store->VerifyIntegrity(sealing_key.get());
+  auto report = opened->store->VerifyIntegrity(sealing_key->get());
   if (!report.ok()) return report.status();
   ctx.io.out << "store intact: " << report->tombstones
              << (report->tombstones == 1 ? " tombstone in " : " tombstones in ")
